@@ -1,0 +1,2 @@
+/** Dataset formats, label spaces and exact image I/O: the bottom layer every other module builds on. */
+package io.roadneg.datasets;

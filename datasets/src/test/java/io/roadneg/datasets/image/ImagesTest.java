@@ -1,0 +1,151 @@
+package io.roadneg.datasets.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roadneg.datasets.InputException;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.apache.commons.imaging.ImageInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImagesTest {
+    @TempDir
+    Path dir;
+
+    private static LabelMap randomLabel(int w, int h, int bound, long seed) {
+        Random r = new Random(seed);
+        int[] d = new int[w * h];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = r.nextInt(bound);
+        }
+        return new LabelMap(w, h, d);
+    }
+
+    @Test
+    void eightBitGrayLabelsRoundTripExactly() {
+        LabelMap lab = randomLabel(37, 23, 256, 1);
+        Path f = dir.resolve("l8.png");
+        Images.writePng(f, lab, 1, Map.of());
+        assertEquals(lab, Images.readLabel(f));
+        assertEquals(8, Images.info(f).getBitsPerPixel());
+    }
+
+    @Test
+    void sixteenBitLabelsRoundTripExactly() {
+        LabelMap lab = randomLabel(31, 17, 65536, 2);
+        Path f = dir.resolve("l16.png");
+        Images.writePng(f, lab, 6, Map.of());
+        assertEquals(lab, Images.readLabel(f));
+        // instanceIds are 16-bit even when values are small
+        LabelMap small = randomLabel(5, 4, 40, 3);
+        Path g = dir.resolve("small16.png");
+        io.roadneg.datasets.io.AtomicFiles.write(g, Images.encodePng16(small, 1, Map.of()));
+        assertEquals(16, Images.info(g).getBitsPerPixel());
+        assertEquals(small, Images.readLabel(g));
+    }
+
+    @Test
+    void paletteLabelsKeepTheirIndices() throws Exception {
+        byte[] pal = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            pal[i] = (byte) (255 - i);
+        }
+        IndexColorModel cm = new IndexColorModel(8, 256, pal, pal, pal);
+        BufferedImage img = new BufferedImage(9, 7, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        WritableRaster r = img.getRaster();
+        LabelMap expect = randomLabel(9, 7, 256, 4);
+        for (int y = 0; y < 7; y++) {
+            for (int x = 0; x < 9; x++) {
+                r.setSample(x, y, 0, expect.get(x, y));
+            }
+        }
+        Path f = dir.resolve("pal.png");
+        ImageIO.write(img, "png", f.toFile());
+        assertEquals(expect, Images.readLabel(f));
+    }
+
+    @Test
+    void rgbPngAndJpegDecode() {
+        RgbImage img = new RgbImage(16, 8, new byte[16 * 8 * 3]);
+        for (int i = 0; i < img.data().length; i++) {
+            img.data()[i] = (byte) (i * 7);
+        }
+        Path f = dir.resolve("rgb.png");
+        Images.writePng(f, img, 1, Map.of());
+        assertEquals(img, Images.readRgb(f));
+        RgbImage red = RgbImage.blank(16, 16);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                red.setRgb(x, y, 0xff0000);
+            }
+        }
+        RgbImage back = Images.decodeRgb(Images.encodeJpeg(red, 95), Path.of("x.jpg"));
+        assertTrue(back.get(5, 5, 0) > 240 && back.get(5, 5, 1) < 15, "JPEG keeps the colour order RGB");
+    }
+
+    @Test
+    void webpDecodes() {
+        RgbImage img = RgbImage.blank(12, 10);
+        img.setRgb(3, 4, 0x12ab34);
+        byte[] webp = Images.encodeWebp(img);
+        assertEquals(ImageFormat.WEBP, ImageFormat.sniff(webp));
+        RgbImage back = Images.decodeRgb(webp, Path.of("x.webp"));
+        assertEquals(img, back, "lossless WebP round-trips exactly");
+    }
+
+    @Test
+    void provenanceTextChunksAreReadableByCommonsImaging() {
+        LabelMap lab = randomLabel(8, 8, 255, 5);
+        Path f = dir.resolve("prov.png");
+        Images.writePng(f, lab, 1, Map.of("roadneg:provenance", "{\"seed\":7,\"src\":\"coco:123 – ü\"}"));
+        assertEquals(Map.of("roadneg:provenance", "{\"seed\":7,\"src\":\"coco:123 – ü\"}"), Images.readPngText(f));
+        assertEquals(lab, Images.readLabel(f), "text chunks do not disturb the pixels");
+        ImageInfo info = Images.info(f);
+        assertEquals(8, info.getWidth());
+    }
+
+    @Test
+    void truncatedAndForeignFilesGiveInputErrors() throws Exception {
+        Path f = dir.resolve("t.png");
+        Images.writePng(f, randomLabel(64, 64, 255, 6), 1, Map.of());
+        byte[] b = Files.readAllBytes(f);
+        Path t = dir.resolve("trunc.png");
+        Files.write(t, Arrays.copyOf(b, b.length / 2));
+        InputException e = assertThrows(InputException.class, () -> Images.readLabel(t));
+        assertTrue(e.getMessage().startsWith(t + ": truncated PNG"), e.getMessage());
+        Path j = dir.resolve("trunc.jpg");
+        byte[] jpg = Images.encodeJpeg(RgbImage.blank(32, 32), 90);
+        Files.write(j, Arrays.copyOf(jpg, jpg.length - 40));
+        assertThrows(InputException.class, () -> Images.readRgb(j));
+        Path txt = dir.resolve("x.png");
+        Files.writeString(txt, "hello");
+        assertThrows(InputException.class, () -> Images.readRgb(txt));
+        InputException missing = assertThrows(InputException.class, () -> Images.readRgb(dir.resolve("nope.png")));
+        assertEquals(dir.resolve("nope.png") + ": file not found", missing.getMessage());
+        Path rgb = dir.resolve("rgb.png");
+        Images.writePng(rgb, RgbImage.blank(4, 4), 1, Map.of());
+        InputException colour = assertThrows(InputException.class, () -> Images.readLabel(rgb));
+        assertTrue(colour.getMessage().contains("colorType = 2"), colour.getMessage());
+    }
+
+    @Test
+    void packedRgbReadsPanopticStyleIds() {
+        RgbImage img = RgbImage.blank(3, 1);
+        img.setRgb(0, 0, 0x010203);
+        img.setRgb(2, 0, 0xfffefd);
+        Path f = dir.resolve("pan.png");
+        Images.writePng(f, img, 1, Map.of());
+        assertArrayEquals(new int[] {0x010203, 0, 0xfffefd}, Images.readPackedRgb(f).data());
+    }
+}
