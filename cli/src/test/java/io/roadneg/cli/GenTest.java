@@ -1,0 +1,89 @@
+package io.roadneg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GenTest {
+    @TempDir
+    Path dir;
+
+    /** Runs gen in-process and captures its output. */
+    static final class Run {
+        final int code;
+        final String out;
+        final String err;
+
+        Run(String... args) {
+            CommandLine cl = Gen.commandLine();
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            cl.setOut(new PrintWriter(o, true));
+            cl.setErr(new PrintWriter(e, true));
+            code = cl.execute(args);
+            out = o.toString();
+            err = e.toString();
+        }
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = new Run("--help");
+        assertEquals(0, help.code);
+        assertTrue(help.out.contains("doctor"), help.out);
+        assertTrue(help.out.contains("generate-completion"), help.out);
+        Run version = new Run("--version");
+        assertEquals(0, version.code);
+        assertTrue(version.out.startsWith("gen (roadneg) "), version.out);
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        Run r = new Run("doctor", "--no-such-option");
+        assertEquals(2, r.code);
+        assertTrue(r.err.contains("Unknown option: '--no-such-option'"), r.err);
+        assertEquals(2, new Run("no-such-command").code);
+    }
+
+    @Test
+    void completionScriptIsBash() {
+        Run r = new Run("generate-completion");
+        assertEquals(0, r.code);
+        assertTrue(r.out.contains("complete -F"), "a bash completion script");
+        assertTrue(r.out.contains("doctor"));
+    }
+
+    @Test
+    void doctorChecksDatasetRootsAndSaysHowToFix() throws Exception {
+        Run bad = new Run("doctor", "--no-native", "--cityscapes", dir.resolve("nope").toString());
+        assertEquals(1, bad.code);
+        assertTrue(bad.out.contains("[missing] cityscapes"), bad.out);
+        assertTrue(bad.out.contains("fix: point --cityscapes at the folder holding leftImg8bit/"), bad.out);
+        Files.createDirectories(dir.resolve("cs/leftImg8bit/train/aachen"));
+        Files.createDirectories(dir.resolve("coco/annotations"));
+        Files.createDirectories(dir.resolve("coco/val2017"));
+        Files.writeString(dir.resolve("coco/annotations/instances_val2017.json"), "{}");
+        Run ok = new Run("doctor", "--no-native", "--cityscapes", dir.resolve("cs").toString(), "--coco",
+                dir.resolve("coco").toString());
+        assertTrue(ok.out.contains("cityscapes: " + dir.resolve("cs") + " (train: 0 images, 0 labelled; )"), ok.out);
+        assertTrue(ok.out.contains("[ok]      coco: " + dir.resolve("coco") + " (val2017: 0 images)"), ok.out);
+        assertFalse(ok.out.contains("[missing]"), ok.out);
+    }
+
+    @Test
+    void doctorLoadsTheNativeLibraries() {
+        Run r = new Run("doctor");
+        assertTrue(r.out.contains("[ok]      opencv: OpenCV 4.9.0"), r.out);
+        assertTrue(r.out.contains("[ok]      djl-pytorch: DJL 0.35.1, PyTorch 2.7.1"), r.out);
+        assertTrue(r.out.contains(" gpu: "), r.out);
+        assertEquals(0, r.code, r.out);
+    }
+}
