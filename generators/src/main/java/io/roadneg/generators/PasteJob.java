@@ -1,0 +1,500 @@
+package io.roadneg.generators;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.cityscapes.CityscapesDataset;
+import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.OpenCv;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.pasting.Compositor;
+import io.roadneg.pasting.PasteResult;
+import io.roadneg.pasting.PastedInstance;
+import io.roadneg.pasting.RoadGeometry;
+import io.roadneg.pasting.Scene;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+
+/**
+ * Builds an outlier set: for each item, plan (seeded by run seed and item index), composite, and write a
+ * Cityscapes-layout output atomically, then a per-item record. Items with a record are done, so a killed run resumes
+ * where it stopped; at the end the records are assembled, in item order, into the manifest, the COCO JSON of the
+ * pasted objects and a preview sheet. Outputs are byte-identical for any thread count.
+ */
+public final class PasteJob {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    /** Folder of per-item records inside the output. */
+    public static final String ITEMS = ".items";
+    /** The run fingerprint file. */
+    public static final String RUN_FILE = "run.json";
+
+    private PasteJob() {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param config the recipe
+     * @param configYaml the recipe as YAML, for provenance
+     * @param source the outlier source (opened by the caller)
+     * @param cityscapesRoot destination Cityscapes root
+     * @param split destination split
+     * @param count number of outputs (cycling over destinations), or null to use {@code perImage}
+     * @param perImage outputs per destination frame when {@code count} is null
+     * @param out output root
+     * @param threads worker threads
+     * @param seed run seed
+     */
+    public record Options(PasteConfig config, String configYaml, OutlierSource source, Path cityscapesRoot,
+            String split, Integer count, Integer perImage, Path out, int threads, long seed) {
+        public Options {
+            if (count != null && count < 1) {
+                throw new InputException(null, "--count", count, "must be at least 1");
+            }
+            if (count == null && (perImage == null || perImage < 1)) {
+                throw new InputException(null, "--per-image", perImage, "must be at least 1");
+            }
+            if (threads < 1) {
+                throw new InputException(null, "--threads", threads, "must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param total outputs asked for
+     * @param made outputs written by this run
+     * @param alreadyDone outputs found complete from an earlier run
+     * @param skipped skipped outputs per reason (this run and earlier ones)
+     * @param problems one line per skipped item
+     * @param objects pasted objects in the whole set
+     * @param out output root
+     * @param manifest manifest file
+     * @param cocoJson COCO instances JSON of the pasted objects
+     * @param preview preview sheet, or null
+     */
+    public record Result(int total, int made, int alreadyDone, Map<String, Integer> skipped, List<String> problems,
+            long objects, Path out, Path manifest, Path cocoJson, Path preview) {
+    }
+
+    /** Runs the job. */
+    public static Result run(Options o, Progress progress) {
+        OpenCv.ensureLoaded();
+        org.opencv.core.Core.setNumThreads(1); // parallelism is over items; keep OpenCV's own pool out of the way
+        CityscapesDataset ds = CityscapesDataset.open(o.cityscapesRoot());
+        List<CityscapesFrame> frames = ds.labelledFrames(o.split());
+        if (frames.isEmpty()) {
+            throw new InputException(o.cityscapesRoot(), "split", o.split(), "has no labelled frames");
+        }
+        if (o.source().size() == 0) {
+            throw new InputException(null, "source", o.source().name(), "has no items");
+        }
+        int total = o.count() != null ? o.count() : frames.size() * o.perImage();
+        Path items = o.out().resolve(ITEMS);
+        claimOutput(o, frames.size());
+        cleanTemps(o.out());
+        Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
+                o.config().labels().outlierLabelId());
+        PastePlanner planner = new PastePlanner(o.config(), o.source());
+        String configHash = sha256(o.configYaml());
+
+        progress.start("paste " + o.config().name(), total);
+        int already = 0;
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (Files.exists(itemFile(items, i))) {
+                already++;
+            } else {
+                todo.add(i);
+            }
+        }
+        progress.step(already);
+        ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
+            Thread t = new Thread(r, "paste-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(2 * o.threads());
+        List<Future<?>> futures = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger madeNow = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            for (int i : todo) {
+                inFlight.acquireUninterruptibly();
+                CityscapesFrame frame = frames.get(o.count() != null ? i % frames.size() : i / o.perImage());
+                futures.add(pool.submit(() -> {
+                    try {
+                        if (runItem(o, i, frame, planner, compositor, configHash)) {
+                            madeNow.incrementAndGet();
+                        }
+                        progress.step(1);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
+                // surface a failure early instead of after the whole run
+                futures.removeIf(f -> f.isDone() && join(f));
+            }
+            for (Future<?> f : futures) {
+                join(f);
+            }
+        } finally {
+            pool.shutdownNow();
+            progress.close();
+        }
+        return assemble(o, total, madeNow.get(), already, configHash);
+    }
+
+    private static boolean join(Future<?> f) {
+        try {
+            f.get();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    static Path itemFile(Path items, long index) {
+        return items.resolve(String.format("%06d.json", index));
+    }
+
+    /**
+     * Claims the output folder: a new or empty folder gets the run fingerprint; a folder with the same fingerprint is
+     * resumed; anything else is refused, so one run never mixes into another's files.
+     */
+    private static void claimOutput(Options o, int frames) {
+        ObjectNode run = JSON.createObjectNode();
+        run.put("tool", "roadneg gen paste");
+        run.put("recipe", o.config().name());
+        run.put("configSha256", sha256(o.configYaml()));
+        run.put("seed", o.seed());
+        run.put("source", o.source().name());
+        run.put("sourceItems", o.source().size());
+        run.put("destinationSplit", o.split());
+        run.put("destinationFrames", frames);
+        if (o.count() != null) {
+            run.put("count", o.count());
+        } else {
+            run.put("perImage", o.perImage());
+        }
+        Path f = o.out().resolve(RUN_FILE);
+        try {
+            if (Files.exists(f)) {
+                JsonNode old = JSON.readTree(f.toFile());
+                if (!old.equals(run)) {
+                    String diff = differingKey(old, run);
+                    throw new InputException(f, diff, old.get(diff), "this output folder holds another run's files "
+                            + "(now " + run.get(diff) + "); use a new --out or delete the folder");
+                }
+                return;
+            }
+            if (Files.isDirectory(o.out())) {
+                try (Stream<Path> s = Files.list(o.out())) {
+                    if (s.findAny().isPresent()) {
+                        throw new InputException(o.out(), "--out", o.out(), "folder is not empty and holds no "
+                                + RUN_FILE + ": refusing to write into files of unknown origin");
+                    }
+                }
+            }
+            AtomicFiles.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String differingKey(JsonNode a, JsonNode b) {
+        List<String> keys = new ArrayList<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        b.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
+                return k;
+            }
+        }
+        return "run";
+    }
+
+    private static void cleanTemps(Path out) {
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Output stem of item {@code index}: the Cityscapes pattern with the item index as sequence number. */
+    static String stem(CityscapesFrame frame, long index) {
+        return String.format("%s_%06d_%06d", frame.id().city(), index, frame.id().frame());
+    }
+
+    /** Makes one item; false when it was skipped (and recorded as such). */
+    private static boolean runItem(Options o, int index, CityscapesFrame frame, PastePlanner planner,
+            Compositor compositor, String configHash) throws IOException {
+        Path items = o.out().resolve(ITEMS);
+        ObjectNode rec = JSON.createObjectNode();
+        rec.put("index", index);
+        rec.put("destination", frame.id().stem());
+        rec.put("destinationSplit", frame.split());
+        Scene scene;
+        try {
+            scene = loadScene(frame);
+        } catch (InputException | IllegalArgumentException e) {
+            skip(items, rec, "bad destination", e.getMessage());
+            return false;
+        }
+        PastePlanner.Planned planned;
+        try {
+            planned = planner.plan(o.seed(), index, frame.id().stem(), frame.split(), scene);
+        } catch (RoadGeometry.NoRoadException e) {
+            skip(items, rec, "no road", frame.id().stem() + ": " + e.getMessage());
+            return false;
+        } catch (PastePlanner.NoUsableObjectException e) {
+            skip(items, rec, "no usable object", e.getMessage());
+            return false;
+        } catch (InputException e) {
+            skip(items, rec, "bad source", e.getMessage());
+            return false;
+        }
+        PasteResult r = compositor.apply(scene, planned.objects(), planned.plan().placements());
+        String stem = stem(frame, index);
+        String split = o.split();
+        String city = frame.id().city();
+        Path img = o.out().resolve("leftImg8bit").resolve(split).resolve(city).resolve(stem + "_leftImg8bit.png");
+        Path gt = o.out().resolve("gtFine").resolve(split).resolve(city);
+        Map<String, String> prov = provenance(o, planned, configHash);
+        int level = o.config().output().pngLevel();
+        Images.writePng(img, r.image(), level, prov);
+        Images.writePng(gt.resolve(stem + "_gtFine_labelTrainIds.png"), r.trainIds(), level, prov);
+        if (r.labelIds() != null) {
+            Images.writePng(gt.resolve(stem + "_gtFine_labelIds.png"), r.labelIds(), level, prov);
+        }
+        if (r.instanceIds() != null) {
+            AtomicFiles.write(gt.resolve(stem + "_gtFine_instanceIds.png"), Images.encodePng16(r.instanceIds(), level,
+                    prov));
+        }
+        Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
+
+        rec.put("status", "made");
+        rec.put("stem", stem);
+        rec.put("image", o.out().relativize(img).toString());
+        rec.put("width", scene.width());
+        rec.put("height", scene.height());
+        rec.put("unusableDraws", planned.unusableDraws());
+        rec.set("plan", JSON.valueToTree(planned.plan()));
+        ArrayNode inst = rec.putArray("instances");
+        for (PastedInstance pi : r.instances()) {
+            ObjectNode n = inst.addObject();
+            n.put("placement", pi.placementIndex());
+            n.put("sourceId", pi.sourceId());
+            n.put("categoryId", pi.categoryId());
+            n.put("categoryName", pi.categoryName());
+            n.put("area", pi.visible().area());
+            ArrayNode bbox = n.putArray("bbox");
+            for (double v : pi.visible().bbox()) {
+                bbox.add((long) v);
+            }
+            n.put("counts", pi.visible().toCompressedString());
+        }
+        AtomicFiles.write(itemFile(items, index), JSON.writeValueAsBytes(rec));
+        return true;
+    }
+
+    private static void skip(Path items, ObjectNode rec, String reason, String detail) throws IOException {
+        rec.put("status", "skipped");
+        rec.put("reason", reason);
+        rec.put("detail", detail);
+        AtomicFiles.write(itemFile(items, rec.get("index").asLong()), JSON.writeValueAsBytes(rec));
+    }
+
+    private static Scene loadScene(CityscapesFrame frame) {
+        RgbImage image = Images.readRgb(frame.imagePath());
+        LabelMap train = frame.trainIds();
+        LabelMap labels = Files.exists(frame.labelIdsPath()) ? frame.labelIds() : null;
+        LabelMap inst = Files.exists(frame.instanceIdsPath()) ? frame.instanceIds() : null;
+        checkSize(frame.trainIdsPath().getFileName().toString(), image, train, frame);
+        if (labels != null) {
+            checkSize(frame.labelIdsPath().getFileName().toString(), image, labels, frame);
+        }
+        if (inst != null) {
+            checkSize(frame.instanceIdsPath().getFileName().toString(), image, inst, frame);
+        }
+        return new Scene(image, train, labels, inst);
+    }
+
+    private static void checkSize(String name, RgbImage img, LabelMap m, CityscapesFrame frame) {
+        if (m.width() != img.width() || m.height() != img.height()) {
+            throw new InputException(frame.imagePath(), name, m.width() + "x" + m.height(),
+                    "label size differs from the image's " + img.width() + "x" + img.height());
+        }
+    }
+
+    private static Map<String, String> provenance(Options o, PastePlanner.Planned p, String configHash)
+            throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("tool", "roadneg gen paste");
+        n.put("recipe", o.config().name());
+        n.put("configSha256", configHash);
+        n.put("seed", o.seed());
+        n.put("item", p.plan().index());
+        n.put("destination", p.plan().destination());
+        ArrayNode src = n.putArray("sources");
+        p.plan().placements().forEach(pl -> src.add(pl.sourceItem()));
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("roadneg:provenance", JSON.writeValueAsString(n));
+        return m;
+    }
+
+    static String sha256(String s) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder();
+            for (byte b : d) {
+                sb.append(String.format("%02x", b));
+            }
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */
+    private static Result assemble(Options o, int total, int madeNow, int already, String configHash) {
+        Path items = o.out().resolve(ITEMS);
+        Path manifest = o.out().resolve("manifest.jsonl");
+        Path coco = o.out().resolve("annotations").resolve("outliers_" + o.split() + ".json");
+        Map<String, Integer> skipped = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        long[] objects = {0};
+        List<Integer> previewItems = new ArrayList<>();
+        AtomicFiles.write(manifest, out -> {
+            try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+                for (int i = 0; i < total; i++) {
+                    JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
+                    w.write(JSON.writeValueAsString(rec));
+                    w.write('\n');
+                    if ("made".equals(rec.path("status").asText())) {
+                        objects[0] += rec.path("instances").size();
+                        if (previewItems.size() < o.config().output().preview() && rec.path("instances").size() > 0) {
+                            previewItems.add(i);
+                        }
+                    } else {
+                        skipped.merge(rec.path("reason").asText(), 1, Integer::sum);
+                        problems.add("item " + i + " (" + rec.path("destination").asText() + "): "
+                                + rec.path("reason").asText() + ": " + rec.path("detail").asText());
+                    }
+                }
+            }
+        });
+        CocoExport.write(coco, o, items, total, configHash);
+        Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), o.out(), items,
+                previewItems);
+        return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);
+    }
+
+    /** Streams the COCO instances JSON of the pasted objects from the item records. */
+    static final class CocoExport {
+        private CocoExport() {
+        }
+
+        static void write(Path target, Options o, Path items, int total, String configHash) {
+            Map<Integer, String> cats = new TreeMap<>(o.source().categories());
+            AtomicFiles.write(target, out -> {
+                try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+                    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("info");
+                    g.writeStringField("description", "pasted outliers made by roadneg gen paste");
+                    g.writeStringField("recipe", o.config().name());
+                    g.writeStringField("configSha256", configHash);
+                    g.writeNumberField("seed", o.seed());
+                    g.writeEndObject();
+                    g.writeArrayFieldStart("images");
+                    for (int i = 0; i < total; i++) {
+                        JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
+                        if ("made".equals(rec.path("status").asText())) {
+                            g.writeStartObject();
+                            g.writeNumberField("id", i + 1);
+                            g.writeNumberField("width", rec.get("width").asInt());
+                            g.writeNumberField("height", rec.get("height").asInt());
+                            g.writeStringField("file_name", rec.get("image").asText());
+                            g.writeEndObject();
+                        }
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("annotations");
+                    long annId = 1;
+                    for (int i = 0; i < total; i++) {
+                        JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
+                        for (JsonNode in : rec.path("instances")) {
+                            g.writeStartObject();
+                            g.writeNumberField("id", annId++);
+                            g.writeNumberField("image_id", i + 1);
+                            g.writeNumberField("category_id", in.get("categoryId").asInt());
+                            g.writeObjectFieldStart("segmentation");
+                            g.writeArrayFieldStart("size");
+                            g.writeNumber(rec.get("height").asInt());
+                            g.writeNumber(rec.get("width").asInt());
+                            g.writeEndArray();
+                            g.writeStringField("counts", in.get("counts").asText());
+                            g.writeEndObject();
+                            g.writeNumberField("area", in.get("area").asLong());
+                            g.writeArrayFieldStart("bbox");
+                            for (JsonNode v : in.get("bbox")) {
+                                g.writeNumber(v.asLong());
+                            }
+                            g.writeEndArray();
+                            g.writeNumberField("iscrowd", 0);
+                            g.writeStringField("source_id", in.get("sourceId").asText());
+                            g.writeEndObject();
+                        }
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("categories");
+                    for (Map.Entry<Integer, String> c : cats.entrySet()) {
+                        g.writeStartObject();
+                        g.writeNumberField("id", c.getKey());
+                        g.writeStringField("name", c.getValue());
+                        g.writeStringField("supercategory", "outlier");
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+            });
+        }
+    }
+}
