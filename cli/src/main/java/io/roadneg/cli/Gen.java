@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
                 + "train, evaluate.",
         subcommands = {
             AutoComplete.GenerateCompletion.class,
+            PrepareCommand.class,
         })
 public final class Gen implements Runnable {
     /** Success. */
