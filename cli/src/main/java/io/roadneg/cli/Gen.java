@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,
+            PrepareCommand.class,
         })
 public final class Gen implements Runnable {
     /** Success. */

@@ -76,6 +76,26 @@ public record Rle(int height, int width, long[] counts) {
         return out;
     }
 
+    /**
+     * Sets {@code value} at every foreground pixel of a row-major {@code h * w} buffer, leaving the others alone; this
+     * is how several masks are united without decoding each into its own buffer.
+     */
+    public void paintRowMajor(byte[] out, byte value) {
+        if (out.length != height * width) {
+            throw new IllegalArgumentException("buffer length " + out.length + " != " + height + "*" + width);
+        }
+        long pos = 0;
+        for (int i = 0; i < counts.length; i++) {
+            long c = counts[i];
+            if ((i & 1) == 1) {
+                for (long p = pos; p < pos + c; p++) {
+                    out[(int) (p % height) * width + (int) (p / height)] = value;
+                }
+            }
+            pos += c;
+        }
+    }
+
     /** Number of foreground pixels: the sum of the odd-indexed counts. */
     public long area() {
         long a = 0;
