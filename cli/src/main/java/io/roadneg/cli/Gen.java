@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
                 + "train, evaluate.",
         subcommands = {
             AutoComplete.GenerateCompletion.class,
+            EvalCommand.class,
+            ExportSmiycCommand.class,
         })
 public final class Gen implements Runnable {
     /** Success. */

@@ -37,7 +37,8 @@ public final class PerImageMetrics {
         add(one.compute());
     }
 
-    private void add(PixelMetrics m) {
+    /** Adds a frame already scored on its own. */
+    public void add(PixelMetrics m) {
         if (!m.defined()) {
             skipped++;
             return;
