@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,
             PrepareCommand.class,
+            EvalCommand.class,
+            ExportSmiycCommand.class,
         })
 public final class Gen implements Runnable {
     /** Success. */

@@ -1,0 +1,188 @@
+package io.roadneg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jhdf.HdfFile;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.evaluation.metrics.ExactPixelMetrics;
+import io.roadneg.evaluation.metrics.Half;
+import io.roadneg.evaluation.scores.Npy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code gen eval} and {@code gen export-smiyc} end to end on a tiny SMIYC AnomalyTrack fixture. */
+class EvalCommandTest {
+    private static final int W = 48;
+    private static final int H = 32;
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int gen(String... args) {
+        CommandLine cl = Gen.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    /** Writes 3 frames in the SMIYC layout and float32 scores; returns the expected exact AP. */
+    private double fixture(Path root, Path scores, boolean half) {
+        Path track = root.resolve("smiyc/dataset_AnomalyTrack");
+        Random rnd = new Random(7);
+        ExactPixelMetrics ref = new ExactPixelMetrics();
+        for (int f = 0; f < 3; f++) {
+            String fid = String.format("validation%04d", f);
+            RgbImage img = RgbImage.blank(W, H);
+            int[] lab = new int[W * H];
+            float[] s = new float[W * H];
+            byte[] t = new byte[W * H];
+            for (int i = 0; i < lab.length; i++) {
+                int x = i % W;
+                int y = i / W;
+                lab[i] = y < 3 ? 255 : (x >= 10 + f * 5 && x < 25 + f * 5 && y >= 10 && y < 24) ? 1 : 0;
+                s[i] = (lab[i] == 1 ? 0.4f : 0f) + rnd.nextInt(20) / 20f;
+                if (half) {
+                    s[i] = Half.toFloat(Half.fromFloat(s[i]));
+                }
+                t[i] = (byte) lab[i];
+                img.setRgb(x, y, 0x406080);
+            }
+            AtomicFiles.write(track.resolve("images/" + fid + ".jpg"), Images.encodeJpeg(img, 90));
+            Images.writePng(track.resolve("labels_masks/" + fid + "_labels_semantic.png"), new LabelMap(W, H, lab),
+                    1, Map.of());
+            Npy.write(scores.resolve(fid + ".npy"), W, H, s, half);
+            ref.update(s, t);
+        }
+        // a test image without public labels is skipped, as in the real release
+        AtomicFiles.write(track.resolve("images/test0000.jpg"), Images.encodeJpeg(RgbImage.blank(W, H), 90));
+        return ref.compute().ap();
+    }
+
+    @Test
+    void evalWritesReportsWithExactMetrics() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        double ap = fixture(root, scores, false);
+        Path out = tmp.resolve("report");
+        int code = gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, code, err.toString());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(3, m.get("frames").asInt());
+        assertEquals("exact", m.get("protocol").asText());
+        assertEquals(W + "x" + H, m.get("resolution").asText());
+        assertTrue(m.get("void_rule").asText().contains("255 void"));
+        assertEquals(ap, m.get("pixel").get("ap").asDouble(), 1e-12);
+        assertTrue(m.get("per_image").get("frames").asInt() == 3);
+        for (String f : new String[] {"metrics.md", "pr.png", "pr.svg", "roc.png", "roc.svg", "report.html"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.readString(out.resolve("report.html")).contains("overlay_validation"));
+        assertTrue(Files.readString(out.resolve("metrics.md")).contains("| AP |"));
+    }
+
+    @Test
+    void smiycProtocolAddsUniformBinsAndComponents() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        fixture(root, scores, true);
+        Path out = tmp.resolve("report");
+        assertEquals(0, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.resolve("smiyc").toString(),
+                "--scores", scores.toString(), "--protocol", "smiyc", "--out", out.toString(), "--quiet"),
+                err.toString());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertTrue(m.get("pixel").get("protocol").asText().contains("768 percentile"));
+        assertTrue(m.has("pixel_uniform_bins"));
+        // 15x14 = 210 px objects: kept by the 100 px rule; predictions under 500 px are dropped
+        assertEquals(3, m.get("components").get("gt_components").asInt());
+        double ap = m.get("pixel").get("ap").asDouble();
+        assertTrue(ap > 0.3 && ap <= 1.0, "AP " + ap);
+    }
+
+    @Test
+    void exportSmiycIsReadBackWithJhdf() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        fixture(root, scores, false);
+        Path out = tmp.resolve("outputs");
+        assertEquals(0, gen("export-smiyc", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--method", "Mine", "--out", out.toString(), "--quiet"), err.toString());
+        Path f = out.resolve("anomaly_p/Mine/AnomalyTrack-validation/validation0001.hdf5");
+        float[] original = Npy.read(scores.resolve("validation0001.npy")).values();
+        try (HdfFile h = new HdfFile(f)) {
+            float[][] v = (float[][]) h.getDatasetByPath("value").getData();
+            assertEquals(H, v.length);
+            assertEquals(W, v[0].length);
+            assertEquals(Half.toFloat(Half.fromFloat(original[5 * W + 7])), v[5][7], 0f);
+        }
+        // the exported files are valid score input again, with the same exact AP as float16-rounded npy scores
+        Path rep = tmp.resolve("rep");
+        assertEquals(0, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                f.getParent().toString(), "--out", rep.toString(), "--quiet"), err.toString());
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitTwo() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        fixture(root, scores, false);
+        String[] args = {"eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+            scores.toString(), "--quiet"};
+        // NaN score
+        float[] s = Npy.read(scores.resolve("validation0002.npy")).values();
+        s[W + 3] = Float.NaN;
+        Npy.write(scores.resolve("validation0002.npy"), W, H, s, false);
+        assertEquals(2, gen(args));
+        assertTrue(err.toString().contains("validation0002.npy") && err.toString().contains("NaN"), err.toString());
+        // size mismatch
+        Npy.write(scores.resolve("validation0002.npy"), W - 1, H, new float[(W - 1) * H], false);
+        assertEquals(2, gen(args));
+        assertTrue(err.toString().contains("score map size differs"), err.toString());
+        // missing frame
+        Files.delete(scores.resolve("validation0002.npy"));
+        assertEquals(2, gen(args));
+        assertTrue(err.toString().contains("missing score map"), err.toString());
+        // a label value outside the rule
+        Npy.write(scores.resolve("validation0002.npy"), W, H, new float[W * H], false);
+        Path lab = root.resolve("smiyc/dataset_AnomalyTrack/labels_masks/validation0000_labels_semantic.png");
+        Images.writePng(lab, LabelMap.filled(W, H, 7), 1, Map.of());
+        assertEquals(2, gen(args));
+        assertTrue(err.toString().contains("label value = 7"), err.toString());
+        // wrong layout
+        assertEquals(2, gen("eval", "--dataset", "fs-laf", "--root", root.toString(), "--scores", scores.toString()));
+        assertTrue(err.toString().contains("expected folder LostAndFound/original"), err.toString());
+    }
+
+    @Test
+    void allInlierSetSaysUndefined() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        fixture(root, scores, false);
+        for (int f = 0; f < 3; f++) {
+            Path lab = root.resolve(String.format(
+                    "smiyc/dataset_AnomalyTrack/labels_masks/validation%04d_labels_semantic.png", f));
+            Images.writePng(lab, LabelMap.filled(W, H, 0), 1, Map.of());
+        }
+        Path out = tmp.resolve("rep");
+        assertEquals(2, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--out", out.toString(), "--quiet"));
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertTrue(m.get("pixel").get("ap").isNull());
+        assertTrue(m.get("pixel").get("undefined").asText().contains("no anomaly pixel"));
+        assertTrue(Files.readString(out.resolve("metrics.md")).contains("undefined"));
+    }
+}

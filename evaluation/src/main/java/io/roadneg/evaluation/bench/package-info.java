@@ -1,0 +1,2 @@
+/** Readers for the anomaly benchmarks in their distributed layouts, each with its own void rule. */
+package io.roadneg.evaluation.bench;

@@ -1,0 +1,91 @@
+package io.roadneg.evaluation.metrics;
+
+/**
+ * Open-set segmentation (DenseHybrid protocol): a pixel is predicted "anomaly" (class K) where its score exceeds the
+ * calibrated threshold, else its argmax class among the K known classes. Accumulates the (K+1)-class confusion matrix
+ * (void ignored) and, beside it, the closed-set confusion of the argmax alone on the known-class pixels.
+ */
+public final class OpenSetMetrics {
+    /**
+     * The results.
+     *
+     * @param threshold the anomaly score threshold used
+     * @param openMIoU mean IoU over the K known classes with anomaly predictions taken out of them
+     * @param anomalyIoU IoU of the anomaly class
+     * @param closedMIoU mean IoU over the K known classes of the argmax alone (known-class pixels only)
+     * @param classesPresent known classes that occur in the labels or predictions (the mean is over these)
+     */
+    public record Result(double threshold, double openMIoU, double anomalyIoU, double closedMIoU, int classesPresent) {
+    }
+
+    private final int k;
+    private final double threshold;
+    private final long[][] open;
+    private final long[][] closed;
+
+    /** An accumulator for {@code knownClasses} classes at the given score threshold. */
+    public OpenSetMetrics(int knownClasses, double threshold) {
+        this.k = knownClasses;
+        this.threshold = threshold;
+        this.open = new long[k + 1][k + 1];
+        this.closed = new long[k][k];
+    }
+
+    /**
+     * Adds one frame: {@code label} holds 0..K-1 known classes, K anomaly, anything else void; {@code argmax} the
+     * predicted known class per pixel; {@code scores} the anomaly score.
+     */
+    public void update(int[] label, int[] argmax, float[] scores) {
+        if (label.length != argmax.length || label.length != scores.length) {
+            throw new IllegalArgumentException("label, class prediction and scores differ in size: " + label.length
+                    + ", " + argmax.length + ", " + scores.length);
+        }
+        for (int i = 0; i < label.length; i++) {
+            int l = label[i];
+            if (l < 0 || l > k) {
+                continue;
+            }
+            int a = argmax[i];
+            if (a < 0 || a >= k) {
+                throw new IllegalArgumentException("class prediction " + a + " at pixel " + i + " is outside 0.."
+                        + (k - 1));
+            }
+            int p = scores[i] > threshold ? k : a;
+            open[l][p]++;
+            if (l < k) {
+                closed[l][a]++;
+            }
+        }
+    }
+
+    /** The mIoUs over everything added. */
+    public Result compute() {
+        double sumOpen = 0;
+        double sumClosed = 0;
+        int present = 0;
+        for (int c = 0; c < k; c++) {
+            double iouOpen = iou(open, c);
+            if (Double.isNaN(iouOpen)) {
+                continue;
+            }
+            present++;
+            sumOpen += iouOpen;
+            double iouClosed = iou(closed, c);
+            sumClosed += Double.isNaN(iouClosed) ? 0 : iouClosed;
+        }
+        return new Result(threshold, present == 0 ? Double.NaN : sumOpen / present, iou(open, k),
+                present == 0 ? Double.NaN : sumClosed / present, present);
+    }
+
+    private static double iou(long[][] m, int c) {
+        long tp = m[c][c];
+        long row = 0;
+        long col = 0;
+        for (int j = 0; j < m.length; j++) {
+            row += m[c][j];
+            col += m[j][c];
+        }
+        long union = row + col - tp;
+        return union == 0 ? Double.NaN : (double) tp / union;
+    }
+}

@@ -1,0 +1,266 @@
+package io.roadneg.evaluation.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.evaluation.EvalResult;
+import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.evaluation.bench.Frame;
+import io.roadneg.evaluation.bench.Target;
+import io.roadneg.evaluation.metrics.CurveSummary;
+import io.roadneg.evaluation.metrics.PixelMetrics;
+import io.roadneg.evaluation.scores.ScoreFiles;
+import io.roadneg.evaluation.scores.ScoreMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Writes the report files of one evaluation. */
+public final class Reports {
+    private static final int OVERLAYS = 2;
+
+    private Reports() {
+    }
+
+    /** Writes metrics.json, metrics.md, pr.png/svg, roc.png/svg, overlays and report.html into {@code out}. */
+    public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
+        try {
+            Files.createDirectories(out);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
+            String md = markdown(r);
+            AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
+            if (r.pixel().defined()) {
+                curves(r, out);
+            }
+            List<String> overlays = overlays(r, b, frames, scoreFiles, out);
+            AtomicFiles.write(out.resolve("report.html"), html(r, md, overlays).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report into " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON-friendly tree: undefined values become null with the reason beside them, never 0 or NaN tokens. */
+    static Map<String, Object> jsonTree(EvalResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", r.dataset());
+        m.put("title", r.title());
+        m.put("protocol", r.protocol().name().toLowerCase(Locale.ROOT));
+        m.put("pixel_protocol", r.pixel().protocol());
+        m.put("void_rule", r.voidRule());
+        m.put("resolution", r.resolution());
+        m.put("frames", r.frames());
+        m.put("pixel", pixel(r.pixel()));
+        if (r.pixelUniform() != null) {
+            m.put("pixel_uniform_bins", pixel(r.pixelUniform()));
+        }
+        if (r.perImage() != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("protocol", "exact, per-image averaged (frames without both classes left out)");
+            p.put("frames", r.perImage().frames());
+            p.put("skipped_frames", r.perImage().skipped());
+            p.put("ap", num(r.perImage().ap()));
+            p.put("auroc", num(r.perImage().auroc()));
+            p.put("fpr95", num(r.perImage().fpr95()));
+            m.put("per_image", p);
+        }
+        if (r.components() != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("track", r.components().track().name().toLowerCase(Locale.ROOT));
+            c.put("threshold", num(r.components().threshold()));
+            c.put("gt_components", r.components().groundTruthComponents());
+            c.put("pred_components", r.components().predictedComponents());
+            c.put("mean_sIoU", num(r.components().meanSIoU()));
+            c.put("mean_PPV", num(r.components().meanPpv()));
+            c.put("mean_F1", num(r.components().meanF1()));
+            m.put("components", c);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> pixel(PixelMetrics p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", p.protocol());
+        m.put("anomaly_pixels", p.positives());
+        m.put("inlier_pixels", p.negatives());
+        m.put("ap", num(p.ap()));
+        m.put("auroc", num(p.auroc()));
+        m.put("fpr95", num(p.fpr95()));
+        m.put("threshold_at_tpr95", num(p.thresholdAtTpr95()));
+        m.put("best_f1", num(p.bestF1()));
+        m.put("best_f1_threshold", num(p.bestF1Threshold()));
+        if (!p.defined()) {
+            m.put("undefined", p.undefinedReason());
+        }
+        return m;
+    }
+
+    private static Double num(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "undefined";
+    }
+
+    /** The Markdown summary. */
+    static String markdown(EvalResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(r.title()).append("\n\n");
+        sb.append("- protocol: ").append(r.pixel().protocol()).append('\n');
+        sb.append("- void rule: ").append(r.voidRule()).append('\n');
+        sb.append("- resolution: ").append(r.resolution()).append("; frames: ").append(r.frames()).append("\n\n");
+        sb.append("| metric | value |\n|---|---|\n");
+        PixelMetrics p = r.pixel();
+        sb.append("| AP | ").append(fmt(p.ap())).append(" |\n");
+        sb.append("| AUROC | ").append(fmt(p.auroc())).append(" |\n");
+        sb.append("| FPR95 | ").append(fmt(p.fpr95())).append(" |\n");
+        sb.append("| best F1 | ").append(fmt(p.bestF1())).append(" (threshold ").append(fmt(p.bestF1Threshold()))
+                .append(") |\n");
+        if (r.pixelUniform() != null) {
+            sb.append("| AP (4096 uniform bins) | ").append(fmt(r.pixelUniform().ap())).append(" |\n");
+            sb.append("| FPR95 (4096 uniform bins) | ").append(fmt(r.pixelUniform().fpr95())).append(" |\n");
+        }
+        if (r.perImage() != null) {
+            sb.append("| per-image AP (").append(r.perImage().frames()).append(" frames) | ")
+                    .append(fmt(r.perImage().ap())).append(" |\n");
+            sb.append("| per-image AUROC | ").append(fmt(r.perImage().auroc())).append(" |\n");
+            sb.append("| per-image FPR95 | ").append(fmt(r.perImage().fpr95())).append(" |\n");
+        }
+        if (r.components() != null) {
+            sb.append("| sIoU (").append(r.components().track().name().toLowerCase(Locale.ROOT)).append(") | ")
+                    .append(fmt(r.components().meanSIoU())).append(" |\n");
+            sb.append("| PPV | ").append(fmt(r.components().meanPpv())).append(" |\n");
+            sb.append("| mean F1 | ").append(fmt(r.components().meanF1())).append(" |\n");
+        }
+        if (!p.defined()) {
+            sb.append("\n**").append(p.undefinedReason()).append("**\n");
+        }
+        return sb.toString();
+    }
+
+    private static void curves(EvalResult r, Path out) throws IOException {
+        List<CurveSummary.Point> pts = r.pixel().curve();
+        double[] fpr = new double[pts.size() + 1];
+        double[] tpr = new double[pts.size() + 1];
+        double[] rec = new double[pts.size()];
+        double[] prec = new double[pts.size()];
+        for (int i = 0; i < pts.size(); i++) {
+            fpr[i + 1] = pts.get(i).fpr();
+            tpr[i + 1] = pts.get(i).tpr();
+            rec[i] = pts.get(i).tpr();
+            prec[i] = pts.get(i).precision();
+        }
+        save(chart("ROC (" + r.dataset() + ")", "false positive rate", "true positive rate",
+                String.format(Locale.ROOT, "AUROC %.4f", r.pixel().auroc()), fpr, tpr), out.resolve("roc"));
+        save(chart("PR (" + r.dataset() + ")", "recall", "precision",
+                String.format(Locale.ROOT, "AP %.4f", r.pixel().ap()), rec, prec), out.resolve("pr"));
+    }
+
+    private static XYChart chart(String title, String x, String y, String series, double[] xs, double[] ys) {
+        XYChart c = new XYChartBuilder().width(640).height(480).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        c.addSeries(series, xs, ys).setMarker(SeriesMarkers.NONE);
+        return c;
+    }
+
+    private static void save(XYChart c, Path base) throws IOException {
+        BitmapEncoder.saveBitmap(c, base.toString(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(c, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    }
+
+    /** Overlays of the worst and best frames by their own AP: image, red score heat, green anomaly outline. */
+    private static List<String> overlays(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles,
+            Path out) {
+        List<Integer> defined = new ArrayList<>();
+        for (int i = 0; i < r.perFrame().size(); i++) {
+            if (Double.isFinite(r.perFrame().get(i).ap())) {
+                defined.add(i);
+            }
+        }
+        defined.sort(Comparator.comparingDouble(i -> r.perFrame().get(i).ap()));
+        List<Integer> pick = new ArrayList<>();
+        for (int k = 0; k < Math.min(OVERLAYS, defined.size()); k++) {
+            pick.add(defined.get(k));
+        }
+        for (int k = Math.max(OVERLAYS, defined.size() - OVERLAYS); k < defined.size(); k++) {
+            pick.add(defined.get(k));
+        }
+        List<String> names = new ArrayList<>();
+        for (int i : pick) {
+            Frame f = frames.get(i);
+            Target t = b.target(f);
+            ScoreMap s = ScoreFiles.read(scoreFiles.get(i));
+            RgbImage img = Images.readRgb(f.image());
+            if (img.width() != t.width() || img.height() != t.height()) {
+                continue; // an image at another resolution than its label cannot be overlaid pixel for pixel
+            }
+            String name = "overlay_" + f.id().replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
+            Images.writePng(out.resolve(name), overlay(img, s, t), Images.DEFAULT_PNG_LEVEL, Map.of());
+            names.add(name + "|" + f.id() + "|" + fmt(r.perFrame().get(i).ap()));
+        }
+        return names;
+    }
+
+    private static RgbImage overlay(RgbImage img, ScoreMap s, Target t) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : s.values()) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float span = hi > lo ? hi - lo : 1f;
+        int w = img.width();
+        int h = img.height();
+        RgbImage o = img.copy();
+        byte[] tv = t.values();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int rgb = img.rgb(x, y);
+                int heat = Math.round(255 * (s.values()[i] - lo) / span);
+                int r = (((rgb >>> 16) & 0xff) + heat) / 2;
+                int g = ((rgb >>> 8) & 0xff) / 2;
+                int bl = (rgb & 0xff) / 2;
+                boolean edge = tv[i] == 1 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1
+                        || tv[i + 1] != 1 || tv[i - w] != 1 || tv[i + w] != 1);
+                o.setRgb(x, y, edge ? 0x00ff00 : (r << 16) | (g << 8) | bl);
+            }
+        }
+        return o;
+    }
+
+    private static String html(EvalResult r, String md, List<String> overlays) {
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(esc(r.title())).append("</title></head><body>\n<pre>").append(esc(md)).append("</pre>\n");
+        if (r.pixel().defined()) {
+            sb.append("<img src=\"pr.svg\" alt=\"PR curve\"> <img src=\"roc.svg\" alt=\"ROC curve\">\n");
+        }
+        sb.append("<h2>Worst and best frames (by their own AP)</h2>\n");
+        for (String o : overlays) {
+            String[] p = o.split("\\|");
+            sb.append("<figure><img src=\"").append(esc(p[0])).append("\" width=\"640\"><figcaption>")
+                    .append(esc(p[1])).append(": AP ").append(p[2]).append("</figcaption></figure>\n");
+        }
+        return sb.append("</body></html>\n").toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,109 @@
+package io.roadneg.evaluation.scores;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.evaluation.metrics.Half;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order). */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    /** Reads an H x W float32 or float16 map. */
+    public static ScoreMap read(Path file) {
+        ByteBuffer b = ByteBuffer.wrap(Images.readBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte m : MAGIC) {
+            if (!b.hasRemaining() || b.get() != m) {
+                throw new InputException(file, "magic", null, "not a .npy file");
+            }
+        }
+        int major = b.get();
+        b.get();
+        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+        byte[] hb = new byte[headerLen];
+        b.get(hb);
+        String header = new String(hb, StandardCharsets.ISO_8859_1);
+        String descr = find(DESCR, header, file, "descr");
+        if ("True".equals(find(FORTRAN, header, file, "fortran_order"))) {
+            throw new InputException(file, "fortran_order", "True", "only C-order arrays are supported");
+        }
+        String[] dims = find(SHAPE, header, file, "shape").replace(" ", "").split(",");
+        if (dims.length != 2 || dims[1].isEmpty()) {
+            throw new InputException(file, "shape", "(" + String.join(",", dims) + ")", "expected a 2-D H x W map");
+        }
+        int h = Integer.parseInt(dims[0]);
+        int w = Integer.parseInt(dims[1]);
+        int n = Math.multiplyExact(h, w);
+        float[] v = new float[n];
+        short[] half = null;
+        switch (descr) {
+            case "<f4" -> {
+                need(b, 4L * n, file);
+                b.asFloatBuffer().get(v);
+            }
+            case "<f2" -> {
+                need(b, 2L * n, file);
+                half = new short[n];
+                b.asShortBuffer().get(half);
+                for (int i = 0; i < n; i++) {
+                    v[i] = Half.toFloat(half[i]);
+                }
+            }
+            default -> throw new InputException(file, "descr", descr, "expected little-endian float32 (<f4) or "
+                    + "float16 (<f2)");
+        }
+        return new ScoreMap(w, h, v, half);
+    }
+
+    private static void need(ByteBuffer b, long bytes, Path file) {
+        if (b.remaining() < bytes) {
+            throw new InputException(file, "data", b.remaining() + " bytes", "truncated: expected " + bytes);
+        }
+    }
+
+    private static String find(Pattern p, String header, Path file, String field) {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new InputException(file, field, null, "missing from the .npy header");
+        }
+        return m.group(1);
+    }
+
+    /** Writes an H x W float32 map (or float16 when {@code half}, rounded to nearest even). */
+    public static void write(Path file, int width, int height, float[] values, boolean half) {
+        if (values.length != width * height) {
+            throw new IllegalArgumentException("values: " + values.length + " for " + width + "x" + height);
+        }
+        String dict = "{'descr': '" + (half ? "<f2" : "<f4") + "', 'fortran_order': False, 'shape': (" + height
+                + ", " + width + "), }";
+        // pad the header so the data starts on a 64-byte boundary, ending in a newline (numpy's rule)
+        int total = MAGIC.length + 4 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        int esize = half ? 2 : 4;
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + esize * values.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (float f : values) {
+            if (half) {
+                b.putShort(Half.fromFloat(f));
+            } else {
+                b.putFloat(f);
+            }
+        }
+        AtomicFiles.write(file, b.array());
+    }
+}

@@ -1,0 +1,77 @@
+package io.roadneg.evaluation.scores;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.roadneg.datasets.InputException;
+import io.roadneg.evaluation.metrics.Half;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds and reads a frame's score map in a scores folder: {@code {fid}.npy} or the SMIYC {@code {fid}.hdf5} (dataset
+ * {@code value}, float16 or float32, read with jhdf). Checks that every score is finite.
+ */
+public final class ScoreFiles {
+    private ScoreFiles() {
+    }
+
+    /** The score file of frame {@code id}, or an error naming both names that were tried. */
+    public static Path locate(Path dir, String id) {
+        Path npy = dir.resolve(id + ".npy");
+        if (Files.isRegularFile(npy)) {
+            return npy;
+        }
+        Path h5 = dir.resolve(id + ".hdf5");
+        if (Files.isRegularFile(h5)) {
+            return h5;
+        }
+        throw new InputException(dir, "frame", id, "missing score map (expected " + id + ".npy or " + id + ".hdf5)");
+    }
+
+    /** Reads and validates a score map. */
+    public static ScoreMap read(Path file) {
+        ScoreMap m = file.getFileName().toString().endsWith(".hdf5") ? readHdf5(file) : Npy.read(file);
+        float[] v = m.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InputException(file, "score", v[i] + " at pixel (" + (i % m.width()) + ", "
+                        + (i / m.width()) + ")", "scores must be finite");
+            }
+        }
+        return m;
+    }
+
+    private static ScoreMap readHdf5(Path file) {
+        try (HdfFile hdf = new HdfFile(file)) {
+            Dataset ds = hdf.getDatasetByPath("value");
+            int[] dims = ds.getDimensions();
+            if (dims.length != 2) {
+                throw new InputException(file, "value.shape", java.util.Arrays.toString(dims),
+                        "expected a 2-D H x W map");
+            }
+            Object data = ds.getData();
+            int h = dims[0];
+            int w = dims[1];
+            float[] v = new float[w * h];
+            boolean half = ds.getDataType().getSize() == 2;
+            for (int y = 0; y < h; y++) {
+                Object row = java.lang.reflect.Array.get(data, y);
+                for (int x = 0; x < w; x++) {
+                    v[y * w + x] = ((Number) java.lang.reflect.Array.get(row, x)).floatValue();
+                }
+            }
+            short[] bits = null;
+            if (half) {
+                bits = new short[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    bits[i] = Half.fromFloat(v[i]); // exact: the value came from a float16
+                }
+            }
+            return new ScoreMap(w, h, v, bits);
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InputException(file, "value", null, "cannot read the HDF5 score map: " + e.getMessage(), e);
+        }
+    }
+}
