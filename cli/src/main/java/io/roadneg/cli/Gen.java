@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,
             PrepareCommand.class,
+            PasteCommand.class,
             EvalCommand.class,
             ExportSmiycCommand.class,
         })

@@ -1,0 +1,180 @@
+package io.roadneg.cli;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
+import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import io.roadneg.generators.Ade20kSource;
+import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.OutlierSource;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.PasteJob;
+import io.roadneg.generators.PatchSource;
+import io.roadneg.generators.Presets;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gen paste}: builds an outlier set by pasting source objects into Cityscapes scenes. */
+@Command(name = "paste", mixinStandardHelpOptions = true,
+        description = {"Paste COCO / ADE20K objects or random patches into Cityscapes scenes: a training-ready outlier "
+                + "set in the Cityscapes layout (labelTrainIds with 254, labelIds, _ood.png 0/1/255), a manifest, a "
+                + "COCO JSON of the pasted objects and a preview sheet.",
+            "Without dataset roots it uses the bundled sample data (made on first use in --sample-data).",
+            "Presets: rpl, pebal, mask2anomaly, densehybrid-ade20k, noisy-patches, road-obstacles."})
+final class PasteCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--src", required = true, paramLabel = "coco|ade20k|patches", description = "Outlier source.")
+    String src;
+
+    @Option(names = "--dst", defaultValue = "cityscapes", paramLabel = "cityscapes",
+            description = "Destination dataset (default: ${DEFAULT-VALUE}).")
+    String dst;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Recipe preset (default per source: coco=pebal, ade20k=densehybrid-ade20k, "
+                    + "patches=noisy-patches).")
+    String preset;
+
+    @Option(names = "--count", paramLabel = "N", description = "Number of outputs, cycling over destination frames.")
+    Integer count;
+
+    @Option(names = "--per-image", paramLabel = "K", description = "Outputs per destination frame (default 1).")
+    Integer perImage;
+
+    @Option(names = "--split", defaultValue = "train", description = "Destination split (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (resumable).")
+    Path out;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--cityscapes-root", paramLabel = "DIR", description = "Cityscapes root (leftImg8bit/, gtFine/).")
+    Path cityscapesRoot;
+
+    @Option(names = "--coco-root", paramLabel = "DIR", description = "COCO root (annotations/, train2017/).")
+    Path cocoRoot;
+
+    @Option(names = "--coco-ood", paramLabel = "DIR",
+            description = "Root of the Meta-OOD masks from gen prepare coco-ood (default: --coco-root).")
+    Path cocoOod;
+
+    @Option(names = "--ade20k-root", paramLabel = "DIR", description = "ADE20K SceneParsing root "
+            + "(ADEChallengeData2016).")
+    Path adeRoot;
+
+    @Option(names = "--patches-dir", paramLabel = "DIR", description = "Image folder for --src patches (default: the "
+            + "ADE20K images).")
+    Path patchesDir;
+
+    @Option(names = "--sample-data", defaultValue = "sample-data", paramLabel = "DIR",
+            description = "Where the bundled sample data lives or is made (default: ${DEFAULT-VALUE}).")
+    Path sampleDir;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (!dst.equals("cityscapes")) {
+            throw new InputException(null, "--dst", dst, "only cityscapes destinations are supported");
+        }
+        if (!Presets.DEFAULT_FOR_SOURCE.containsKey(src)) {
+            throw new InputException(null, "--src", src, "must be coco, ade20k or patches");
+        }
+        String presetName = preset != null ? preset : common.config() == null ? Presets.DEFAULT_FOR_SOURCE.get(src)
+                : null;
+        PasteConfig config = Presets.load(presetName, common.config(), common.overrides());
+        if (!Presets.sourceType(config).equals(src)) {
+            throw new InputException(common.config(), "source.type", Presets.sourceType(config),
+                    "the recipe's source does not match --src " + src);
+        }
+        boolean useSample = cityscapesRoot == null || (src.equals("coco") && cocoRoot == null)
+                || (src.equals("ade20k") && adeRoot == null) || (src.equals("patches") && patchesDir == null
+                        && adeRoot == null);
+        if (useSample) {
+            ensureSample(o);
+        }
+        Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
+        try (OutlierSource source = openSource(config, o)) {
+            if (count == null && perImage == null) {
+                perImage = 1;
+            }
+            PasteJob.Options opts = new PasteJob.Options(config, Configs.toYaml(config), source, cs, split, count,
+                    perImage, out, threads, common.seed());
+            o.printf("gen paste: recipe %s, source %s (%d items), destination %s/%s, seed %d, %d threads%n",
+                    config.name(), source.name(), source.size(), cs, split, common.seed(), threads);
+            o.flush();
+            PasteJob.Result r = PasteJob.run(opts, ProgressBars.stderr(quiet));
+            o.printf("made %d, already done %d, skipped %d of %d outputs; %d pasted objects%n", r.made(),
+                    r.alreadyDone(), r.skipped().values().stream().mapToInt(Integer::intValue).sum(), r.total(),
+                    r.objects());
+            r.skipped().forEach((reason, n) -> o.printf("  skipped (%s): %d%n", reason, n));
+            r.problems().stream().limit(20).forEach(p -> o.println("  " + p));
+            if (r.problems().size() > 20) {
+                o.printf("  ... %d more in %s%n", r.problems().size() - 20, r.manifest());
+            }
+            o.printf("outputs: %s (manifest %s, COCO JSON %s%s)%n", r.out(), r.manifest().getFileName(),
+                    r.out().relativize(r.cocoJson()), r.preview() == null ? "" : ", preview " + r.preview()
+                            .getFileName());
+            return r.made() + r.alreadyDone() == 0 ? Gen.EXIT_FAILURE : Gen.EXIT_OK;
+        }
+    }
+
+    private void ensureSample(PrintWriter o) {
+        if (Files.isDirectory(sampleDir.resolve("cityscapes")) && Files.isRegularFile(sampleDir.resolve("README.md"))) {
+            o.println("gen paste: no dataset roots given: using the bundled sample data in " + sampleDir);
+            return;
+        }
+        o.println("gen paste: no dataset roots given: making the bundled sample data in " + sampleDir
+                + " (seed 0)");
+        o.flush();
+        SampleData.generate(SampleDataOptions.small(sampleDir, 0), ProgressBars.stderr(quiet));
+    }
+
+    private OutlierSource openSource(PasteConfig config, PrintWriter o) {
+        Map<String, String> none = Map.of();
+        return switch (config.source()) {
+            case PasteConfig.CocoSourceConfig c -> {
+                Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
+                Path ood = cocoOod != null ? cocoOod : root;
+                if (cocoRoot == null && cocoOod == null && !Files.isDirectory(MetaOodPreparer.maskFolder(ood,
+                        c.split()))) {
+                    o.println("gen paste: preparing the Meta-OOD masks of the sample COCO set");
+                    o.flush();
+                    MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, c.split(), ood),
+                            ProgressBars.stderr(quiet));
+                }
+                yield CocoSource.open(root, ood, c);
+            }
+            case PasteConfig.Ade20kSourceConfig a -> new Ade20kSource(new Ade20kSceneParsing(adeBase()), a);
+            case PasteConfig.PatchSourceConfig p -> {
+                Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder())
+                        : adeBase().resolve("images");
+                yield new PatchSource(dir, p);
+            }
+        };
+    }
+
+    private Path adeBase() {
+        Path root = adeRoot != null ? adeRoot : sampleDir.resolve("ade20k");
+        return Files.isDirectory(root.resolve("ADEChallengeData2016")) ? root.resolve("ADEChallengeData2016") : root;
+    }
+}
