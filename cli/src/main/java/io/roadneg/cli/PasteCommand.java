@@ -16,7 +16,6 @@ import io.roadneg.generators.Presets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,27 +149,23 @@ final class PasteCommand implements Callable<Integer> {
     }
 
     private OutlierSource openSource(PasteConfig config, PrintWriter o) {
-        Map<String, String> none = Map.of();
-        return switch (config.source()) {
-            case PasteConfig.CocoSourceConfig c -> {
-                Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
-                Path ood = cocoOod != null ? cocoOod : root;
-                if (cocoRoot == null && cocoOod == null && !Files.isDirectory(MetaOodPreparer.maskFolder(ood,
-                        c.split()))) {
-                    o.println("gen paste: preparing the Meta-OOD masks of the sample COCO set");
-                    o.flush();
-                    MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, c.split(), ood),
-                            ProgressBars.stderr(quiet));
-                }
-                yield CocoSource.open(root, ood, c);
+        if (config.source() instanceof PasteConfig.CocoSourceConfig c) {
+            Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
+            Path ood = cocoOod != null ? cocoOod : root;
+            if (cocoRoot == null && cocoOod == null && !Files.isDirectory(MetaOodPreparer.maskFolder(ood, c.split()))) {
+                o.println("gen paste: preparing the Meta-OOD masks of the sample COCO set");
+                o.flush();
+                MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, c.split(), ood), ProgressBars.stderr(quiet));
             }
-            case PasteConfig.Ade20kSourceConfig a -> new Ade20kSource(new Ade20kSceneParsing(adeBase()), a);
-            case PasteConfig.PatchSourceConfig p -> {
-                Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder())
-                        : adeBase().resolve("images");
-                yield new PatchSource(dir, p);
-            }
-        };
+            return CocoSource.open(root, ood, c);
+        }
+        if (config.source() instanceof PasteConfig.Ade20kSourceConfig a) {
+            return new Ade20kSource(new Ade20kSceneParsing(adeBase()), a);
+        }
+        PasteConfig.PatchSourceConfig p = (PasteConfig.PatchSourceConfig) config.source();
+        Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder())
+                : adeBase().resolve("images");
+        return new PatchSource(dir, p);
     }
 
     private Path adeBase() {
