@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Synthetic outlier (negative) data for road-scene anomaly segmentation: prepare, paste, "
                 + "train, evaluate.",
         subcommands = {
+            SampleDataCommand.class,
             AutoComplete.GenerateCompletion.class,
         })
 public final class Gen implements Runnable {

@@ -84,6 +84,7 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
         double roadHalf = 3.2 + 1.6 * rng.nextDouble();
         double camX = roadHalf * (0.3 + 0.25 * rng.nextDouble());
         double sidewalk = 2.5 + 2.0 * rng.nextDouble();
+        double camH = 1.3 + 0.3 * rng.nextDouble();
         double[] terrain = {rng.nextInt(3) == 0 ? 1.5 + 3 * rng.nextDouble() : 0,
             rng.nextInt(3) == 0 ? 1.5 + 3 * rng.nextDouble() : 0};
         double light = 0.85 + 0.3 * rng.nextDouble();
@@ -149,6 +150,11 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
             List<Thing> odd = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Thing a = anomaly(rng, anomalies, roadHalf, sidewalk, i);
+                // redraw until the object is well inside the picture and above the ego vehicle's hood
+                for (int tries = 0; tries < 50 && !visible(a, width, height, horizon, vpX, focal, camX, camH);
+                        tries++) {
+                    a = anomaly(rng, anomalies, roadHalf, sidewalk, i);
+                }
                 odd.add(a);
                 far = Math.max(far, a.z() + a.size());
             }
@@ -158,8 +164,15 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
             things.addAll(odd);
         }
         things.sort(Comparator.comparingDouble(Thing::z).reversed());
-        return new StreetPlan(width, height, horizon, vpX, focal, camX, 1.3 + 0.3 * rng.nextDouble(), roadHalf,
-                sidewalk, terrain, light, tint, rng.nextLong(), colors, List.copyOf(buildings), List.copyOf(things));
+        return new StreetPlan(width, height, horizon, vpX, focal, camX, camH, roadHalf, sidewalk, terrain, light,
+                tint, rng.nextLong(), colors, List.copyOf(buildings), List.copyOf(things));
+    }
+
+    private static boolean visible(Thing t, int width, int height, double horizon, double vpX, double focal,
+            double camX, double camH) {
+        double x = vpX + focal * (t.x() - camX) / t.z();
+        double y = horizon + focal * camH / t.z();
+        return x > 0.08 * width && x < 0.92 * width && y < 0.88 * height;
     }
 
     private static Thing anomaly(SplittableRandom rng, Anomalies mode, double roadHalf, double sidewalk, int i) {
