@@ -11,12 +11,13 @@ import picocli.CommandLine.Spec;
         description = "Synthetic outlier (negative) data for road-scene anomaly segmentation: prepare, paste, "
                 + "train, evaluate.",
         subcommands = {
-            DoctorCommand.class,
-            AutoComplete.GenerateCompletion.class,
+            SampleDataCommand.class,
             PrepareCommand.class,
             PasteCommand.class,
             EvalCommand.class,
             ExportSmiycCommand.class,
+            DoctorCommand.class,
+            AutoComplete.GenerateCompletion.class,
         })
 public final class Gen implements Runnable {
     /** Success. */
