@@ -209,6 +209,7 @@ public final class PasteJob {
         }
         Path f = o.out().resolve(RUN_FILE);
         try {
+            run = (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(run)); // same number node types as a file read
             if (Files.exists(f)) {
                 JsonNode old = JSON.readTree(f.toFile());
                 if (!old.equals(run)) {

@@ -1,0 +1,228 @@
+package io.roadneg.generators;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.coco.Rle;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PasteJobTest {
+    @TempDir
+    static Path sample;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeSampleData() {
+        SampleData.generate(SampleDataOptions.small(sample, 5), Progress.NONE);
+        MetaOodPreparer.run(MetaOodPreparer.Options.defaults(sample.resolve("coco"), "train", sample.resolve("coco")),
+                Progress.NONE);
+    }
+
+    private static PasteJob.Options options(String preset, Map<String, String> set, Path cs, Path out, int threads,
+            long seed, int count) {
+        PasteConfig c = Presets.load(preset, null, set);
+        OutlierSource src = c.source() instanceof PasteConfig.CocoSourceConfig cc
+                ? CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), cc)
+                : new PatchSource(sample.resolve("ade20k/ADEChallengeData2016/images"),
+                        (PasteConfig.PatchSourceConfig) c.source());
+        return new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", count, null, out, threads, seed);
+    }
+
+    private static Map<String, byte[]> tree(Path root) throws IOException {
+        Map<String, byte[]> m = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p)) {
+                    m.put(root.relativize(p).toString(), Files.readAllBytes(p));
+                }
+            }
+        }
+        return m;
+    }
+
+    private static void assertSameTree(Path a, Path b) throws IOException {
+        Map<String, byte[]> ta = tree(a);
+        Map<String, byte[]> tb = tree(b);
+        assertEquals(ta.keySet(), tb.keySet());
+        for (String k : ta.keySet()) {
+            assertArrayEquals(ta.get(k), tb.get(k), k);
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsAndAKilledRunGiveTheSameBytes() throws Exception {
+        Path cs = sample.resolve("cityscapes");
+        PasteJob.Result one = PasteJob.run(options("road-obstacles", Map.of(), cs, dir.resolve("one"), 1, 3, 8),
+                Progress.NONE);
+        assertEquals(8, one.made());
+        assertTrue(one.objects() >= 8, "road-obstacles pastes 1..3 objects per output");
+        PasteJob.run(options("road-obstacles", Map.of(), cs, dir.resolve("two"), 2, 3, 8), Progress.NONE);
+        assertSameTree(dir.resolve("one"), dir.resolve("two"));
+
+        // a run killed after a few items, then started again, finishes without redoing them
+        Progress killer = new Progress() {
+            private int steps;
+
+            @Override
+            public void start(String task, long total) {
+            }
+
+            @Override
+            public synchronized void step(long n) {
+                steps += n;
+                if (steps >= 3) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Path killed = dir.resolve("killed");
+        assertThrows(IllegalStateException.class, () -> PasteJob.run(options("road-obstacles", Map.of(), cs, killed,
+                2, 3, 8), killer));
+        PasteJob.Result resumed = PasteJob.run(options("road-obstacles", Map.of(), cs, killed, 2, 3, 8),
+                Progress.NONE);
+        assertTrue(resumed.alreadyDone() >= 3, "done items are kept: " + resumed.alreadyDone());
+        assertEquals(8, resumed.alreadyDone() + resumed.made());
+        assertSameTree(dir.resolve("one"), killed);
+    }
+
+    @Test
+    void labelsManifestAndCocoJsonAgree() throws Exception {
+        Path out = dir.resolve("rpl");
+        PasteJob.Result r = PasteJob.run(options("pebal", Map.of(), sample.resolve("cityscapes"), out, 2, 1, 4),
+                Progress.NONE);
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(r.manifest());
+        assertEquals(4, lines.size());
+        JsonNode coco = json.readTree(r.cocoJson().toFile());
+        assertEquals(4, coco.get("images").size());
+        for (int i = 0; i < 4; i++) {
+            JsonNode rec = json.readTree(lines.get(i));
+            assertEquals(i, rec.get("index").asInt());
+            String stem = rec.get("stem").asText();
+            String city = stem.substring(0, stem.indexOf('_'));
+            Path gt = out.resolve("gtFine/train").resolve(city);
+            LabelMap train = Images.readLabel(gt.resolve(stem + "_gtFine_labelTrainIds.png"));
+            LabelMap ids = Images.readLabel(gt.resolve(stem + "_gtFine_labelIds.png"));
+            LabelMap ood = Images.readLabel(gt.resolve(stem + "_gtFine_ood.png"));
+            long pasted = 0;
+            for (int p = 0; p < ood.data().length; p++) {
+                boolean o = ood.data()[p] == 1;
+                assertEquals(o, train.data()[p] == 254, "trainIds 254 exactly on ood pixels");
+                assertEquals(o, ids.data()[p] == 254, "labelIds 254 exactly on ood pixels");
+                if (!o) {
+                    assertEquals(train.data()[p] == 255, ood.data()[p] == 255, "void follows trainIds 255");
+                }
+                pasted += o ? 1 : 0;
+            }
+            long annotated = 0;
+            for (JsonNode a : coco.get("annotations")) {
+                if (a.get("image_id").asInt() == i + 1) {
+                    Rle rle = Rle.fromCompressedString(a.get("segmentation").get("counts").asText(), ood.height(),
+                            ood.width());
+                    annotated += rle.area();
+                    assertEquals(a.get("area").asLong(), rle.area());
+                }
+            }
+            assertEquals(pasted, annotated, "the COCO masks cover exactly the pasted pixels");
+            Map<String, String> text = Images.readPngText(out.resolve(rec.get("image").asText()));
+            JsonNode prov = json.readTree(text.get("roadneg:provenance"));
+            assertEquals("pebal", prov.get("recipe").asText());
+            assertEquals(i, prov.get("item").asInt());
+            assertTrue(prov.get("sources").get(0).asText().startsWith("coco:train2017:"));
+        }
+        assertTrue(Files.size(r.preview()) > 0);
+    }
+
+    @Test
+    void anotherRunsFolderIsRefusedAndNothingIsLost() throws Exception {
+        Path out = dir.resolve("run");
+        PasteJob.run(options("pebal", Map.of(), sample.resolve("cityscapes"), out, 1, 1, 2), Progress.NONE);
+        Map<String, byte[]> before = tree(out);
+        InputException e = assertThrows(InputException.class, () -> PasteJob.run(options("pebal", Map.of(),
+                sample.resolve("cityscapes"), out, 1, 2, 2), Progress.NONE));
+        assertTrue(e.getMessage().contains("seed = 1") && e.getMessage().contains("another run's files"),
+                e.getMessage());
+        Map<String, byte[]> after = tree(out);
+        assertEquals(before.keySet(), after.keySet());
+        Path foreign = dir.resolve("foreign");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        InputException f = assertThrows(InputException.class, () -> PasteJob.run(options("pebal", Map.of(),
+                sample.resolve("cityscapes"), foreign, 1, 1, 2), Progress.NONE));
+        assertTrue(f.getMessage().contains("not empty"), f.getMessage());
+    }
+
+    @Test
+    void badDestinationsAndRoadlessScenesAreReportedAndSkipped() throws Exception {
+        Path cs = dir.resolve("cs");
+        copy(sample.resolve("cityscapes"), cs);
+        List<Path> images;
+        try (Stream<Path> s = Files.walk(cs.resolve("leftImg8bit/train"))) {
+            images = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+        }
+        // frame 0: truncated image; frame 1: label of another size; frame 2: no road at all
+        byte[] b = Files.readAllBytes(images.get(0));
+        Files.write(images.get(0), Arrays.copyOf(b, b.length / 3));
+        String s1 = images.get(1).getFileName().toString().replace("_leftImg8bit.png", "");
+        Path lab1 = cs.resolve("gtFine/train").resolve(s1.substring(0, s1.indexOf('_'))).resolve(s1
+                + "_gtFine_labelIds.png");
+        Images.writePng(lab1, LabelMap.filled(10, 10, 7), 1, Map.of());
+        String s2 = images.get(2).getFileName().toString().replace("_leftImg8bit.png", "");
+        Path gt2 = cs.resolve("gtFine/train").resolve(s2.substring(0, s2.indexOf('_')));
+        LabelMap noRoad = Images.readLabel(gt2.resolve(s2 + "_gtFine_labelIds.png"));
+        for (int i = 0; i < noRoad.data().length; i++) {
+            if (noRoad.data()[i] == 7) {
+                noRoad.data()[i] = 8;
+            }
+        }
+        Images.writePng(gt2.resolve(s2 + "_gtFine_labelIds.png"), noRoad, 1, Map.of());
+        Files.delete(gt2.resolve(s2 + "_gtFine_labelTrainIds.png"));
+        PasteJob.Result r = PasteJob.run(options("road-obstacles", Map.of(), cs, dir.resolve("out"), 2, 1, 6),
+                Progress.NONE);
+        assertEquals(Map.of("bad destination", 2, "no road", 1), r.skipped());
+        assertEquals(3, r.made());
+        assertTrue(r.problems().get(0).contains("truncated PNG"), r.problems().get(0));
+        assertTrue(r.problems().get(1).contains("label size differs"), r.problems().get(1));
+        assertEquals(6, Files.readAllLines(r.manifest()).size());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.roadneg.generators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.pasting.BlendMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class PresetsTest {
+    @Test
+    void everyYamlInConfigsParsesAndIsAPreset() throws Exception {
+        Path configs = Path.of(System.getProperty("roadneg.root", ".."), "configs");
+        List<String> files;
+        try (Stream<Path> s = Files.list(configs)) {
+            files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+        }
+        assertEquals(Presets.NAMES.stream().map(n -> n + ".yaml").sorted().toList(), files);
+        for (String f : files) {
+            PasteConfig fromFile = Configs.load(null, configs.resolve(f), Map.of(), PasteConfig.class);
+            assertEquals(fromFile, Presets.load(f.replace(".yaml", ""), null, Map.of()), f);
+            assertEquals(f.replace(".yaml", ""), fromFile.name());
+        }
+    }
+
+    @Test
+    void referenceNumbers() {
+        PasteConfig rpl = Presets.load("rpl", null, Map.of());
+        PasteConfig.CocoSourceConfig c = (PasteConfig.CocoSourceConfig) rpl.source();
+        assertEquals(List.of(0.25, 0.5, 0.5, 0.75, 0.1, 0.125), c.rescale());
+        assertEquals(700, c.centreCrop());
+        assertEquals(700, rpl.placement().cropSize());
+        assertEquals(0.2, Presets.load("mask2anomaly", null, Map.of()).placement().probability());
+        PasteConfig dh = Presets.load("densehybrid-ade20k", null, Map.of());
+        PasteConfig.Ade20kSourceConfig a = (PasteConfig.Ade20kSourceConfig) dh.source();
+        assertEquals(384, a.shortSide());
+        assertEquals(192, a.crop());
+        assertEquals(0.5, a.rectProbability());
+        assertEquals(2, a.classCount());
+        assertEquals(512, dh.placement().cropSize());
+        assertEquals(254, dh.labels().outlierTrainId());
+        assertEquals(BlendMode.FEATHER, Presets.load("road-obstacles", null, Map.of()).blend().mode());
+        assertEquals(List.of("person", "bicycle", "car", "motorcycle", "bus", "truck", "traffic light", "stop sign"),
+                c.excluded());
+    }
+
+    @Test
+    void unknownPresetsKeysAndValuesAreNamed() {
+        InputException p = assertThrows(InputException.class, () -> Presets.load("rlp", null, Map.of()));
+        assertTrue(p.getMessage().startsWith("--preset = rlp: unknown preset; known: rpl, pebal"), p.getMessage());
+        InputException k = assertThrows(InputException.class,
+                () -> Presets.load("rpl", null, Map.of("placement.cropsize", "512")));
+        assertTrue(k.getMessage().contains("placement.cropsize: unknown key"), k.getMessage());
+        InputException v = assertThrows(InputException.class,
+                () -> Presets.load("rpl", null, Map.of("placement.probability", "1.5")));
+        assertTrue(v.getMessage().contains("placement.probability must be in [0, 1], found 1.5"), v.getMessage());
+        InputException t = assertThrows(InputException.class,
+                () -> Presets.load("rpl", null, Map.of("source.type", "imagenet")));
+        assertTrue(t.getMessage().contains("imagenet"), t.getMessage());
+    }
+}
