@@ -13,6 +13,9 @@ import java.util.Random;
  * (row, road pixels in that row) crosses zero; objects are then scaled by their contact row.
  */
 public final class RoadGeometry {
+    /** Fewest rows with the road fully inside the image for the fit to use only those. */
+    static final int MIN_FIT_ROWS = 5;
+
     private final int width;
     private final int[] roadPixels; // row-major indices, ascending
     private final double horizon;
@@ -37,12 +40,17 @@ public final class RoadGeometry {
         int h = trainIds.height();
         int[] data = trainIds.data();
         int[] perRow = new int[h];
+        boolean[] clipped = new boolean[h];
         int n = 0;
         for (int i = 0; i < data.length; i++) {
             int v = data[i];
             if (v >= 0 && v < 256 && isRoad[v]) {
                 perRow[i / w]++;
                 n++;
+                int x = i % w;
+                if (x == 0 || x == w - 1) {
+                    clipped[i / w] = true;
+                }
             }
         }
         if (n == 0) {
@@ -56,7 +64,22 @@ public final class RoadGeometry {
                 pix[k++] = i;
             }
         }
-        return new RoadGeometry(w, pix, fitHorizon(perRow));
+        // rows where the road runs out of the image are narrower than the road: fit on the others when there are enough
+        int[] fitRows = perRow.clone();
+        int unclipped = 0;
+        for (int y = 0; y < h; y++) {
+            if (perRow[y] > 0 && !clipped[y]) {
+                unclipped++;
+            }
+        }
+        if (unclipped >= MIN_FIT_ROWS) {
+            for (int y = 0; y < h; y++) {
+                if (clipped[y]) {
+                    fitRows[y] = 0;
+                }
+            }
+        }
+        return new RoadGeometry(w, pix, fitHorizon(fitRows));
     }
 
     /** Least-squares line count = a * row + b over rows with road; horizon = -b / a, or the top road row. */

@@ -1,0 +1,151 @@
+package io.roadneg.generators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
+import io.roadneg.datasets.coco.CocoCategories;
+import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import io.roadneg.pasting.ObjectTransforms;
+import io.roadneg.pasting.PasteObject;
+import io.roadneg.pasting.Placement;
+import io.roadneg.pasting.RoadGeometry;
+import io.roadneg.pasting.Scene;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourcesTest {
+    @TempDir
+    static Path sample;
+
+    @BeforeAll
+    static void makeSampleData() {
+        SampleData.generate(SampleDataOptions.small(sample, 11), Progress.NONE);
+        MetaOodPreparer.run(MetaOodPreparer.Options.defaults(sample.resolve("coco"), "train", sample.resolve("coco")),
+                Progress.NONE);
+    }
+
+    private static CocoSource coco(String preset, Map<String, String> set) {
+        PasteConfig c = Presets.load(preset, null, set);
+        return CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), (PasteConfig.CocoSourceConfig) c.source());
+    }
+
+    @Test
+    void rplCutOutsFitTheCentreCropAndAreReproducible() {
+        CocoSource s = coco("rpl", Map.of());
+        assertTrue(s.size() > 0);
+        Random rng = new Random(1);
+        for (int i = 0; i < 10; i++) {
+            int item = rng.nextInt(s.size());
+            Map<String, Object> d = s.draw(item, rng);
+            assertTrue(java.util.List.of(0.25, 0.5, 0.75, 0.1, 0.125).contains((Double) d.get("rescale")));
+            PasteObject o = s.load(item, d);
+            if (o != null) {
+                assertTrue(o.rgb().width() <= 700 && o.rgb().height() <= 700);
+                assertEquals(o.area(), s.load(item, d).area(), "load is deterministic");
+                assertEquals(CocoSource.UNION_CATEGORY, o.categoryId());
+            }
+        }
+    }
+
+    @Test
+    void instancesComeOnlyFromMetaOodKeptImagesAndSmallOnesAreUnusable() {
+        CocoSource s = coco("road-obstacles", Map.of());
+        assertTrue(s.size() > 0);
+        for (String name : s.categories().values()) {
+            assertTrue(!CocoCategories.META_OOD_EXCLUDED.contains(name), name);
+        }
+        PasteObject o = s.load(0, Map.of());
+        assertNotNull(o);
+        assertTrue(o.area() >= 64);
+        CocoSource huge = coco("road-obstacles", Map.of("source.minArea", "100000000"));
+        PastePlanner planner = new PastePlanner(Presets.load("road-obstacles", null, Map.of()), huge);
+        Scene scene = roadScene();
+        assertThrows(PastePlanner.NoUsableObjectException.class, () -> planner.plan(1, 0, "x", "train", scene));
+    }
+
+    @Test
+    void denseHybridPatchesAreRectanglesOrClassUnionsInsideTheCrop() {
+        PasteConfig c = Presets.load("densehybrid-ade20k", null, Map.of());
+        Ade20kSource s = new Ade20kSource(new Ade20kSceneParsing(sample.resolve("ade20k/ADEChallengeData2016")),
+                (PasteConfig.Ade20kSourceConfig) c.source());
+        Random rng = new Random(2);
+        int rects = 0;
+        int unions = 0;
+        for (int i = 0; i < 30; i++) {
+            int item = rng.nextInt(s.size());
+            Map<String, Object> d = s.draw(item, rng);
+            PasteObject o = s.load(item, d);
+            if (o == null) {
+                continue;
+            }
+            assertTrue(o.rgb().width() <= 192 && o.rgb().height() <= 192);
+            if ("rect".equals(d.get("mask"))) {
+                rects++;
+                int w = (Integer) d.get("rectW");
+                assertEquals(0, (w - 16) % 8, "sides are 16, 24, ...");
+                assertTrue(w < 192);
+            } else {
+                unions++;
+            }
+        }
+        assertTrue(rects > 5 && unions > 5, rects + " rectangles, " + unions + " class unions");
+    }
+
+    @Test
+    void patchesHaveTheDrawnSize() {
+        PasteConfig c = Presets.load("noisy-patches", null, Map.of());
+        PatchSource s = new PatchSource(sample.resolve("ade20k/ADEChallengeData2016/images"),
+                (PasteConfig.PatchSourceConfig) c.source());
+        Map<String, Object> d = s.draw(0, new Random(3));
+        PasteObject o = s.load(0, d);
+        assertEquals(d.get("w"), o.rgb().width());
+        assertEquals(o.rgb().width() * o.rgb().height(), o.area());
+        assertEquals(0, s.indexOf(s.itemId(0)));
+    }
+
+    private static Scene roadScene() {
+        int w = 400;
+        int h = 200;
+        LabelMap train = LabelMap.filled(w, h, 2);
+        for (int y = 80; y < h; y++) {
+            int half = 2 * (y - 60); // road vanishes at row 60
+            for (int x = Math.max(0, 200 - half); x < Math.min(w, 200 + half); x++) {
+                train.set(x, y, 0);
+            }
+        }
+        return new Scene(RgbImage.blank(w, h), train, null, null);
+    }
+
+    @Test
+    void roadPlacementIsPerspectiveScaledAndStandsOnTheRoad() {
+        CocoSource s = coco("road-obstacles", Map.of());
+        PasteConfig c = Presets.load("road-obstacles", null, Map.of("placement.objects", "[1, 1]",
+                "placement.flipProbability", "0"));
+        PastePlanner planner = new PastePlanner(c, s);
+        Scene scene = roadScene();
+        assertEquals(60.0, RoadGeometry.fit(scene.trainIds(), new int[] {0}).horizon(), 1e-6);
+        for (int i = 0; i < 20; i++) {
+            PastePlanner.Planned p = planner.plan(7, i, "x", "train", scene);
+            Placement pl = p.plan().placements().get(0);
+            PasteObject o = p.objects().get(0);
+            int[] size = ObjectTransforms.outputSize(o.rgb().width(), o.rgb().height(), pl.scale(), 0);
+            int bottom = pl.y() + size[1] - 1;
+            int centre = pl.x() + size[0] / 2;
+            assertEquals(0, scene.trainIds().get(centre, bottom), "the object stands on a road pixel");
+            double ratio = size[1] / (double) (bottom - 60);
+            assertTrue(ratio > 0.08 - 0.02 && ratio < 0.4 + 0.02, "height / (row - horizon) = " + ratio);
+        }
+    }
+}
