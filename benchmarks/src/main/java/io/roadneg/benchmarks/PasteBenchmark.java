@@ -1,0 +1,164 @@
+package io.roadneg.benchmarks;
+
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.cityscapes.CityscapesDataset;
+import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.OpenCv;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import io.roadneg.datasets.sample.SampleScale;
+import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.PasteJob;
+import io.roadneg.generators.Presets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Paste throughput at 2048x1024 against the codec floor.
+ *
+ * <p>The floor is what no paste job can avoid: decode the destination image and every label map it reads, decode
+ * the source image and its mask, and encode every output file at the same PNG level; nothing else. The job's
+ * images/s divided by the floor's is the figure of merit. Usage: {@code PasteBenchmark WORKDIR [ITEMS]}.
+ */
+public final class PasteBenchmark {
+    private PasteBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args.length > 0 ? args[0] : "bench-work");
+        int items = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        OpenCv.ensureLoaded();
+        org.opencv.core.Core.setNumThreads(1);
+        Path sample = work.resolve("sample-full");
+        if (!Files.isRegularFile(sample.resolve("README.md"))) {
+            System.out.println("making full-scale (2048x1024) sample data in " + sample);
+            SampleData.generate(new SampleDataOptions(sample, 0, SampleScale.FULL), Progress.NONE);
+        }
+        Path coco = sample.resolve("coco");
+        if (!Files.isDirectory(MetaOodPreparer.maskFolder(coco, "train"))) {
+            MetaOodPreparer.run(MetaOodPreparer.Options.defaults(coco, "train", coco), Progress.NONE);
+        }
+        Path cs = sample.resolve("cityscapes");
+        List<CityscapesFrame> frames = CityscapesDataset.open(cs).labelledFrames("train");
+        RgbImage probe = Images.readRgb(frames.get(0).imagePath());
+        System.out.printf("destinations: %d frames of %dx%d; %d items per run%n", frames.size(), probe.width(),
+                probe.height(), items);
+
+        pngLevels(frames.get(0));
+        int level = 1;
+        double floor = codecFloor(frames, coco, items, level);
+        System.out.printf("codec floor (1 thread, level %d): %.2f images/s%n", level, floor);
+        for (String preset : List.of("pebal", "rpl", "road-obstacles")) {
+            for (int threads : List.of(1, 2)) {
+                double ips = job(work, preset, Map.of(), cs, coco, items, threads);
+                System.out.printf("%-15s %d thread(s): %.2f images/s (%.0f%% of the 1-thread floor)%n", preset,
+                        threads, ips, 100 * ips / floor);
+            }
+        }
+        double poisson = job(work, "pebal", Map.of("blend.mode", "poisson"), cs, coco, items, 1);
+        System.out.printf("pebal + poisson 1 thread: %.2f images/s (%.0f%% of the floor)%n", poisson,
+                100 * poisson / floor);
+        double feather = job(work, "pebal", Map.of("blend.mode", "feather"), cs, coco, items, 1);
+        System.out.printf("pebal + feather 1 thread: %.2f images/s (%.0f%% of the floor)%n", feather,
+                100 * feather / floor);
+    }
+
+    /** Encode time and size of one scene's RGB image at each zlib level. */
+    private static void pngLevels(CityscapesFrame f) {
+        RgbImage img = Images.readRgb(f.imagePath());
+        LabelMap lab = f.labelIds();
+        for (int level : new int[] {0, 1, 3, 6, 9}) {
+            Images.encodePng(img, level, Map.of());
+            long t0 = System.nanoTime();
+            int reps = 5;
+            long bytes = 0;
+            long lbytes = 0;
+            for (int r = 0; r < reps; r++) {
+                bytes = Images.encodePng(img, level, Map.of()).length;
+                lbytes = Images.encodePng(lab, level, Map.of()).length;
+            }
+            double ms = (System.nanoTime() - t0) / 1e6 / reps;
+            System.out.printf("PNG level %d: image+labelIds encode %.1f ms, %d + %d bytes%n", level, ms, bytes,
+                    lbytes);
+        }
+    }
+
+    private static double codecFloor(List<CityscapesFrame> frames, Path coco, int items, int level)
+            throws IOException {
+        Path out = Files.createTempDirectory("floor");
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(coco.resolve("train2017"))) {
+            sources = s.sorted().toList();
+        }
+        List<Path> masks;
+        try (Stream<Path> s = Files.list(MetaOodPreparer.maskFolder(coco, "train"))) {
+            masks = s.sorted().toList();
+        }
+        long best = Long.MAX_VALUE;
+        for (int rep = 0; rep < 2; rep++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < items; i++) {
+                CityscapesFrame f = frames.get(i % frames.size());
+                RgbImage img = Images.readRgb(f.imagePath());
+                LabelMap train = Images.readLabel(f.trainIdsPath());
+                LabelMap ids = Images.readLabel(f.labelIdsPath());
+                LabelMap inst = Images.readLabel(f.instanceIdsPath());
+                Images.readRgb(sources.get(i % sources.size()));
+                Images.readLabel(masks.get(i % masks.size()));
+                AtomicFiles.write(out.resolve(i + "_img.png"), Images.encodePng(img, level, Map.of()));
+                AtomicFiles.write(out.resolve(i + "_train.png"), Images.encodePng(train, level, Map.of()));
+                AtomicFiles.write(out.resolve(i + "_ids.png"), Images.encodePng(ids, level, Map.of()));
+                AtomicFiles.write(out.resolve(i + "_inst.png"), Images.encodePng16(inst, level, Map.of()));
+                AtomicFiles.write(out.resolve(i + "_ood.png"), Images.encodePng(train, level, Map.of()));
+            }
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        delete(out);
+        return items / (best / 1e9);
+    }
+
+    private static double job(Path work, String preset, Map<String, String> set, Path cs, Path coco, int items,
+            int threads) throws IOException {
+        PasteConfig c = Presets.load(preset, null, set);
+        long best = Long.MAX_VALUE;
+        for (int rep = 0; rep < 2; rep++) {
+            Path out = work.resolve("job-" + preset + "-" + threads + "-" + rep);
+            delete(out);
+            try (CocoSource src = CocoSource.open(coco, coco, (PasteConfig.CocoSourceConfig) c.source())) {
+                PasteJob.Options o = new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", items, null, out,
+                        threads, 1);
+                long t0 = System.nanoTime();
+                PasteJob.run(o, Progress.NONE);
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            delete(out);
+        }
+        return items / (best / 1e9);
+    }
+
+    private static void delete(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            List<Path> all = new ArrayList<>(s.toList());
+            all.sort(Comparator.reverseOrder());
+            for (Path q : all) {
+                Files.delete(q);
+            }
+        }
+    }
+}
