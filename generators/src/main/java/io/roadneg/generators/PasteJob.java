@@ -49,6 +49,8 @@ public final class PasteJob {
     public static final String ITEMS = ".items";
     /** The run fingerprint file. */
     public static final String RUN_FILE = "run.json";
+    /** Items whose thumbnails are kept, per preview slot: the preview shows the first made items with objects. */
+    static final int THUMB_ITEMS_PER_PREVIEW = 4;
 
     private PasteJob() {
     }
@@ -309,6 +311,9 @@ public final class PasteJob {
         }
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
 
+        if (!r.instances().isEmpty() && index < THUMB_ITEMS_PER_PREVIEW * o.config().output().preview()) {
+            Preview.writeThumb(items, index, r.image(), r.ood());
+        }
         rec.put("status", "made");
         rec.put("stem", stem);
         rec.put("image", o.out().relativize(img).toString());
@@ -409,7 +414,8 @@ public final class PasteJob {
                     w.write('\n');
                     if ("made".equals(rec.path("status").asText())) {
                         objects[0] += rec.path("instances").size();
-                        if (previewItems.size() < o.config().output().preview() && rec.path("instances").size() > 0) {
+                        if (previewItems.size() < o.config().output().preview()
+                                && Files.exists(Preview.thumbFile(items, i))) {
                             previewItems.add(i);
                         }
                     } else {
@@ -421,7 +427,7 @@ public final class PasteJob {
             }
         });
         CocoExport.write(coco, o, items, total, configHash);
-        Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), o.out(), items,
+        Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
                 previewItems);
         return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);
     }

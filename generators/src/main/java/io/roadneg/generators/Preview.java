@@ -1,12 +1,9 @@
 package io.roadneg.generators;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.Mats;
 import io.roadneg.datasets.image.RgbImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,55 +22,73 @@ final class Preview {
     private Preview() {
     }
 
-    static Path write(Path target, Path out, Path items, List<Integer> indices) {
-        try {
-            RgbImage first = null;
-            int th = 0;
-            int rows = (indices.size() + COLS - 1) / COLS;
-            RgbImage sheet = null;
-            for (int k = 0; k < indices.size(); k++) {
-                JsonNode rec = PasteJob.JSON.readTree(PasteJob.itemFile(items, indices.get(k)).toFile());
-                Path img = out.resolve(rec.get("image").asText());
-                String stem = rec.get("stem").asText();
-                Path ood = img.getParent().getParent().getParent().getParent().resolve("gtFine")
-                        .resolve(img.getParent().getParent().getFileName()).resolve(img.getParent().getFileName())
-                        .resolve(stem + "_gtFine_ood.png");
-                RgbImage thumb = overlay(Images.readRgb(img), Images.readLabel(ood));
-                if (first == null) {
-                    first = thumb;
-                    th = thumb.height();
-                    sheet = RgbImage.blank(COLS * THUMB_W + (COLS + 1) * 4, rows * th + (rows + 1) * 4);
-                    java.util.Arrays.fill(sheet.data(), (byte) 32);
-                }
-                int ox = 4 + (k % COLS) * (THUMB_W + 4);
-                int oy = 4 + (k / COLS) * (th + 4);
-                for (int y = 0; y < Math.min(th, thumb.height()); y++) {
-                    System.arraycopy(thumb.data(), y * thumb.width() * 3, sheet.data(), ((oy + y) * sheet.width() + ox)
-                            * 3, Math.min(THUMB_W, thumb.width()) * 3);
-                }
-            }
-            Images.writePng(target, sheet, 6, Map.of());
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The thumbnail file of an item, written while the item is made. */
+    static Path thumbFile(Path items, long index) {
+        return items.resolve(String.format("%06d.thumb.png", index));
     }
 
-    /** Tints pasted pixels red and draws their outline in yellow, then shrinks to the thumbnail width. */
+    /** Writes an item's thumbnail (overlay of its pasted pixels, {@link #THUMB_W} wide). */
+    static void writeThumb(Path items, long index, RgbImage image, LabelMap ood) {
+        Images.writePng(thumbFile(items, index), overlay(image, ood), 1, Map.of());
+    }
+
+    /** Composes the sheet from the thumbnails of {@code indices}. */
+    static Path write(Path target, Path items, List<Integer> indices) {
+        RgbImage sheet = null;
+        int th = 0;
+        int rows = (indices.size() + COLS - 1) / COLS;
+        for (int k = 0; k < indices.size(); k++) {
+            RgbImage thumb = Images.readRgb(thumbFile(items, indices.get(k)));
+            if (sheet == null) {
+                th = thumb.height();
+                sheet = RgbImage.blank(COLS * THUMB_W + (COLS + 1) * 4, rows * th + (rows + 1) * 4);
+                java.util.Arrays.fill(sheet.data(), (byte) 32);
+            }
+            int ox = 4 + (k % COLS) * (THUMB_W + 4);
+            int oy = 4 + (k / COLS) * (th + 4);
+            for (int y = 0; y < Math.min(th, thumb.height()); y++) {
+                System.arraycopy(thumb.data(), y * thumb.width() * 3, sheet.data(), ((oy + y) * sheet.width() + ox) * 3,
+                        Math.min(THUMB_W, thumb.width()) * 3);
+            }
+        }
+        Images.writePng(target, sheet, 6, Map.of());
+        return target;
+    }
+
+    /**
+     * Shrinks the image to the thumbnail width, then tints pasted pixels red and outlines them in yellow (the label
+     * is shrunk by nearest neighbour, so the work is on the thumbnail, not the full frame).
+     */
     static RgbImage overlay(RgbImage img, LabelMap ood) {
-        RgbImage o = img.copy();
-        int w = img.width();
-        int h = img.height();
-        int[] d = ood.data();
+        int tw = THUMB_W;
+        int th = Math.max(1, (int) Math.round((double) img.height() * tw / img.width()));
+        Mat m = Mats.fromRgb(img);
+        Mat s = new Mat();
+        Mat l = Mats.fromLabel(ood, org.opencv.core.CvType.CV_8UC1);
+        Mat ls = new Mat();
+        RgbImage o;
+        LabelMap small;
+        try {
+            Imgproc.resize(m, s, new Size(tw, th), 0, 0, Imgproc.INTER_AREA);
+            Imgproc.resize(l, ls, new Size(tw, th), 0, 0, Imgproc.INTER_NEAREST);
+            o = Mats.toRgb(s);
+            small = Mats.toLabel(ls);
+        } finally {
+            m.release();
+            s.release();
+            l.release();
+            ls.release();
+        }
+        int[] d = small.data();
         byte[] p = o.data();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
+        for (int y = 0; y < th; y++) {
+            for (int x = 0; x < tw; x++) {
+                int i = y * tw + x;
                 if (d[i] != 1) {
                     continue;
                 }
-                boolean edge = x == 0 || y == 0 || x == w - 1 || y == h - 1 || d[i - 1] != 1 || d[i + 1] != 1
-                        || d[i - w] != 1 || d[i + w] != 1;
+                boolean edge = x == 0 || y == 0 || x == tw - 1 || y == th - 1 || d[i - 1] != 1 || d[i + 1] != 1
+                        || d[i - tw] != 1 || d[i + tw] != 1;
                 if (edge) {
                     p[i * 3] = (byte) 255;
                     p[i * 3 + 1] = (byte) 230;
@@ -85,16 +100,6 @@ final class Preview {
                 }
             }
         }
-        int tw = THUMB_W;
-        int th = Math.max(1, (int) Math.round((double) h * tw / w));
-        Mat m = Mats.fromRgb(o);
-        Mat s = new Mat();
-        try {
-            Imgproc.resize(m, s, new Size(tw, th), 0, 0, Imgproc.INTER_AREA);
-            return Mats.toRgb(s);
-        } finally {
-            m.release();
-            s.release();
-        }
+        return o;
     }
 }
