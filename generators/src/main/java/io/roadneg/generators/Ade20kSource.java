@@ -6,7 +6,6 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.pasting.PasteObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.TreeSet;
  * {@code rectStep} from {@code rectMin} up to below the crop) or the union of {@code classCount} class ids drawn with
  * replacement from the labels present in the crop. Crop padding is ignore and never pasted.
  */
-public final class Ade20kSource implements OutlierSource {
+public final class Ade20kSource extends IndexedSource {
     /** Category of every ADE20K patch in the pasted set's COCO JSON. */
     public static final int CATEGORY = 1;
     private static final int PAD = -1;
@@ -27,15 +26,11 @@ public final class Ade20kSource implements OutlierSource {
     private final PasteConfig.Ade20kSourceConfig config;
     private final List<Ade20kSceneParsing.Pair> pairs;
     private final String split;
-    private final Map<String, Integer> indexOf = new HashMap<>();
 
     public Ade20kSource(Ade20kSceneParsing ade, PasteConfig.Ade20kSourceConfig config) {
         this.config = config;
         this.split = config.split();
         this.pairs = ade.pairs(split);
-        for (int i = 0; i < pairs.size(); i++) {
-            indexOf.put(itemId(i), i);
-        }
     }
 
     @Override
@@ -51,11 +46,6 @@ public final class Ade20kSource implements OutlierSource {
     @Override
     public String itemId(int index) {
         return "ade20k:" + split + ":" + pairs.get(index).name();
-    }
-
-    @Override
-    public int indexOf(String itemId) {
-        return indexOf.getOrDefault(itemId, -1);
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.roadneg.pasting.PasteObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ import java.util.TreeMap;
  * written by {@code gen prepare coco-ood}); the object is the bounding box of all 254 pixels, after the optional RPL
  * rescale and centre crop. {@code instance} items are the single non-crowd annotations of those same images.
  */
-public final class CocoSource implements OutlierSource {
+public final class CocoSource extends IndexedSource {
     /** Category of union objects, which may mix several COCO categories. */
     public static final int UNION_CATEGORY = 1;
 
@@ -37,7 +36,6 @@ public final class CocoSource implements OutlierSource {
     private final List<CocoImage> images; // union: one per item; instance: the item's image
     private final List<AnnotationSpan> spans; // instance mode only
     private final CocoInstancesReader reader;
-    private final Map<String, Integer> indexOf = new HashMap<>();
     private final Map<Integer, String> categories = new TreeMap<>();
 
     private CocoSource(PasteConfig.CocoSourceConfig config, Path imageDir, Path maskDir, List<CocoImage> images,
@@ -48,9 +46,6 @@ public final class CocoSource implements OutlierSource {
         this.images = images;
         this.spans = spans;
         this.reader = reader;
-        for (int i = 0; i < size(); i++) {
-            indexOf.put(itemId(i), i);
-        }
     }
 
     /**
@@ -123,11 +118,6 @@ public final class CocoSource implements OutlierSource {
         CocoImage im = images.get(index);
         String base = String.format("coco:%s2017:%012d", config.split(), im.id());
         return spans == null ? base : base + "#" + spans.get(index).index();
-    }
-
-    @Override
-    public int indexOf(String itemId) {
-        return indexOf.getOrDefault(itemId, -1);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +19,13 @@ import java.util.stream.Stream;
  * Noisy negatives (Bevandic et al.): rectangular patches of random size and aspect cut at random places from the
  * images of a folder (searched recursively, sorted by path).
  */
-public final class PatchSource implements OutlierSource {
+public final class PatchSource extends IndexedSource {
     /** Category of every patch in the pasted set's COCO JSON. */
     public static final int CATEGORY = 1;
 
     private final PasteConfig.PatchSourceConfig config;
     private final Path folder;
     private final List<Path> files;
-    private final Map<String, Integer> indexOf = new HashMap<>();
 
     public PatchSource(Path folder, PasteConfig.PatchSourceConfig config) {
         this.config = config;
@@ -46,9 +44,6 @@ public final class PatchSource implements OutlierSource {
         if (files.isEmpty()) {
             throw new InputException(folder, "source.folder", folder, "holds no jpg, png or webp image");
         }
-        for (int i = 0; i < files.size(); i++) {
-            indexOf.put(itemId(i), i);
-        }
     }
 
     @Override
@@ -64,11 +59,6 @@ public final class PatchSource implements OutlierSource {
     @Override
     public String itemId(int index) {
         return "patches:" + folder.relativize(files.get(index)).toString().replace('\\', '/');
-    }
-
-    @Override
-    public int indexOf(String itemId) {
-        return indexOf.getOrDefault(itemId, -1);
     }
 
     @Override

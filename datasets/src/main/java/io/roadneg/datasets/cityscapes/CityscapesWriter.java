@@ -1,13 +1,10 @@
 package io.roadneg.datasets.cityscapes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import java.util.Map;
  * (16-bit), color and polygons.json files. Every file is written atomically; PNGs carry the given provenance text.
  */
 public final class CityscapesWriter {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * One object of {@code _gtFine_polygons.json}: a Cityscapes class name and its outline in pixel coordinates.
@@ -89,24 +85,9 @@ public final class CityscapesWriter {
 
     /** The bytes of a {@code _gtFine_polygons.json} file. */
     public static byte[] polygonsJson(int width, int height, List<LabelledPolygon> polygons) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("imgHeight", height);
-        root.put("imgWidth", width);
-        ArrayNode objects = root.putArray("objects");
-        for (LabelledPolygon p : polygons) {
-            ObjectNode o = objects.addObject();
-            o.put("label", p.label());
-            ArrayNode pts = o.putArray("polygon");
-            for (int[] v : p.polygon()) {
-                pts.addArray().add(v[0]).add(v[1]);
-            }
-        }
-        try {
-            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise polygons", e);
-        }
+        List<CityscapesPolygons.PolygonObject> objects = polygons.stream()
+                .map(p -> new CityscapesPolygons.PolygonObject(p.label(), p.polygon())).toList();
+        return new CityscapesPolygons(height, width, objects).toBytes();
     }
 
     private static void checkConsistent(RgbImage image, LabelMap labelIds, LabelMap instanceIds) {
