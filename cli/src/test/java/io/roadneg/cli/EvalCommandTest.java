@@ -185,4 +185,74 @@ class EvalCommandTest {
         assertTrue(m.get("pixel").get("undefined").asText().contains("no anomaly pixel"));
         assertTrue(Files.readString(out.resolve("metrics.md")).contains("undefined"));
     }
+
+    /** One 4x2 StreetHazards frame: raw labels, anomaly scores and 8-bit class predictions. */
+    private static void streetHazardsFrame(Path root, Path scores, Path classes, String town, String id, int[] raw,
+            float[] score, int[] cls) {
+        AtomicFiles.write(root.resolve("test/images/test/" + town + "/" + id + ".png"),
+                Images.encodePng(RgbImage.blank(4, 2), 1, Map.of()));
+        Images.writePng(root.resolve("test/annotations/test/" + town + "/" + id + ".png"), new LabelMap(4, 2, raw), 1,
+                Map.of());
+        Npy.write(scores.resolve(id + ".npy"), 4, 2, score, false);
+        if (cls != null) {
+            Images.writePng(classes.resolve(id + ".png"), new LabelMap(4, 2, cls), 1, Map.of());
+        }
+    }
+
+    @Test
+    void openSetOnStreetHazardsWithHeldOutCalibration() throws Exception {
+        Path root = tmp.resolve("streethazards");
+        Path scores = tmp.resolve("scores");
+        Path classes = tmp.resolve("classes");
+        // t6 calibrates: its four anomaly pixels score 0.9..0.6, so TPR reaches 95% (all four) at 0.6; the void
+        // pixel's 0.99 must not count
+        streetHazardsFrame(root, scores, classes, "t6", "500", new int[] {14, 14, 14, 14, 1, 1, 2, 0},
+                new float[] {0.9f, 0.8f, 0.7f, 0.6f, 0.1f, 0.65f, 0.2f, 0.99f}, null);
+        // t5: raw 1,1,2,2,3,14,14,0 -> classes 0,0,1,1,2,A,A,void
+        streetHazardsFrame(root, scores, classes, "t5", "300", new int[] {1, 1, 2, 2, 3, 14, 14, 0},
+                new float[] {0.1f, 0.7f, 0.2f, 0.3f, 0.1f, 0.9f, 0.5f, 0.9f}, new int[] {0, 1, 1, 1, 2, 2, 0, 5});
+        Path out = tmp.resolve("report");
+        int code = gen("eval", "--dataset", "streethazards-t5", "--root", root.toString(), "--scores",
+                scores.toString(), "--classes", classes.toString(), "--calibrate-on", "streethazards-t6", "--out",
+                out.toString(), "--quiet");
+        assertEquals(0, code, err.toString());
+        JsonNode o = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("open_set");
+        assertEquals("streethazards-t6", o.get("calibrated_on").asText());
+        assertEquals(0.6f, (float) o.get("threshold").asDouble(), 0f);
+        // open predictions 0,A,1,1,2,A,0: IoU class0 1/3 (tp 1, 2 labelled, 2 predicted), class1 1, class2 1;
+        // anomaly tp 1 of 2 labelled and 2 predicted -> 1/3
+        assertEquals((1.0 / 3 + 1 + 1) / 3, o.get("open_mIoU").asDouble(), 1e-12);
+        assertEquals(1.0 / 3, o.get("anomaly_IoU").asDouble(), 1e-12);
+        // closed argmax on known pixels 0,1,1,1,2: class0 1/2, class1 2/3, class2 1
+        assertEquals((0.5 + 2.0 / 3 + 1) / 3, o.get("closed_mIoU").asDouble(), 1e-12);
+        assertEquals(3, o.get("classes_present").asInt());
+        assertTrue(o.get("protocol").asText().contains("held-out"));
+        String md = Files.readString(out.resolve("metrics.md"));
+        assertTrue(md.contains("| open-mIoU | 0.7778 |"), md);
+        assertTrue(md.contains("Open-set protocol: DenseHybrid"), md);
+
+        // without --calibrate-on the threshold comes from t5 itself (0.5: both anomalies), and the result says so
+        Path self = tmp.resolve("self");
+        code = gen("eval", "--dataset", "streethazards-t5", "--root", root.toString(), "--scores", scores.toString(),
+                "--classes", classes.toString(), "--threads", "1", "--out", self.toString(), "--quiet");
+        assertEquals(0, code, err.toString());
+        o = new ObjectMapper().readTree(self.resolve("metrics.json").toFile()).get("open_set");
+        assertEquals(0.5f, (float) o.get("threshold").asDouble(), 0f);
+        assertEquals((0.5 + 1 + 1) / 3, o.get("open_mIoU").asDouble(), 1e-12);
+        assertEquals(2.0 / 3, o.get("anomaly_IoU").asDouble(), 1e-12);
+        assertTrue(o.get("protocol").asText().contains("optimistic"));
+
+        // a class id outside 0..12 names the file, the field and the value
+        Images.writePng(classes.resolve("300.png"), new LabelMap(4, 2, new int[] {0, 0, 0, 13, 0, 0, 0, 0}), 1,
+                Map.of());
+        err.getBuffer().setLength(0);
+        code = gen("eval", "--dataset", "streethazards-t5", "--root", root.toString(), "--scores", scores.toString(),
+                "--classes", classes.toString(), "--quiet");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("300.png") && err.toString().contains("13 at pixel (3, 0)"),
+                err.toString());
+        // open-set options without class predictions are a usage error
+        assertEquals(2, gen("eval", "--dataset", "streethazards-t5", "--root", root.toString(), "--scores",
+                scores.toString(), "--calibrate-on", "streethazards-t6", "--quiet"));
+    }
 }

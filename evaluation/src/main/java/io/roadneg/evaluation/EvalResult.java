@@ -19,10 +19,11 @@ import java.util.List;
  * @param perImage per-image averaged exact metrics (exact protocol only, else null)
  * @param components SMIYC component metrics (SMIYC tracks only, else null)
  * @param perFrame each frame's own exact AP (NaN where undefined), for picking worst / best frames
+ * @param openSet open-set segmentation metrics (only with class predictions, else null)
  */
 public record EvalResult(String dataset, String title, String voidRule, Protocol protocol, String resolution,
         int frames, PixelMetrics pixel, PixelMetrics pixelUniform, PerImageMetrics.Result perImage,
-        ComponentMetrics.Result components, List<FrameScore> perFrame) {
+        ComponentMetrics.Result components, List<FrameScore> perFrame, OpenSetSummary openSet) {
 
     /**
      * A frame's own score.

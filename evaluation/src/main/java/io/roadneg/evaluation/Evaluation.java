@@ -2,11 +2,13 @@ package io.roadneg.evaluation;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.bench.Target;
 import io.roadneg.evaluation.metrics.ComponentMetrics;
 import io.roadneg.evaluation.metrics.ExactPixelMetrics;
+import io.roadneg.evaluation.metrics.OpenSetMetrics;
 import io.roadneg.evaluation.metrics.PerImageMetrics;
 import io.roadneg.evaluation.metrics.PixelMetrics;
 import io.roadneg.evaluation.metrics.SmiycPixelMetrics;
@@ -16,6 +18,7 @@ import io.roadneg.evaluation.scores.ScoreMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /** The library entry point of {@code gen eval}: reads a benchmark and score maps, computes metrics, writes reports. */
@@ -23,76 +26,194 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /**
-     * Evaluates the score maps in {@code scores} on {@code benchmark} under {@code root}; writes the reports into
-     * {@code out} when it is not null.
-     */
+    /** {@link #run(Benchmark, Path, Path, Protocol, Path, Progress, int, OpenSetRequest)} on one thread, no open set. */
     public static EvalResult run(Benchmark benchmark, Path root, Path scores, Protocol protocol, Path out,
             Progress progress) {
+        return run(benchmark, root, scores, protocol, out, progress, 1, null);
+    }
+
+    /**
+     * Evaluates the score maps in {@code scores} on {@code benchmark} under {@code root}; writes the reports into
+     * {@code out} when it is not null. Frames are decoded and counted on {@code threads} threads (exact protocol;
+     * the SMIYC binned scorer runs on one); the numbers are identical for every thread count. With {@code openSet},
+     * also the DenseHybrid open-set metrics.
+     */
+    public static EvalResult run(Benchmark benchmark, Path root, Path scores, Protocol protocol, Path out,
+            Progress progress, int threads, OpenSetRequest openSet) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, found " + threads);
+        }
         List<Frame> frames = benchmark.frames(root);
-        // check every score file up front: a missing frame fails before minutes of work, with its name
-        List<Path> scoreFiles = new ArrayList<>();
-        for (Frame f : frames) {
-            scoreFiles.add(ScoreFiles.locate(scores, f.id()));
-        }
-        ExactPixelMetrics exact = new ExactPixelMetrics();
-        PerImageMetrics perImage = new PerImageMetrics();
-        SmiycPixelMetrics smiyc = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES);
-        SmiycPixelMetrics uniform = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM);
-        List<EvalResult.FrameScore> perFrame = new ArrayList<>();
-        TreeSet<String> sizes = new TreeSet<>();
-        progress.start("eval " + benchmark.cliName(), frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            Frame f = frames.get(i);
-            Target t = benchmark.target(f);
-            ScoreMap s = load(scoreFiles.get(i), t);
-            sizes.add(t.width() + "x" + t.height());
-            ExactPixelMetrics one = new ExactPixelMetrics();
-            if (s.halfBits() != null) {
-                exact.updateHalf(s.halfBits(), t.values());
-                one.updateHalf(s.halfBits(), t.values());
-            } else {
-                exact.update(s.values(), t.values());
-                one.update(s.values(), t.values());
+        // check every input file up front: a missing frame fails before minutes of work, with its name
+        List<Path> scoreFiles = locateScores(frames, scores);
+        List<Path> classFiles = null;
+        if (openSet != null) {
+            if (benchmark.knownClasses() == 0) {
+                throw new InputException(openSet.classes(), "--classes", benchmark.cliName(),
+                        "open-set metrics need a benchmark with class labels (streethazards-t5, streethazards-t6)");
             }
-            PixelMetrics own = one.compute();
-            perFrame.add(new EvalResult.FrameScore(f.id(), own.ap()));
-            if (protocol == Protocol.EXACT) {
-                perImage.add(own);
-            } else {
-                smiyc.update(s.values(), t.values());
-                uniform.update(s.values(), t.values());
+            classFiles = new ArrayList<>();
+            for (Frame f : frames) {
+                classFiles.add(ScoreFiles.locateClasses(openSet.classes(), f.id()));
             }
-            progress.step(1);
         }
-        progress.close();
+        int n = frames.size();
+        PixelMetrics[] own = new PixelMetrics[n];
+        String[] sizes = new String[n];
         PixelMetrics pixel;
         PixelMetrics pixelUniform = null;
         ComponentMetrics.Result components = null;
         PerImageMetrics.Result perImageResult = null;
+        progress.start("eval " + benchmark.cliName(), n);
         if (protocol == Protocol.EXACT) {
-            pixel = exact.compute();
+            List<ExactPixelMetrics> parts = FrameWorkers.run(n, threads, ExactPixelMetrics::new, (acc, i) -> {
+                Target t = benchmark.target(frames.get(i));
+                ScoreMap s = load(scoreFiles.get(i), t);
+                sizes[i] = t.width() + "x" + t.height();
+                if (s.halfBits() != null) {
+                    acc.updateHalf(s.halfBits(), t.values());
+                } else {
+                    acc.update(s.values(), t.values());
+                }
+                own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                synchronized (progress) {
+                    progress.step(1); // progress bars need not be thread-safe
+                }
+            });
+            pixel = mergeInOrder(parts).compute(threads);
+            PerImageMetrics perImage = new PerImageMetrics();
+            for (PixelMetrics m : own) {
+                perImage.add(m); // frame order, so the float sums do not depend on the threads
+            }
             perImageResult = perImage.compute();
         } else {
+            SmiycPixelMetrics smiyc = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES);
+            SmiycPixelMetrics uniform = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM);
+            for (int i = 0; i < n; i++) {
+                Target t = benchmark.target(frames.get(i));
+                ScoreMap s = load(scoreFiles.get(i), t);
+                sizes[i] = t.width() + "x" + t.height();
+                own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                smiyc.update(s.values(), t.values());
+                uniform.update(s.values(), t.values());
+                progress.step(1);
+            }
             pixel = smiyc.compute();
             pixelUniform = uniform.compute();
             ComponentMetrics.Track track = benchmark == Benchmark.SMIYC_OBSTACLE ? ComponentMetrics.Track.OBSTACLE
                     : benchmark == Benchmark.SMIYC_ANOMALY ? ComponentMetrics.Track.ANOMALY : null;
             if (track != null && pixel.defined()) {
                 ComponentMetrics cm = new ComponentMetrics(track, pixel.bestF1Threshold());
-                for (int i = 0; i < frames.size(); i++) {
+                for (int i = 0; i < n; i++) {
                     Target t = benchmark.target(frames.get(i));
                     cm.update(load(scoreFiles.get(i), t).values(), t.values(), t.width(), t.height());
                 }
                 components = cm.compute();
             }
         }
+        progress.close();
+        List<EvalResult.FrameScore> perFrame = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            perFrame.add(new EvalResult.FrameScore(frames.get(i).id(), own[i].ap()));
+        }
+        OpenSetSummary open = null;
+        if (openSet != null) {
+            open = openSet(benchmark, root, frames, scoreFiles, classFiles, openSet, scores, threads,
+                    protocol == Protocol.EXACT ? pixel : null);
+        }
         EvalResult result = new EvalResult(benchmark.cliName(), benchmark.title(), benchmark.voidRule(), protocol,
-                String.join(", ", sizes), frames.size(), pixel, pixelUniform, perImageResult, components, perFrame);
+                String.join(", ", new TreeSet<>(List.of(sizes))), n, pixel, pixelUniform, perImageResult,
+                components, perFrame, open);
         if (out != null) {
             Reports.write(result, benchmark, frames, scoreFiles, out);
         }
         return result;
+    }
+
+    private static List<Path> locateScores(List<Frame> frames, Path scores) {
+        List<Path> files = new ArrayList<>();
+        for (Frame f : frames) {
+            files.add(ScoreFiles.locate(scores, f.id()));
+        }
+        return files;
+    }
+
+    /** Merges per-thread accumulators in worker order (fixed, so the procedure is the same on every run). */
+    private static ExactPixelMetrics mergeInOrder(List<ExactPixelMetrics> parts) {
+        ExactPixelMetrics all = parts.get(0);
+        for (int w = 1; w < parts.size(); w++) {
+            all.merge(parts.get(w));
+        }
+        return all;
+    }
+
+    /** The exact pooled metrics of a whole split (the calibration split of the open-set protocol). */
+    private static PixelMetrics exactPooled(Benchmark b, List<Frame> frames, List<Path> scoreFiles, int threads) {
+        List<ExactPixelMetrics> parts = FrameWorkers.run(frames.size(), threads, ExactPixelMetrics::new,
+                (acc, i) -> {
+                    Target t = b.target(frames.get(i));
+                    ScoreMap s = load(scoreFiles.get(i), t);
+                    if (s.halfBits() != null) {
+                        acc.updateHalf(s.halfBits(), t.values());
+                    } else {
+                        acc.update(s.values(), t.values());
+                    }
+                });
+        return mergeInOrder(parts).compute(threads);
+    }
+
+    private static OpenSetSummary openSet(Benchmark benchmark, Path root, List<Frame> frames, List<Path> scoreFiles,
+            List<Path> classFiles, OpenSetRequest req, Path scores, int threads, PixelMetrics ownPooled) {
+        Benchmark cal = req.calibrateOn() == null ? benchmark : req.calibrateOn();
+        if (cal.knownClasses() != benchmark.knownClasses()) {
+            throw new InputException(null, "--calibrate-on", cal.cliName(), "has another label space than "
+                    + benchmark.cliName() + "; calibrate on a split of the same dataset");
+        }
+        PixelMetrics calMetrics;
+        if (cal == benchmark && ownPooled != null) {
+            calMetrics = ownPooled;
+        } else {
+            List<Frame> calFrames = cal.frames(root);
+            Path calScores = req.calibrationScores() == null ? scores : req.calibrationScores();
+            calMetrics = exactPooled(cal, calFrames, locateScores(calFrames, calScores), threads);
+        }
+        if (!calMetrics.defined()) {
+            throw new InputException(null, "--calibrate-on", cal.cliName(),
+                    "cannot calibrate the open-set threshold: " + calMetrics.undefinedReason());
+        }
+        double threshold = calMetrics.thresholdAtTpr95();
+        int k = benchmark.knownClasses();
+        List<OpenSetMetrics> parts = FrameWorkers.run(frames.size(), threads, () -> new OpenSetMetrics(k, threshold),
+                (acc, i) -> {
+                    Frame f = frames.get(i);
+                    int[] label = benchmark.classTarget(f);
+                    Target t = benchmark.target(f);
+                    ScoreMap s = load(scoreFiles.get(i), t);
+                    LabelMap c = ScoreFiles.readClasses(classFiles.get(i));
+                    if (c.width() != t.width() || c.height() != t.height()) {
+                        throw new InputException(classFiles.get(i), "shape", c.height() + "x" + c.width() + " (HxW)",
+                                "class prediction size differs from the label's " + t.height() + "x" + t.width());
+                    }
+                    int[] cls = c.data();
+                    for (int p = 0; p < cls.length; p++) {
+                        if (cls[p] >= k) {
+                            throw new InputException(classFiles.get(i), "class", cls[p] + " at pixel ("
+                                    + (p % c.width()) + ", " + (p / c.width()) + ")", "expected train ids 0.."
+                                    + (k - 1));
+                        }
+                    }
+                    acc.update(label, cls, s.values());
+                });
+        OpenSetMetrics all = parts.get(0);
+        for (int w = 1; w < parts.size(); w++) {
+            all.merge(parts.get(w));
+        }
+        String where = cal == benchmark ? "calibrated on the evaluated split itself (optimistic, not DenseHybrid's"
+                + " held-out calibration)" : "calibrated on " + cal.cliName() + " (DenseHybrid held-out calibration)";
+        String protocol = String.format(Locale.ROOT, "DenseHybrid open-set: anomaly where score >= %s, the exact "
+                + "pooled TPR-95%% threshold %s; else the predicted class; %d known classes + anomaly, void ignored; "
+                + "open-mIoU over the known classes present; pooled over frames", threshold, where, k);
+        return new OpenSetSummary(protocol, cal.cliName(), k, all.compute());
     }
 
     private static ScoreMap load(Path file, Target t) {

@@ -225,6 +225,38 @@ public enum Benchmark {
         };
     }
 
+    /**
+     * Known classes K of the benchmark's semantic labels for open-set evaluation, or 0 when it has none. StreetHazards
+     * annotations hold raw 1..13 for its 13 known classes (train ids 0..12 = raw - 1) and raw 14 for anomalies.
+     */
+    public int knownClasses() {
+        return this == STREETHAZARDS_T5 || this == STREETHAZARDS_T6 ? 13 : 0;
+    }
+
+    /**
+     * Reads a frame's label as open-set classes: 0..K-1 known train ids, K anomaly, -1 void. Only for benchmarks with
+     * {@link #knownClasses()} &gt; 0.
+     */
+    public int[] classTarget(Frame frame) {
+        int k = knownClasses();
+        if (k == 0) {
+            throw new InputException(frame.label(), "--classes", title, "this benchmark has no class labels; "
+                    + "open-set metrics need one that has (streethazards-t5, streethazards-t6)");
+        }
+        LabelMap m = Images.readLabel(frame.label());
+        int[] d = m.data();
+        int[] out = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            int v = d[i];
+            if (v < 0 || v > k + 1) {
+                throw new InputException(frame.label(), "label value", v + " at pixel (" + (i % m.width()) + ", "
+                        + (i / m.width()) + ")", "not allowed by the " + title + " rule (" + voidRule + ")");
+            }
+            out[i] = v == 0 ? -1 : v - 1; // raw 0 unlabeled is void; raw K+1 becomes the anomaly class K
+        }
+        return out;
+    }
+
     /** Lower-case name for messages. */
     @Override
     public String toString() {

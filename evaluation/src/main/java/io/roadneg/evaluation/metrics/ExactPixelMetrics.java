@@ -7,16 +7,23 @@ import java.util.Arrays;
  * Exact pooled AP, AUROC and FPR95 over all valid pixels of all frames, equal to sklearn's
  * {@code average_precision_score}, {@code roc_auc_score} and {@code roc_curve} (ties collapsed into one threshold).
  *
- * <p>Memory is bounded by the number of distinct score values, not by pixels: a float is mapped to its sortable int
- * bits and counted in one of 65536 buckets by the top 16 bits; each bucket keeps a sorted table of (low 16 bits,
- * anomaly count, inlier count) and a small buffer of raw pixels that is sorted and merged into the table when it
- * fills up (the buffer grows with the table, so the merge work stays O(n log n) in all). Float16 scores, which have only
- * 65536 values, go through one exact histogram instead. Not thread-safe: use one accumulator per thread and
- * {@link #merge}.
+ * <p>A float is mapped to its sortable int bits and appended, as {@code low 16 bits << 1 | label}, to one of 65536
+ * buckets chosen by the top 16 bits: the hot loop is one append, with no sorting. A bucket is folded into a table of
+ * (low 16 bits, anomaly count, inlier count) with a dense 65536-slot histogram (a short bucket by sorting) only at
+ * {@link #compute} or when the raw buffers of an accumulator pass 2^25 pixels (128 MB); so memory is at
+ * most that budget plus the distinct score values, whatever the pixel count. Float16 scores, which have only 65536
+ * values, go through one exact histogram instead. Not thread-safe: use one accumulator per thread and {@link #merge};
+ * the result is a function of integer counts, identical whatever the split or the thread count.
  */
 public final class ExactPixelMetrics {
     private static final int BUCKETS = 1 << 16;
     private static final int MIN_PENDING = 16;
+    private static final String PROTOCOL = "exact pooled (sklearn/bdl definition, ties collapsed)";
+    /** Raw pixels held unfolded per accumulator (4 bytes each) before every bucket is folded into its table. */
+    private static final long PENDING_BUDGET = 1L << 25;
+
+    private final long pendingBudget;
+    private static final int DENSE_MIN = 1 << 14;
 
     private final int[][] pending = new int[BUCKETS][];
     private final int[] pendingSize = new int[BUCKETS];
@@ -25,8 +32,20 @@ public final class ExactPixelMetrics {
     private final int[][] neg = new int[BUCKETS][];
     private final int[] size = new int[BUCKETS];
     private long[] halfHistogram;
+    private int[] dense;
+    private long pendingTotal;
     private long positives;
     private long negatives;
+
+    /** An empty accumulator. */
+    public ExactPixelMetrics() {
+        this(PENDING_BUDGET);
+    }
+
+    /** An accumulator that folds its raw buffers every {@code pendingBudget} pixels (tests use tiny budgets). */
+    ExactPixelMetrics(long pendingBudget) {
+        this.pendingBudget = pendingBudget;
+    }
 
     /** Maps a float to an int whose unsigned order is the float order; -0.0 and 0.0 map to the same key. */
     public static int sortableKey(float f) {
@@ -51,6 +70,71 @@ public final class ExactPixelMetrics {
             if (t == LabelValues.ANOMALY || t == LabelValues.INLIER) {
                 add(sortableKey(scores[i]), t);
             }
+        }
+    }
+
+    /**
+     * The exact metrics of one frame on its own (for per-image averages and worst / best frames), without an
+     * accumulator: the frame's valid pixels are radix-sorted by key (two stable 16-bit passes carrying the label) and
+     * walked once, which costs a fraction of bucketing them.
+     */
+    public static PixelMetrics ofFrame(float[] scores, byte[] target) {
+        checkLength(scores.length, target.length);
+        int valid = 0;
+        for (byte t : target) {
+            if (t == LabelValues.ANOMALY || t == LabelValues.INLIER) {
+                valid++;
+            }
+        }
+        int[] keys = new int[valid];
+        byte[] labels = new byte[valid];
+        long p = 0;
+        int j = 0;
+        for (int i = 0; i < scores.length; i++) {
+            byte t = target[i];
+            if (t == LabelValues.ANOMALY || t == LabelValues.INLIER) {
+                keys[j] = sortableKey(scores[i]);
+                labels[j++] = t;
+                if (t == LabelValues.ANOMALY) {
+                    p++;
+                }
+            }
+        }
+        int[] keys2 = new int[valid];
+        byte[] labels2 = new byte[valid];
+        radixPass(keys, labels, keys2, labels2, 0);
+        radixPass(keys2, labels2, keys, labels, 16);
+        CurveSummary sum = new CurveSummary(CurveSummary.Convention.SKLEARN, p, valid - p);
+        long tp = 0;
+        long fp = 0;
+        for (int i = valid - 1; i >= 0; ) {
+            int key = keys[i];
+            while (i >= 0 && keys[i] == key) {
+                if (labels[i] == LabelValues.ANOMALY) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                i--;
+            }
+            sum.add(fromSortableKey(key), tp, fp);
+        }
+        return sum.finish(PROTOCOL);
+    }
+
+    /** One stable counting-sort pass on 16 bits of the unsigned key starting at {@code shift}. */
+    private static void radixPass(int[] src, byte[] srcLabels, int[] dst, byte[] dstLabels, int shift) {
+        int[] start = new int[BUCKETS + 1];
+        for (int k : src) {
+            start[((k >>> shift) & 0xffff) + 1]++;
+        }
+        for (int b = 0; b < BUCKETS; b++) {
+            start[b + 1] += start[b];
+        }
+        for (int i = 0; i < src.length; i++) {
+            int d = start[(src[i] >>> shift) & 0xffff]++;
+            dst[d] = src[i];
+            dstLabels[d] = srcLabels[i];
         }
     }
 
@@ -94,12 +178,18 @@ public final class ExactPixelMetrics {
             buf = new int[MIN_PENDING];
             pending[b] = buf;
         } else if (n == buf.length) {
-            compact(b);
+            if (pendingTotal >= pendingBudget) {
+                // memory bound reached: fold every buffer into its table (ties collapse), then go on appending
+                compactAll();
+                n = 0;
+            } else {
+                pending[b] = Arrays.copyOf(buf, 2 * n);
+            }
             buf = pending[b];
-            n = 0;
         }
         buf[n] = (key & 0xffff) << 1 | label;
         pendingSize[b] = n + 1;
+        pendingTotal++;
         if (label == 1) {
             positives++;
         } else {
@@ -107,41 +197,116 @@ public final class ExactPixelMetrics {
         }
     }
 
-    /** Sorts the bucket's buffer, run-length counts it and merges it into the bucket's table. */
+    private void compactAll() {
+        for (int b = 0; b < BUCKETS; b++) {
+            compact(b);
+        }
+        pendingTotal = 0;
+    }
+
+    /**
+     * Folds every bucket on {@code threads} threads, each owning a contiguous range of buckets and its own scratch:
+     * the buckets are independent, so the tables are the same whatever the thread count.
+     */
+    private void compactAll(int threads) {
+        if (threads <= 1) {
+            compactAll();
+            return;
+        }
+        Thread[] workers = new Thread[threads];
+        for (int w = 0; w < threads; w++) {
+            int from = (int) ((long) BUCKETS * w / threads);
+            int to = (int) ((long) BUCKETS * (w + 1) / threads);
+            workers[w] = new Thread(() -> {
+                int[] scratch = new int[2 * BUCKETS];
+                for (int b = from; b < to; b++) {
+                    compact(b, scratch);
+                }
+            }, "exact-fold-" + w);
+            workers[w].start();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while folding the score buckets", e);
+            }
+        }
+        pendingTotal = 0;
+    }
+
+    /**
+     * Run-length counts the bucket's buffer in low-key order and merges it into the bucket's table. A full buffer is
+     * counted in a dense 65536-value histogram (linear, no comparison sort: this was most of the time on continuous
+     * scores); a short one is sorted, since scanning 65536 slots for a few pixels would cost more.
+     */
     private void compact(int b) {
+        if (dense == null && pendingSize[b] >= DENSE_MIN) {
+            dense = new int[2 * BUCKETS];
+        }
+        compact(b, dense);
+    }
+
+    /** {@link #compact(int)} with the caller's histogram scratch, so that threads can fold disjoint buckets. */
+    private void compact(int b, int[] scratch) {
         int n = pendingSize[b];
         if (n == 0) {
             return;
         }
         int[] buf = pending[b];
-        Arrays.sort(buf, 0, n);
-        char[] rl = new char[n];
-        int[] rp = new int[n];
-        int[] rn = new int[n];
+        char[] rl;
+        int[] rp;
+        int[] rn;
         int m = 0;
-        for (int i = 0; i < n; ) {
-            int v = buf[i] >>> 1;
-            int cp = 0;
-            int cn = 0;
-            while (i < n && (buf[i] >>> 1) == v) {
-                if ((buf[i] & 1) == 1) {
-                    cp++;
-                } else {
-                    cn++;
-                }
-                i++;
+        if (n >= DENSE_MIN) {
+            int[] d = scratch;
+            for (int i = 0; i < n; i++) {
+                d[buf[i]]++; // buf[i] = low << 1 | label: negatives at even, positives at odd slots
             }
-            rl[m] = (char) v;
-            rp[m] = cp;
-            rn[m] = cn;
-            m++;
+            rl = new char[Math.min(n, BUCKETS)];
+            rp = new int[rl.length];
+            rn = new int[rl.length];
+            for (int v = 0; v < BUCKETS; v++) {
+                int cn = d[2 * v];
+                int cp = d[2 * v + 1];
+                if ((cn | cp) != 0) {
+                    rl[m] = (char) v;
+                    rp[m] = cp;
+                    rn[m] = cn;
+                    m++;
+                    d[2 * v] = 0;
+                    d[2 * v + 1] = 0;
+                }
+            }
+        } else {
+            Arrays.sort(buf, 0, n);
+            rl = new char[n];
+            rp = new int[n];
+            rn = new int[n];
+            for (int i = 0; i < n; ) {
+                int v = buf[i] >>> 1;
+                int cp = 0;
+                int cn = 0;
+                while (i < n && (buf[i] >>> 1) == v) {
+                    if ((buf[i] & 1) == 1) {
+                        cp++;
+                    } else {
+                        cn++;
+                    }
+                    i++;
+                }
+                rl[m] = (char) v;
+                rp[m] = cp;
+                rn[m] = cn;
+                m++;
+            }
         }
         mergeInto(b, rl, rp, rn, m);
         pendingSize[b] = 0;
-        // grow the buffer with the table so that each pixel is merged O(log n) times at most
-        int want = Math.max(MIN_PENDING, Math.min(size[b], 1 << 16));
-        if (buf.length < want) {
-            pending[b] = new int[want];
+        if (buf.length > MIN_PENDING) {
+            // give the raw buffer back: after a fold the bucket restarts small, so memory follows the tables
+            pending[b] = new int[MIN_PENDING];
         }
     }
 
@@ -184,14 +349,32 @@ public final class ExactPixelMetrics {
         size[b] = k;
     }
 
-    /** Adds everything counted by {@code other} (per-thread accumulators) to this one. */
+    /**
+     * Adds everything counted by {@code other} (per-thread accumulators) to this one; {@code other} must not be used
+     * afterwards. Raw pixels are moved over unfolded, so a merge costs little more than a copy; since every result is
+     * a sum of integer counts, the merged metrics do not depend on how pixels were split between accumulators.
+     */
     public void merge(ExactPixelMetrics other) {
         for (int b = 0; b < BUCKETS; b++) {
-            other.compact(b);
             if (other.size[b] > 0) {
-                compact(b);
                 mergeInto(b, other.low[b], other.pos[b], other.neg[b], other.size[b]);
             }
+            int m = other.pendingSize[b];
+            if (m > 0) {
+                int n = pendingSize[b];
+                int[] buf = pending[b];
+                if (buf == null || buf.length < n + m) {
+                    buf = buf == null ? new int[m] : Arrays.copyOf(buf, n + m);
+                    pending[b] = buf;
+                }
+                System.arraycopy(other.pending[b], 0, buf, n, m);
+                pendingSize[b] = n + m;
+                pendingTotal += m;
+            }
+            other.pending[b] = null;
+            other.low[b] = null;
+            other.pos[b] = null;
+            other.neg[b] = null;
         }
         if (other.halfHistogram != null) {
             if (halfHistogram == null) {
@@ -203,6 +386,7 @@ public final class ExactPixelMetrics {
         }
         positives += other.positives;
         negatives += other.negatives;
+        // no fold here: the next update past the budget folds, or compute(threads) folds in parallel
     }
 
     /** Anomaly pixels counted so far. */
@@ -227,8 +411,17 @@ public final class ExactPixelMetrics {
 
     /** The exact metrics (sklearn conventions) over everything added. */
     public PixelMetrics compute() {
+        return compute(1);
+    }
+
+    /**
+     * The exact metrics, folding the remaining raw pixels on {@code threads} threads first; the result is identical
+     * for every thread count.
+     */
+    public PixelMetrics compute(int threads) {
+        compactAll(threads);
         return walk(new CurveSummary(CurveSummary.Convention.SKLEARN, positives, negatives))
-                .finish("exact pooled (sklearn/bdl definition, ties collapsed)");
+                .finish(PROTOCOL);
     }
 
     private CurveSummary walk(CurveSummary sum) {

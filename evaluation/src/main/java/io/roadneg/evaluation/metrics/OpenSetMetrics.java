@@ -1,8 +1,8 @@
 package io.roadneg.evaluation.metrics;
 
 /**
- * Open-set segmentation (DenseHybrid protocol): a pixel is predicted "anomaly" (class K) where its score exceeds the
- * calibrated threshold, else its argmax class among the K known classes. Accumulates the (K+1)-class confusion matrix
+ * Open-set segmentation (DenseHybrid protocol): a pixel is predicted "anomaly" (class K) where its score is at or
+ * above the calibrated threshold, else its argmax class among the K known classes. Accumulates the (K+1)-class confusion matrix
  * (void ignored) and, beside it, the closed-set confusion of the argmax alone on the known-class pixels.
  */
 public final class OpenSetMetrics {
@@ -50,10 +50,28 @@ public final class OpenSetMetrics {
                 throw new IllegalArgumentException("class prediction " + a + " at pixel " + i + " is outside 0.."
                         + (k - 1));
             }
-            int p = scores[i] > threshold ? k : a;
+            // >= as in sklearn's roc_curve, so a threshold read at TPR 95% keeps TPR 95% on its own split
+            int p = scores[i] >= threshold ? k : a;
             open[l][p]++;
             if (l < k) {
                 closed[l][a]++;
+            }
+        }
+    }
+
+    /** Adds the confusion counts of {@code other} (same K and threshold; per-thread accumulators) to this one. */
+    public void merge(OpenSetMetrics other) {
+        if (other.k != k || other.threshold != threshold) {
+            throw new IllegalArgumentException("cannot merge open-set accumulators with different K or threshold");
+        }
+        for (int r = 0; r <= k; r++) {
+            for (int c = 0; c <= k; c++) {
+                open[r][c] += other.open[r][c];
+            }
+        }
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < k; c++) {
+                closed[r][c] += other.closed[r][c];
             }
         }
     }

@@ -90,6 +90,18 @@ public final class Reports {
             c.put("mean_F1", num(r.components().meanF1()));
             m.put("components", c);
         }
+        if (r.openSet() != null) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("protocol", r.openSet().protocol());
+            o.put("calibrated_on", r.openSet().calibratedOn());
+            o.put("threshold", num(r.openSet().result().threshold()));
+            o.put("known_classes", r.openSet().knownClasses());
+            o.put("classes_present", r.openSet().result().classesPresent());
+            o.put("open_mIoU", num(r.openSet().result().openMIoU()));
+            o.put("anomaly_IoU", num(r.openSet().result().anomalyIoU()));
+            o.put("closed_mIoU", num(r.openSet().result().closedMIoU()));
+            m.put("open_set", o);
+        }
         return m;
     }
 
@@ -148,8 +160,16 @@ public final class Reports {
             sb.append("| PPV | ").append(fmt(r.components().meanPpv())).append(" |\n");
             sb.append("| mean F1 | ").append(fmt(r.components().meanF1())).append(" |\n");
         }
+        if (r.openSet() != null) {
+            sb.append("| open-mIoU | ").append(fmt(r.openSet().result().openMIoU())).append(" |\n");
+            sb.append("| anomaly IoU | ").append(fmt(r.openSet().result().anomalyIoU())).append(" |\n");
+            sb.append("| closed mIoU | ").append(fmt(r.openSet().result().closedMIoU())).append(" |\n");
+        }
         if (!p.defined()) {
             sb.append("\n**").append(p.undefinedReason()).append("**\n");
+        }
+        if (r.openSet() != null) {
+            sb.append("\nOpen-set protocol: ").append(r.openSet().protocol()).append(".\n");
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package io.roadneg.evaluation.scores;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.evaluation.metrics.Half;
 import java.nio.ByteBuffer;
@@ -11,7 +12,10 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order). */
+/**
+ * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order),
+ * and reads integer class maps.
+ */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -24,27 +28,10 @@ public final class Npy {
     /** Reads an H x W float32 or float16 map. */
     public static ScoreMap read(Path file) {
         ByteBuffer b = ByteBuffer.wrap(Images.readBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        for (byte m : MAGIC) {
-            if (!b.hasRemaining() || b.get() != m) {
-                throw new InputException(file, "magic", null, "not a .npy file");
-            }
-        }
-        int major = b.get();
-        b.get();
-        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
-        byte[] hb = new byte[headerLen];
-        b.get(hb);
-        String header = new String(hb, StandardCharsets.ISO_8859_1);
-        String descr = find(DESCR, header, file, "descr");
-        if ("True".equals(find(FORTRAN, header, file, "fortran_order"))) {
-            throw new InputException(file, "fortran_order", "True", "only C-order arrays are supported");
-        }
-        String[] dims = find(SHAPE, header, file, "shape").replace(" ", "").split(",");
-        if (dims.length != 2 || dims[1].isEmpty()) {
-            throw new InputException(file, "shape", "(" + String.join(",", dims) + ")", "expected a 2-D H x W map");
-        }
-        int h = Integer.parseInt(dims[0]);
-        int w = Integer.parseInt(dims[1]);
+        String[] hd = header(b, file);
+        String descr = hd[0];
+        int h = Integer.parseInt(hd[1]);
+        int w = Integer.parseInt(hd[2]);
         int n = Math.multiplyExact(h, w);
         float[] v = new float[n];
         short[] half = null;
@@ -65,6 +52,69 @@ public final class Npy {
                     + "float16 (<f2)");
         }
         return new ScoreMap(w, h, v, half);
+    }
+
+    /**
+     * Reads an H x W integer map (class predictions): {@code |u1 |i1 <u2 <i2 <i4 <i8}; values must fit an int and be
+     * non-negative.
+     */
+    public static LabelMap readInts(Path file) {
+        ByteBuffer b = ByteBuffer.wrap(Images.readBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        String[] hd = header(b, file);
+        String descr = hd[0];
+        int h = Integer.parseInt(hd[1]);
+        int w = Integer.parseInt(hd[2]);
+        int n = Math.multiplyExact(h, w);
+        int size = switch (descr) {
+            case "|u1", "|i1" -> 1;
+            case "<u2", "<i2" -> 2;
+            case "<i4" -> 4;
+            case "<i8" -> 8;
+            default -> throw new InputException(file, "descr", descr, "expected an integer class map (|u1, |i1, "
+                    + "<u2, <i2, <i4 or <i8)");
+        };
+        need(b, (long) size * n, file);
+        int[] d = new int[n];
+        for (int i = 0; i < n; i++) {
+            long v = switch (descr) {
+                case "|u1" -> Byte.toUnsignedInt(b.get());
+                case "|i1" -> b.get();
+                case "<u2" -> Short.toUnsignedInt(b.getShort());
+                case "<i2" -> b.getShort();
+                case "<i4" -> b.getInt();
+                default -> b.getLong();
+            };
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new InputException(file, "class", v + " at pixel (" + (i % w) + ", " + (i / w) + ")",
+                        "class ids must be non-negative");
+            }
+            d[i] = (int) v;
+        }
+        return new LabelMap(w, h, d);
+    }
+
+    /** Parses the header and returns descr, H, W, leaving {@code b} at the data. */
+    private static String[] header(ByteBuffer b, Path file) {
+        for (byte m : MAGIC) {
+            if (!b.hasRemaining() || b.get() != m) {
+                throw new InputException(file, "magic", null, "not a .npy file");
+            }
+        }
+        int major = b.get();
+        b.get();
+        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+        byte[] hb = new byte[headerLen];
+        b.get(hb);
+        String header = new String(hb, StandardCharsets.ISO_8859_1);
+        String descr = find(DESCR, header, file, "descr");
+        if ("True".equals(find(FORTRAN, header, file, "fortran_order"))) {
+            throw new InputException(file, "fortran_order", "True", "only C-order arrays are supported");
+        }
+        String[] dims = find(SHAPE, header, file, "shape").replace(" ", "").split(",");
+        if (dims.length != 2 || dims[1].isEmpty()) {
+            throw new InputException(file, "shape", "(" + String.join(",", dims) + ")", "expected a 2-D H x W map");
+        }
+        return new String[] {descr, dims[0], dims[1]};
     }
 
     private static void need(ByteBuffer b, long bytes, Path file) {

@@ -3,6 +3,8 @@ package io.roadneg.evaluation.scores;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.evaluation.metrics.Half;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,25 @@ public final class ScoreFiles {
             return h5;
         }
         throw new InputException(dir, "frame", id, "missing score map (expected " + id + ".npy or " + id + ".hdf5)");
+    }
+
+    /** The class prediction file of frame {@code id}: {@code {fid}.png} (8-bit train ids) or {@code {fid}.npy}. */
+    public static Path locateClasses(Path dir, String id) {
+        Path png = dir.resolve(id + ".png");
+        if (Files.isRegularFile(png)) {
+            return png;
+        }
+        Path npy = dir.resolve(id + ".npy");
+        if (Files.isRegularFile(npy)) {
+            return npy;
+        }
+        throw new InputException(dir, "frame", id, "missing class prediction (expected " + id + ".png or " + id
+                + ".npy)");
+    }
+
+    /** Reads a per-frame class prediction (train ids) from a label PNG or an integer {@code .npy}. */
+    public static LabelMap readClasses(Path file) {
+        return file.getFileName().toString().endsWith(".npy") ? Npy.readInts(file) : Images.readLabel(file);
     }
 
     /** Reads and validates a score map. */

@@ -92,6 +92,73 @@ class ExactPixelMetricsTest {
     }
 
     @Test
+    void frameSortPathAndTinyFoldBudgetMatchSklearn() throws IOException {
+        for (JsonNode c : reference().get("cases")) {
+            String name = c.get("name").asText();
+            ExactPixelMetrics folding = new ExactPixelMetrics(7); // folds every 7 raw pixels: the mid-run fold path
+            int total = 0;
+            for (JsonNode f : c.get("frames")) {
+                total += f.get("scores").size();
+            }
+            float[] all = new float[total];
+            byte[] lab = new byte[total];
+            int at = 0;
+            for (JsonNode f : c.get("frames")) {
+                float[] s = scores(f);
+                byte[] l = labels(f);
+                folding.update(s, l);
+                System.arraycopy(s, 0, all, at, s.length);
+                System.arraycopy(l, 0, lab, at, l.length);
+                at += s.length;
+            }
+            for (PixelMetrics m : new PixelMetrics[] {folding.compute(), ExactPixelMetrics.ofFrame(all, lab)}) {
+                assertEquals(c.get("positives").asLong(), m.positives(), name);
+                assertEquals(c.get("ap").asDouble(), m.ap(), 1e-9, name + " AP");
+                assertEquals(c.get("auroc").asDouble(), m.auroc(), 1e-9, name + " AUROC");
+                assertEquals(c.get("fpr95").asDouble(), m.fpr95(), 1e-9, name + " FPR95");
+            }
+        }
+    }
+
+    @Test
+    void denseFoldAgreesWithFrameSortAndThreadCountChangesNothing() {
+        // 40 frames of 3000 pixels in [1, 1 + 2^-7): one top-16-bit bucket, so its fold takes the dense histogram
+        java.util.Random rnd = new java.util.Random(5);
+        int frames = 40;
+        float[][] s = new float[frames][3000];
+        byte[][] t = new byte[frames][3000];
+        float[] all = new float[frames * 3000];
+        byte[] lab = new byte[frames * 3000];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < 3000; i++) {
+                int v = rnd.nextInt(20000); // about 6 pixels per distinct value: ties across frames and labels
+                s[f][i] = 1f + v * 0x1p-23f;
+                t[f][i] = (byte) (rnd.nextInt(10) == 0 ? 255 : rnd.nextInt(20000) < v / 2 ? 1 : 0);
+                all[f * 3000 + i] = s[f][i];
+                lab[f * 3000 + i] = t[f][i];
+            }
+        }
+        PixelMetrics reference = ExactPixelMetrics.ofFrame(all, lab);
+        assertTrue(reference.defined());
+        for (int threads = 1; threads <= 3; threads++) {
+            java.util.List<ExactPixelMetrics> parts = io.roadneg.evaluation.FrameWorkers.run(frames, threads,
+                    ExactPixelMetrics::new, (m, f) -> m.update(s[f], t[f]));
+            ExactPixelMetrics m = parts.get(0);
+            for (int w = 1; w < parts.size(); w++) {
+                m.merge(parts.get(w));
+            }
+            PixelMetrics r = m.compute(threads);
+            assertEquals(reference.positives(), r.positives());
+            assertEquals(reference.negatives(), r.negatives());
+            // bit-identical, not just close: the sums run over the same integer counts in the same order
+            assertEquals(reference.ap(), r.ap(), 0.0, threads + " threads");
+            assertEquals(reference.auroc(), r.auroc(), 0.0, threads + " threads");
+            assertEquals(reference.fpr95(), r.fpr95(), 0.0, threads + " threads");
+            assertEquals(reference.thresholdAtTpr95(), r.thresholdAtTpr95(), 0.0);
+        }
+    }
+
+    @Test
     void mixesHalfAndFloatFramesAndCollapsesSignedZero() {
         ExactPixelMetrics a = new ExactPixelMetrics();
         a.update(new float[] {0.5f, -0f, 0.25f}, new byte[] {1, 0, 1});
