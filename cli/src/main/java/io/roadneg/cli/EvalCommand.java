@@ -47,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
     Path classes;
 
     @Option(names = "--calibrate-on", paramLabel = "NAME",
-            description = "Split whose TPR-95% threshold the open-set metrics use (DenseHybrid: streethazards-t6 "
+            description = "Split whose TPR-95%% threshold the open-set metrics use (DenseHybrid: streethazards-t6 "
                     + "for t5 and vice versa); default: the evaluated split (optimistic).")
     String calibrateOn;
 
