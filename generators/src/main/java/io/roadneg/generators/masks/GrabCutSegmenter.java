@@ -18,11 +18,14 @@ import org.opencv.imgproc.Imgproc;
  * model comes from the object's surroundings and the cost stays proportional to the box.
  *
  * <p>The score is a stability estimate in the spirit of SAM's: the IoU between the mask after {@code iterations - 1}
- * rounds and after {@code iterations}; a segmentation that still moves in its last round is less trustworthy.
+ * rounds and after {@code iterations}; a segmentation that still moves in its last round is less trustworthy. When
+ * GrabCut collapses (less than 5% of the box left) the box itself is returned with score 0.
  */
 public final class GrabCutSegmenter implements PromptableSegmenter {
     /** Below this side length (pixels) GrabCut has too few samples for its colour models: the box is the mask. */
     static final int MIN_SIDE = 3;
+    /** A GrabCut mask covering less than this fraction of its box is taken as a collapse: the box is returned. */
+    static final double MIN_FILL = 0.05;
 
     private final Options options;
 
@@ -120,7 +123,10 @@ public final class GrabCutSegmenter implements PromptableSegmenter {
             by1 = rh - 1;
         }
         Rect rect = new Rect(bx0, by0, bx1 - bx0, by1 - by0);
-        Mat roi = bgr.submat(ry0, ry1, rx0, rx1);
+        // a copy, not a view: GrabCut on a non-continuous submat view returned all-background masks here
+        Mat view = bgr.submat(ry0, ry1, rx0, rx1);
+        Mat roi = view.clone();
+        view.release();
         Mat mask = new Mat(rh, rw, CvType.CV_8UC1, new Scalar(Imgproc.GC_BGD));
         Mat bgd = new Mat();
         Mat fgd = new Mat();
@@ -148,14 +154,29 @@ public final class GrabCutSegmenter implements PromptableSegmenter {
                     full[(ry0 + i / rw) * w + rx0 + i % rw] = 1;
                 }
             }
-            double score = union == 0 ? 0 : (double) inter / union;
-            return new PredictedMask(w, h, full, score);
+            long boxArea = (long) (r[2] - r[0]) * (r[3] - r[1]);
+            if (areaOf(after) < MIN_FILL * boxArea) {
+                // GrabCut collapses to (almost) nothing when the surroundings explain the box's colours (crowds,
+                // camouflage); the box is then a better answer than an empty mask, and the score says it is a guess
+                java.util.Arrays.fill(full, (byte) 0);
+                fill(full, w, r);
+                return new PredictedMask(w, h, full, 0);
+            }
+            return new PredictedMask(w, h, full, (double) inter / union);
         } finally {
             roi.release();
             mask.release();
             bgd.release();
             fgd.release();
         }
+    }
+
+    private static long areaOf(byte[] m) {
+        long a = 0;
+        for (byte b : m) {
+            a += b;
+        }
+        return a;
     }
 
     private static byte[] foreground(Mat mask) {
