@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
             PrepareCommand.class,
             EvalCommand.class,
             ExportSmiycCommand.class,
+            MasksCommand.class,
+            RefineCommand.class,
         })
 public final class Gen implements Runnable {
     /** Success. */
