@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
             PasteCommand.class,
             EvalCommand.class,
             ExportSmiycCommand.class,
+            MasksCommand.class,
+            RefineCommand.class,
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,
         })

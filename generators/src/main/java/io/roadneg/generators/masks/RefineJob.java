@@ -1,0 +1,130 @@
+package io.roadneg.generators.masks;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.RgbImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code gen refine}: every score map {@code {id}.npy} in a folder is refined with {@link ScoreRefiner} against the
+ * frame image {@code {id}.jpg|png|webp} and written under the same name to the output folder, where {@code gen eval}
+ * reads it. The score file format is supplied by the caller ({@link ScoreMaps}), so this module does not depend on the
+ * evaluation module that owns it. A frame without an image or with a size mismatch is a reported skip.
+ */
+public final class RefineJob {
+    /** Image extensions looked for, in order. */
+    static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".png", ".webp", ".jpeg");
+
+    private RefineJob() {
+    }
+
+    /** A score map: row-major values, and whether the file stored float16 (written back the same way). */
+    public record ScoreGrid(int width, int height, float[] values, boolean half) {
+    }
+
+    /** Reads and writes score files. */
+    public interface ScoreMaps {
+        /** File name suffix of score files, e.g. {@code .npy}. */
+        String suffix();
+
+        /** Reads a score file. */
+        ScoreGrid read(Path file);
+
+        /** Writes a score file atomically. */
+        void write(Path file, ScoreGrid grid);
+    }
+
+    /**
+     * What to run.
+     *
+     * @param scores folder of {@code {id}.npy}
+     * @param images folder of {@code {id}.jpg|png|webp}
+     * @param out output folder
+     * @param refiner threshold and component settings
+     */
+    public record Options(Path scores, Path images, Path out, ScoreRefiner.Options refiner) {
+    }
+
+    /**
+     * What happened.
+     *
+     * @param frames frames written
+     * @param boxes boxes prompted over all frames
+     * @param skipped one line per skipped frame
+     */
+    public record Result(int frames, long boxes, List<String> skipped) {
+    }
+
+    /** Runs the job with {@code prompter} (the caller closes it). */
+    public static Result run(Options options, ScoreMaps format, PromptableSegmenter prompter, Progress progress) {
+        for (Path dir : List.of(options.scores(), options.images())) {
+            if (!Files.isDirectory(dir)) {
+                throw new InputException(dir, null, null, "not a folder");
+            }
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(options.scores())) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(format.suffix())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + options.scores() + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new InputException(options.scores(), "--scores", options.scores(), "holds no *" + format.suffix()
+                    + " score files");
+        }
+        try {
+            Files.createDirectories(options.out());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + options.out() + ": " + e.getMessage(), e);
+        }
+        ScoreRefiner refiner = new ScoreRefiner(options.refiner());
+        List<String> skipped = new ArrayList<>();
+        int frames = 0;
+        long boxes = 0;
+        progress.start("refine", files.size());
+        try {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String id = name.substring(0, name.length() - format.suffix().length());
+                Path image = findImage(options.images(), id);
+                if (image == null) {
+                    skipped.add(f + ": no image " + id + IMAGE_EXTENSIONS + " in " + options.images());
+                } else {
+                    ScoreGrid g = format.read(f);
+                    RgbImage rgb = Images.readRgb(image);
+                    if (rgb.width() != g.width() || rgb.height() != g.height()) {
+                        skipped.add(f + ": shape = " + g.width() + "x" + g.height() + ": differs from the image "
+                                + image.getFileName() + " (" + rgb.width() + "x" + rgb.height() + ")");
+                    } else {
+                        ScoreRefiner.Refined r = refiner.refine(g.values(), rgb, prompter);
+                        format.write(options.out().resolve(name), new ScoreGrid(g.width(), g.height(), r.values(),
+                                g.half()));
+                        frames++;
+                        boxes += r.boxes().size();
+                    }
+                }
+                progress.step(1);
+            }
+        } finally {
+            progress.close();
+        }
+        return new Result(frames, boxes, List.copyOf(skipped));
+    }
+
+    private static Path findImage(Path dir, String id) {
+        for (String ext : IMAGE_EXTENSIONS) {
+            Path p = dir.resolve(id + ext);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}
