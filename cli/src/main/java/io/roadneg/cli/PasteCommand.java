@@ -82,6 +82,16 @@ final class PasteCommand implements Callable<Integer> {
             + "ADE20K images).")
     Path patchesDir;
 
+    @Option(names = "--mask-from", paramLabel = "annotation|box",
+            description = "COCO instance masks from the annotation (default) or from a box-prompted segmenter run on "
+                    + "the annotation's bbox (same as --set source.maskFrom=box).")
+    String maskFrom;
+
+    @Option(names = "--prompter", paramLabel = "SPEC",
+            description = "Box-prompted segmenter for --mask-from box: grabcut[:iterations=N,margin=F] (default) or "
+                    + "torchscript:DIR.")
+    String prompterSpec;
+
     @Option(names = "--sample-data", defaultValue = "sample-data", paramLabel = "DIR",
             description = "Where the bundled sample data lives or is made (default: ${DEFAULT-VALUE}).")
     Path sampleDir;
@@ -100,7 +110,14 @@ final class PasteCommand implements Callable<Integer> {
         }
         String presetName = preset != null ? preset : common.config() == null ? Presets.DEFAULT_FOR_SOURCE.get(src)
                 : null;
-        PasteConfig config = Presets.load(presetName, common.config(), common.overrides());
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
+        if (maskFrom != null) {
+            overrides.put("source.maskFrom", maskFrom);
+        }
+        if (prompterSpec != null) {
+            overrides.put("source.prompter", prompterSpec);
+        }
+        PasteConfig config = Presets.load(presetName, common.config(), overrides);
         if (!Presets.sourceType(config).equals(src)) {
             throw new InputException(common.config(), "source.type", Presets.sourceType(config),
                     "the recipe's source does not match --src " + src);

@@ -36,6 +36,8 @@ public final class CocoSource extends IndexedSource {
     private final List<CocoImage> images; // union: one per item; instance: the item's image
     private final List<AnnotationSpan> spans; // instance mode only
     private final CocoInstancesReader reader;
+    private final io.roadneg.generators.masks.PromptableSegmenter prompter; // maskFrom: box only
+    private final io.roadneg.generators.masks.BoxPromptedMasks boxMasks;
     private final Map<Integer, String> categories = new TreeMap<>();
 
     private CocoSource(PasteConfig.CocoSourceConfig config, Path imageDir, Path maskDir, List<CocoImage> images,
@@ -46,6 +48,9 @@ public final class CocoSource extends IndexedSource {
         this.images = images;
         this.spans = spans;
         this.reader = reader;
+        this.prompter = config.maskFrom().equals("box") ? io.roadneg.generators.masks.Prompters.open(config.prompter())
+                : null;
+        this.boxMasks = prompter == null ? null : new io.roadneg.generators.masks.BoxPromptedMasks(prompter);
     }
 
     /**
@@ -117,7 +122,7 @@ public final class CocoSource extends IndexedSource {
     public String itemId(int index) {
         CocoImage im = images.get(index);
         String base = String.format("coco:%s2017:%012d", config.split(), im.id());
-        return spans == null ? base : base + "#" + spans.get(index).index();
+        return spans == null ? base : base + "#" + spans.get(index).index() + (boxMasks == null ? "" : "@box");
     }
 
     @Override
@@ -157,7 +162,11 @@ public final class CocoSource extends IndexedSource {
                 }
             }
             mask = new byte[img.width() * img.height()];
-            a.segmentation().toRle(img.height(), img.width()).paintRowMajor(mask, (byte) 1);
+            if (boxMasks != null) {
+                boxMasks.forAnnotations(img, List.of(a)).get(0).paintRowMajor(mask, (byte) 1);
+            } else {
+                a.segmentation().toRle(img.height(), img.width()).paintRowMajor(mask, (byte) 1);
+            }
             category = a.categoryId();
             categoryName = reader.category(category).name();
         }
@@ -194,5 +203,12 @@ public final class CocoSource extends IndexedSource {
     @Override
     public Map<Integer, String> categories() {
         return categories;
+    }
+
+    @Override
+    public void close() {
+        if (prompter != null) {
+            prompter.close();
+        }
     }
 }

@@ -66,10 +66,23 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      * @param rescale factors the whole COCO image is rescaled by, one drawn uniformly per object (RPL); empty = none
      * @param centreCrop side of the centre crop/pad applied after rescaling (RPL: 700); 0 = none
      * @param minArea objects with fewer pixels are not usable
+     * @param maskFrom {@code annotation}: the COCO mask; {@code box}: the mask a box-prompted segmenter makes from the
+     *     annotation's bbox (instance mode; an ablation of mask quality)
+     * @param prompter the box-prompted segmenter for {@code maskFrom: box} ({@code grabcut[:options]} or
+     *     {@code torchscript:DIR})
      */
     public record CocoSourceConfig(String mode, String split, List<String> excluded, Integer minSize,
-            List<Double> rescale, Integer centreCrop, Integer minArea) implements Source {
+            List<Double> rescale, Integer centreCrop, Integer minArea, String maskFrom, String prompter)
+            implements Source {
         public CocoSourceConfig {
+            maskFrom = maskFrom == null ? "annotation" : maskFrom;
+            if (!maskFrom.equals("annotation") && !maskFrom.equals("box")) {
+                throw new IllegalArgumentException("source.maskFrom must be annotation or box, found " + maskFrom);
+            }
+            if (maskFrom.equals("box") && "union".equals(mode == null ? "union" : mode)) {
+                throw new IllegalArgumentException("source.maskFrom box needs source.mode instance (a box per object)");
+            }
+            prompter = prompter == null ? "grabcut" : prompter;
             mode = mode == null ? "union" : mode;
             if (!mode.equals("union") && !mode.equals("instance")) {
                 throw new IllegalArgumentException("mode must be union or instance, found " + mode);

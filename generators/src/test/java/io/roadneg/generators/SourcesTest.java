@@ -76,6 +76,33 @@ class SourcesTest {
     }
 
     @Test
+    void boxPromptedMasksReplaceTheAnnotationMasks() {
+        CocoSource ann = coco("road-obstacles", Map.of());
+        CocoSource box = coco("road-obstacles", Map.of("source.maskFrom", "box"));
+        assertEquals(ann.size(), box.size());
+        assertTrue(box.itemId(0).endsWith("@box"), "provenance says where the mask came from");
+        int compared = 0;
+        double ratioSum = 0;
+        for (int i = 0; i < Math.min(6, ann.size()); i++) {
+            PasteObject a = ann.load(i, Map.of());
+            PasteObject b = box.load(i, Map.of());
+            if (a == null || b == null) {
+                continue;
+            }
+            // both are cut to their own mask's box, so compare the areas
+            double ratio = (double) Math.min(a.area(), b.area()) / Math.max(a.area(), b.area());
+            ratioSum += ratio;
+            compared++;
+        }
+        box.close();
+        assertTrue(compared > 0);
+        assertTrue(ratioSum / compared > 0.7, "GrabCut mask areas are close to the annotations: " + ratioSum / compared);
+        io.roadneg.datasets.InputException e = assertThrows(io.roadneg.datasets.InputException.class,
+                () -> Presets.load("pebal", null, Map.of("source.maskFrom", "box")));
+        assertTrue(e.getMessage().contains("maskFrom box needs source.mode instance"), e.getMessage());
+    }
+
+    @Test
     void denseHybridPatchesAreRectanglesOrClassUnionsInsideTheCrop() {
         PasteConfig c = Presets.load("densehybrid-ade20k", null, Map.of());
         Ade20kSource s = new Ade20kSource(new Ade20kSceneParsing(sample.resolve("ade20k/ADEChallengeData2016")),
