@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
             ExportSmiycCommand.class,
             MasksCommand.class,
             RefineCommand.class,
+            TrainCommand.class,
+            FinetuneCommand.class,
+            ScoreCommand.class,
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,
         })

@@ -1,0 +1,65 @@
+package io.roadneg.cli;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.train.TrainConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gen finetune}: a hybrid-loss fine-tune of a trained base on inliers plus negatives. */
+@Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune a segmenter with a hybrid anomaly loss on inliers plus pasted negatives.",
+            "Losses: densehybrid, rpl (residual on the frozen base), pebal, metaood (configs/finetune/LOSS.yaml).",
+            "--model: a gen train run or checkpoint, or a TorchScript segmenter folder (model.pt + model.json).",
+            "--negatives: coco, ade20k, patches (pasted on the fly by the paste presets), none, or a gen paste "
+                    + "output folder."})
+final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--loss", required = true, paramLabel = "LOSS", description = "densehybrid, rpl, pebal or "
+            + "metaood.")
+    String loss;
+
+    @Option(names = "--negatives", paramLabel = "SRC", description = "coco, ade20k, patches, none or a folder "
+            + "(default: the recipe's).")
+    String negatives;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base: run folder, checkpoint or "
+            + "TorchScript segmenter folder.")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (loss.equals("base") || !Recipes.NAMES.contains(loss)) {
+            throw new InputException(null, "--loss", loss, "must be densehybrid, rpl, pebal or metaood");
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (negatives != null) {
+            if (List.of("coco", "ade20k", "patches", "none").contains(negatives)) {
+                extra.put("data.negatives.source", negatives);
+                if (!negatives.equals("none")) {
+                    extra.put("data.negatives.preset", "null");
+                }
+            } else {
+                extra.put("data.negatives.source", "dir");
+                extra.put("data.negatives.dir", negatives);
+            }
+        }
+        TrainConfig c = config(loss, common, extra, o);
+        return train(c, loss, model, common, o).diverged() ? Gen.EXIT_FAILURE : Gen.EXIT_OK;
+    }
+}

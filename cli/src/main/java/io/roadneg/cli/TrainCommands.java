@@ -1,0 +1,205 @@
+package io.roadneg.cli;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
+import io.roadneg.datasets.cityscapes.CityscapesDataset;
+import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.finetune.data.FolderNegatives;
+import io.roadneg.finetune.data.NegativeSource;
+import io.roadneg.finetune.data.PastedNegatives;
+import io.roadneg.finetune.score.Score;
+import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.train.TrainConfig;
+import io.roadneg.finetune.train.Trainer;
+import io.roadneg.finetune.train.Validation;
+import io.roadneg.generators.Ade20kSource;
+import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.OutlierSource;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.PatchSource;
+import io.roadneg.generators.Presets;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** What {@code gen train} and {@code gen finetune} share: data roots, the sample data, negatives, validation. */
+abstract class TrainCommands {
+    /** Sample-data folder of each benchmark {@code gen sample-data} makes. */
+    static final Map<String, String> SAMPLE_BENCHMARKS = Map.of("smiyc-anomaly", "smiyc", "smiyc-obstacle", "smiyc",
+            "fs-laf", "fishyscapes", "fs-static", "fishyscapes", "road-anomaly-masks", "road_anomaly");
+
+    @Option(names = "--cityscapes-root", paramLabel = "DIR", description = "Cityscapes-layout training data.")
+    Path cityscapesRoot;
+
+    @Option(names = "--split", defaultValue = "train", paramLabel = "NAME", description = "Training split.")
+    String split;
+
+    @Option(names = "--coco-root", paramLabel = "DIR", description = "COCO root for COCO negatives.")
+    Path cocoRoot;
+
+    @Option(names = "--coco-ood", paramLabel = "DIR", description = "Where the Meta-OOD masks are (default: "
+            + "--coco-root).")
+    Path cocoOod;
+
+    @Option(names = "--ade20k-root", paramLabel = "DIR", description = "ADE20K SceneParsing root for ADE20K "
+            + "negatives.")
+    Path adeRoot;
+
+    @Option(names = "--patches", paramLabel = "DIR", description = "Image folder for noisy patches.")
+    Path patchesDir;
+
+    @Option(names = "--validate-root", paramLabel = "DIR", description = "Root of the benchmark named by "
+            + "train.validate (default: its sample set).")
+    Path validateRoot;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "reference (the recipe as written) or "
+            + "sample-cpu (quick runs; the default with the sample data).")
+    String profile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (checkpoints, logs).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Stop after N steps in all "
+            + "(0: the whole schedule).")
+    long maxSteps;
+
+    @Option(names = "--sample-data", defaultValue = "sample-data", paramLabel = "DIR",
+            description = "Where the bundled sample data lives or is made (default: ${DEFAULT-VALUE}).")
+    Path sampleDir;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    boolean usesSample() {
+        return cityscapesRoot == null;
+    }
+
+    void ensureSample(PrintWriter o) {
+        if (Files.isDirectory(sampleDir.resolve("cityscapes")) && Files.isRegularFile(sampleDir.resolve("README.md"))) {
+            return;
+        }
+        o.println("making the bundled sample data in " + sampleDir + " (seed 0)");
+        o.flush();
+        SampleData.generate(SampleDataOptions.small(sampleDir, 0), ProgressBars.stderr(quiet));
+    }
+
+    /** Loads the recipe with the profile (sample-cpu by default on the sample data), a file and overrides. */
+    TrainConfig config(String recipe, CommonOptions common, Map<String, String> extra, PrintWriter o) {
+        String p = profile != null ? profile : usesSample() ? "sample-cpu" : "reference";
+        Map<String, String> ov = new LinkedHashMap<>(extra);
+        ov.putAll(common.overrides());
+        TrainConfig c = Recipes.load(recipe, p, common.config(), ov);
+        o.printf("recipe %s, profile %s%s%n", recipe, p, usesSample() ? ", bundled sample data in " + sampleDir : "");
+        return c;
+    }
+
+    Trainer.Result train(TrainConfig c, String recipe, Path init, CommonOptions common, PrintWriter o)
+            throws java.io.IOException {
+        if (usesSample()) {
+            ensureSample(o);
+        }
+        Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
+        NegativeSource neg = negatives(c, o);
+        Validation val = validation(c, cs);
+        Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, val,
+                common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o);
+        Trainer.Result r = Trainer.run(opts);
+        if (r.diverged()) {
+            o.println("run stopped: " + r.stopReason());
+        } else {
+            o.printf(Locale.ROOT, "done: %d of %d steps, last loss %.4f; checkpoint %s%n", r.steps(), r.totalSteps(),
+                    r.lastLoss(), r.checkpoint());
+        }
+        return r;
+    }
+
+    private NegativeSource negatives(TrainConfig c, PrintWriter o) {
+        TrainConfig.NegativesConfig n = c.data().negatives();
+        if (!c.loss().usesNegatives() || n.source().equals("none")) {
+            return null;
+        }
+        if (n.source().equals("dir")) {
+            return new FolderNegatives(Path.of(n.dir()), split);
+        }
+        String preset = n.preset() != null ? n.preset() : Presets.DEFAULT_FOR_SOURCE.get(n.source());
+        PasteConfig pc = Presets.load(preset, null, Map.of());
+        if (!Presets.sourceType(pc).equals(n.source())) {
+            throw new InputException(null, "data.negatives.preset", preset, "pastes from "
+                    + Presets.sourceType(pc) + ", not " + n.source());
+        }
+        return new PastedNegatives(pc, openSource(pc, o));
+    }
+
+    private OutlierSource openSource(PasteConfig config, PrintWriter o) {
+        if (config.source() instanceof PasteConfig.CocoSourceConfig cc) {
+            if (cocoRoot == null) {
+                ensureSample(o);
+            }
+            Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
+            Path ood = cocoOod != null ? cocoOod : root;
+            if (!Files.isDirectory(MetaOodPreparer.maskFolder(ood, cc.split()))) {
+                if (cocoRoot != null) {
+                    throw new InputException(ood, "--coco-ood", ood, "has no Meta-OOD masks: run gen prepare "
+                            + "coco-ood first");
+                }
+                o.println("preparing the Meta-OOD masks of the sample COCO set");
+                MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, cc.split(), ood),
+                        ProgressBars.stderr(quiet));
+            }
+            return CocoSource.open(root, ood, cc);
+        }
+        Path ade = adeRoot != null ? adeRoot : sampleDir.resolve("ade20k");
+        if (adeRoot == null) {
+            ensureSample(o);
+        }
+        Path base = Files.isDirectory(ade.resolve("ADEChallengeData2016")) ? ade.resolve("ADEChallengeData2016") : ade;
+        if (config.source() instanceof PasteConfig.Ade20kSourceConfig a) {
+            return new Ade20kSource(new Ade20kSceneParsing(base), a);
+        }
+        PasteConfig.PatchSourceConfig p = (PasteConfig.PatchSourceConfig) config.source();
+        Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder()) : base.resolve("images");
+        return new PatchSource(dir, p);
+    }
+
+    private Validation validation(TrainConfig c, Path cs) {
+        List<CityscapesDataset.CityscapesFrame> val = CityscapesDataset.open(cs).splits().contains("val")
+                ? CityscapesDataset.open(cs).labelledFrames("val") : List.of();
+        String name = c.train().validate();
+        Benchmark b = name == null || name.isBlank() ? null : Benchmark.byName(name);
+        Path root = null;
+        if (b != null) {
+            root = validateRoot;
+            if (root == null) {
+                String sub = SAMPLE_BENCHMARKS.get(b.cliName());
+                if (sub == null) {
+                    throw new InputException(null, "--validate-root", null, "needed for train.validate " + name);
+                }
+                ensureSample(new PrintWriter(System.err, true));
+                root = sampleDir.resolve(sub);
+            }
+        }
+        Score s = switch (c.loss().build().name()) {
+            case "densehybrid" -> Score.DENSEHYBRID;
+            case "rpl" -> Score.RPL;
+            case "pebal" -> Score.ENERGY;
+            case "ce" -> Score.MSP;
+            default -> Score.ENTROPY;
+        };
+        if (val.isEmpty() && b == null) {
+            return null;
+        }
+        return new Validation(val, b, root, s);
+    }
+}

@@ -1,0 +1,189 @@
+package io.roadneg.finetune.data;
+
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.LabelValues;
+import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.generators.Seeds;
+import io.roadneg.pasting.Scene;
+import java.util.ArrayList;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Builds training batches. Sample {@code g} (step x batch + j) is frame {@code perm_e[g mod F]} of the epoch's
+ * permutation; its negatives and augmentation are drawn from a generator seeded by (run seed, g), so a batch is the
+ * same whatever the worker count and after a resume.
+ */
+public final class TrainingData implements AutoCloseable {
+    /** Scenes below this many decoded bytes in total are kept in memory. */
+    static final long CACHE_BYTES = 512L << 20;
+
+    private final List<CityscapesFrame> frames;
+    private final int numClasses;
+    private final NegativeSource negatives;
+    private final double mix;
+    private final int batch;
+    private final int cropH;
+    private final int cropW;
+    private final double minScale;
+    private final double maxScale;
+    private final boolean flip;
+    private final Normalization norm;
+    private final long seed;
+    private final ExecutorService pool;
+    private final Map<Integer, Scene> cache = new ConcurrentHashMap<>();
+    private final boolean caching;
+    private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+
+    /** Options of a data stream. */
+    public record Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
+            int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, Normalization norm,
+            long seed, int workers) {
+    }
+
+    /** A stream over {@code o.frames()}. */
+    public TrainingData(Options o) {
+        if (o.frames().isEmpty()) {
+            throw new IllegalArgumentException("no training frames");
+        }
+        this.frames = List.copyOf(o.frames());
+        this.numClasses = o.numClasses();
+        this.negatives = o.negatives();
+        this.mix = o.mix();
+        this.batch = o.batch();
+        this.cropH = o.cropH();
+        this.cropW = o.cropW();
+        this.minScale = o.minScale();
+        this.maxScale = o.maxScale();
+        this.flip = o.flip();
+        this.norm = o.norm();
+        this.seed = o.seed();
+        this.pool = Executors.newFixedThreadPool(o.workers(), r -> {
+            Thread t = new Thread(r, "train-data");
+            t.setDaemon(true);
+            return t;
+        });
+        var info = Images.info(frames.get(0).imagePath());
+        caching = (long) info.getWidth() * info.getHeight() * 7L * frames.size() < CACHE_BYTES;
+    }
+
+    /** Number of training frames. */
+    public int frames() {
+        return frames.size();
+    }
+
+    /** The batch of a step. */
+    public Batch batch(long step) {
+        List<Future<Object[]>> fs = new ArrayList<>();
+        for (int j = 0; j < batch; j++) {
+            long g = step * batch + j;
+            fs.add(pool.submit(() -> sample(g)));
+        }
+        int hw = cropH * cropW;
+        float[] images = new float[batch * 3 * hw];
+        int[] labels = new int[batch * hw];
+        List<String> prov = new ArrayList<>();
+        for (int j = 0; j < batch; j++) {
+            Object[] s;
+            try {
+                s = fs.get(j).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+            norm.write((RgbImage) s[0], images, j * 3 * hw);
+            System.arraycopy((int[]) s[1], 0, labels, j * hw, hw);
+            prov.add((String) s[2]);
+        }
+        return new Batch(batch, cropH, cropW, images, labels, prov);
+    }
+
+    private int[] permutation(long epoch) {
+        return perms.computeIfAbsent(epoch, e -> {
+            int[] p = new int[frames.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = i;
+            }
+            Random rng = Seeds.itemRandom(seed ^ 0x7065726dL, e);
+            for (int i = p.length - 1; i > 0; i--) {
+                int k = rng.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[k];
+                p[k] = t;
+            }
+            if (perms.size() > 4) {
+                perms.keySet().removeIf(k -> k < e - 1);
+            }
+            return p;
+        });
+    }
+
+    private Object[] sample(long g) {
+        long epoch = g / frames.size();
+        int idx = permutation(epoch)[(int) (g % frames.size())];
+        CityscapesFrame frame = frames.get(idx);
+        Random rng = Seeds.itemRandom(seed, g);
+        Scene scene = scene(idx, frame);
+        String prov = frame.id().stem();
+        if (negatives != null && rng.nextDouble() < mix) {
+            NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
+            if (n != null) {
+                scene = n.scene();
+                prov = prov + "+" + n.provenance();
+            }
+        }
+        Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
+                cropW, flip);
+        return new Object[] {Augment.image(scene.image(), p, cropH, cropW),
+            Augment.labels(scene.trainIds(), p, cropH, cropW), prov};
+    }
+
+    private Scene scene(int idx, CityscapesFrame frame) {
+        Scene s = cache.get(idx);
+        if (s != null) {
+            return s;
+        }
+        RgbImage img = Images.readRgb(frame.imagePath());
+        LabelMap train = frame.trainIds();
+        if (train.width() != img.width() || train.height() != img.height()) {
+            throw new InputException(frame.trainIdsPath(), "size", train.width() + "x" + train.height(),
+                    "differs from the image's " + img.width() + "x" + img.height());
+        }
+        int[] d = train.data();
+        for (int v : d) {
+            if (v >= numClasses && v != LabelValues.VOID && v != LabelValues.PASTED_OUTLIER) {
+                throw new InputException(frame.trainIdsPath(), "train id", v, "is not below model.classes "
+                        + numClasses + " nor 254/255");
+            }
+        }
+        s = new Scene(img, train, null, null);
+        if (caching) {
+            cache.put(idx, s);
+        }
+        return s;
+    }
+
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        if (negatives != null) {
+            negatives.close();
+        }
+    }
+}

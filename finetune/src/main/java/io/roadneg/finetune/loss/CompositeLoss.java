@@ -1,0 +1,78 @@
+package io.roadneg.finetune.loss;
+
+import ai.djl.ndarray.NDArray;
+import io.roadneg.finetune.model.Head;
+import io.roadneg.finetune.model.SegOutput;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A weighted sum of named terms; each term's unweighted value is reported so logs show them apart. */
+public final class CompositeLoss {
+    /** A term and its weight. */
+    public record Weighted(LossTerm term, double weight) {
+    }
+
+    /** The total (to differentiate) and each term's unweighted value. */
+    public record Value(NDArray total, Map<String, Float> terms) {
+    }
+
+    private final String name;
+    private final List<Weighted> terms;
+
+    /** A composite named after its recipe. */
+    public CompositeLoss(String name, List<Weighted> terms) {
+        this.name = name;
+        this.terms = List.copyOf(terms);
+    }
+
+    /** The recipe's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The terms with their weights. */
+    public List<Weighted> terms() {
+        return terms;
+    }
+
+    /** Heads any term needs. */
+    public Set<Head> needs() {
+        Set<Head> s = EnumSet.noneOf(Head.class);
+        for (Weighted w : terms) {
+            s.addAll(w.term().needs());
+        }
+        return s;
+    }
+
+    /** Whether a term needs an RPL network (frozen base plus residual). */
+    public boolean needsResidual() {
+        return terms.stream().anyMatch(w -> w.term().needsResidual());
+    }
+
+    /** Evaluates every term; the values are read back (one sync per term). */
+    public Value compute(SegOutput out, Targets t) {
+        NDArray total = null;
+        Map<String, Float> values = new LinkedHashMap<>();
+        List<NDArray> parts = new ArrayList<>();
+        for (Weighted w : terms) {
+            if (w.weight() == 0) {
+                continue;
+            }
+            NDArray v = w.term().compute(out, t);
+            parts.add(v);
+            NDArray weighted = w.weight() == 1 ? v : v.mul((float) w.weight());
+            total = total == null ? weighted : total.add(weighted);
+        }
+        int i = 0;
+        for (Weighted w : terms) {
+            if (w.weight() != 0) {
+                values.put(w.term().name(), parts.get(i++).getFloat());
+            }
+        }
+        return new Value(total, values);
+    }
+}

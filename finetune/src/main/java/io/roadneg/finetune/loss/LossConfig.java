@@ -1,0 +1,120 @@
+package io.roadneg.finetune.loss;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/** The loss recipe of a run ({@code loss.type}); defaults are the reference values (notes: methods.md). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LossConfig.Ce.class, name = "ce"),
+    @JsonSubTypes.Type(value = LossConfig.DenseHybrid.class, name = "densehybrid"),
+    @JsonSubTypes.Type(value = LossConfig.Rpl.class, name = "rpl"),
+    @JsonSubTypes.Type(value = LossConfig.Pebal.class, name = "pebal"),
+    @JsonSubTypes.Type(value = LossConfig.MetaOod.class, name = "metaood")})
+public sealed interface LossConfig {
+    /** The composite loss. */
+    CompositeLoss build();
+
+    /** Whether the recipe trains on pasted negatives. */
+    default boolean usesNegatives() {
+        return true;
+    }
+
+    /** Plain cross-entropy on inliers (the base model). */
+    record Ce() implements LossConfig {
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("ce", List.of(new CompositeLoss.Weighted(Terms.crossEntropy("ce"), 1)));
+        }
+
+        @Override
+        public boolean usesNegatives() {
+            return false;
+        }
+    }
+
+    /** DenseHybrid: CE + beta * lse_neg + doutFactor * beta * dout; reference beta 0.03, factor 10. */
+    record DenseHybrid(double beta, double doutFactor) implements LossConfig {
+        /** Checks the weights. */
+        public DenseHybrid {
+            if (!(beta >= 0) || !(doutFactor >= 0)) {
+                throw new IllegalArgumentException("loss.beta and loss.doutFactor must be >= 0, found " + beta + ", "
+                        + doutFactor);
+            }
+        }
+
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("densehybrid", List.of(
+                    new CompositeLoss.Weighted(Terms.crossEntropy("ce"), 1),
+                    new CompositeLoss.Weighted(Terms.logSumExpOnNegatives(), beta),
+                    new CompositeLoss.Weighted(Terms.datasetPosterior(), doutFactor * beta)));
+        }
+    }
+
+    /**
+     * RPL on a frozen base: inlier_ce + entropy_mse + energyWeight * energy_out + contrastWeight * contrast;
+     * reference energy weight 0.05, temperature 0.10, 512 samples.
+     */
+    record Rpl(double energyWeight, double contrastWeight, double temperature, int samples) implements LossConfig {
+        /** Checks the values. */
+        public Rpl {
+            if (!(energyWeight >= 0) || !(contrastWeight >= 0)) {
+                throw new IllegalArgumentException("loss.energyWeight and loss.contrastWeight must be >= 0");
+            }
+            if (!(temperature > 0)) {
+                throw new IllegalArgumentException("loss.temperature must be > 0, found " + temperature);
+            }
+            if (samples < 2) {
+                throw new IllegalArgumentException("loss.samples must be >= 2, found " + samples);
+            }
+        }
+
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("rpl", List.of(
+                    new CompositeLoss.Weighted(Terms.rplInlierCe(), 1),
+                    new CompositeLoss.Weighted(Terms.rplEntropyMse(), 1),
+                    new CompositeLoss.Weighted(Terms.rplEnergyOut(), energyWeight),
+                    new CompositeLoss.Weighted(Terms.contrastive(temperature, samples), contrastWeight)));
+        }
+    }
+
+    /** PEBAL: gambler + energyWeight * energy_hinge (reference 0.1, m_in -12, m_out -6). */
+    record Pebal(double energyWeight, double mIn, double mOut) implements LossConfig {
+        /** Checks the values. */
+        public Pebal {
+            if (!(energyWeight >= 0)) {
+                throw new IllegalArgumentException("loss.energyWeight must be >= 0, found " + energyWeight);
+            }
+            if (!(mIn < mOut)) {
+                throw new IllegalArgumentException("loss.mIn must be below loss.mOut, found " + mIn + ", " + mOut);
+            }
+        }
+
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("pebal", List.of(
+                    new CompositeLoss.Weighted(Terms.gambler(), 1),
+                    new CompositeLoss.Weighted(Terms.energyHinge(mIn, mOut), energyWeight)));
+        }
+    }
+
+    /** Meta-OOD entropy maximisation: (1 - lambda) CE on inliers + lambda CE-to-uniform on negatives (0.9). */
+    record MetaOod(double lambda) implements LossConfig {
+        /** Checks lambda. */
+        public MetaOod {
+            if (!(lambda >= 0 && lambda <= 1)) {
+                throw new IllegalArgumentException("loss.lambda must be in [0, 1], found " + lambda);
+            }
+        }
+
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("metaood", List.of(
+                    new CompositeLoss.Weighted(Terms.crossEntropy("ce"), 1 - lambda),
+                    new CompositeLoss.Weighted(Terms.uniformOnNegatives(), lambda)));
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.roadneg.finetune.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.roadneg.datasets.LabelValues;
+import io.roadneg.finetune.model.Head;
+import io.roadneg.finetune.model.Ops;
+import io.roadneg.finetune.model.SegOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/** The loss terms of the reference methods (notes: methods.md), each a named {@link LossTerm}. */
+public final class Terms {
+    private Terms() {
+    }
+
+    static NDArray pick(NDArray logProbs, NDArray classIndex) {
+        return logProbs.gather(classIndex.expandDims(1), 1).squeeze(1);
+    }
+
+    /** Cross-entropy on inlier pixels (negatives and void ignored). */
+    public static LossTerm crossEntropy(String name) {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray lp = pick(out.logits().logSoftmax(1), t.classIndex());
+                return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
+            }
+        };
+    }
+
+    /** DenseHybrid's L_x: mean over negative pixels of logsumexp_k s_k (pushes the unnormalised likelihood down). */
+    public static LossTerm logSumExpOnNegatives() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "lse_neg";
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                return Targets.masked(Ops.logSumExp(out.logits(), 1, false), t.outlier(), t.outlierCount());
+            }
+        };
+    }
+
+    /** DenseHybrid's dataset-posterior cross-entropy: label 1 on negatives, 0 elsewhere, over all pixels. */
+    public static LossTerm datasetPosterior() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "dout";
+            }
+
+            @Override
+            public Set<Head> needs() {
+                return Set.of(Head.DOUT);
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray lp = out.dout().logSoftmax(1);
+                NDArray lpOut = lp.get(new NDIndex(":, 1"));
+                NDArray lpIn = lp.get(new NDIndex(":, 0"));
+                NDArray o = t.outlier();
+                return lpOut.mul(o).add(lpIn.mul(o.neg().add(1f))).mean().neg();
+            }
+        };
+    }
+
+    /** RPL inlier term: cross-entropy of the RPL logits against the frozen base's argmax on non-outlier pixels. */
+    public static LossTerm rplInlierCe() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "inlier_ce";
+            }
+
+            @Override
+            public boolean needsResidual() {
+                return true;
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray pseudo = out.vanilla().argMax(1).toType(DataType.INT64, false);
+                NDArray lp = pick(out.logits().logSoftmax(1), pseudo);
+                return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
+            }
+        };
+    }
+
+    static NDArray entropy(NDArray logits) {
+        NDArray lp = logits.logSoftmax(1);
+        return lp.exp().mul(lp).sum(new int[] {1}).neg();
+    }
+
+    /** RPL inlier term: squared difference of the softmax entropies of RPL and base logits on non-outlier pixels. */
+    public static LossTerm rplEntropyMse() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "entropy_mse";
+            }
+
+            @Override
+            public boolean needsResidual() {
+                return true;
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray d = entropy(out.logits()).sub(entropy(out.vanilla()));
+                return Targets.masked(d.square(), t.inlier(), t.inlierCount());
+            }
+        };
+    }
+
+    /** RPL outlier term: relu(logsumexp(RPL logits)) on pasted pixels. */
+    public static LossTerm rplEnergyOut() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "energy_out";
+            }
+
+            @Override
+            public boolean needsResidual() {
+                return true;
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray e = Activation.relu(Ops.logSumExp(out.logits(), 1, false));
+                return Targets.masked(e, t.outlier(), t.outlierCount());
+            }
+        };
+    }
+
+    /**
+     * RPL's contrastive term in the supervised InfoNCE form: up to {@code samples} inlier and {@code samples}
+     * outlier embeddings of the pasted images (sampled on the feature grid), each anchor pulled to the embeddings of
+     * its own kind and pushed from the other kind, at temperature {@code temperature}. The reference CoroCL also
+     * contrasts against the raw outlier image; here both sets come from the pasted images.
+     */
+    public static LossTerm contrastive(double temperature, int samples) {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "contrast";
+            }
+
+            @Override
+            public Set<Head> needs() {
+                return Set.of(Head.PROJECTION);
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray z = out.projection();
+                NDManager m = z.getManager();
+                long[] s = z.getShape().getShape();
+                int n = (int) s[0];
+                int e = (int) s[1];
+                int h = (int) s[2];
+                int w = (int) s[3];
+                int sy = t.height() / h;
+                int sx = t.width() / w;
+                List<Long> in = new ArrayList<>();
+                List<Long> outl = new ArrayList<>();
+                int[] labels = t.labels();
+                for (int b = 0; b < n; b++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < w; x++) {
+                            int v = labels[(b * t.height() + y * sy + sy / 2) * t.width() + x * sx + sx / 2];
+                            long cell = ((long) b * h + y) * w + x;
+                            if (v == LabelValues.PASTED_OUTLIER) {
+                                outl.add(cell);
+                            } else if (v < t.numClasses()) {
+                                in.add(cell);
+                            }
+                        }
+                    }
+                }
+                if (outl.size() < 2 || in.size() < 2) {
+                    return m.create(0f);
+                }
+                Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
+                List<Long> a = sample(in, samples, rng);
+                List<Long> b2 = sample(outl, samples, rng);
+                long[] idx = new long[a.size() + b2.size()];
+                float[] kind = new float[idx.length];
+                for (int i = 0; i < a.size(); i++) {
+                    idx[i] = a.get(i);
+                }
+                for (int i = 0; i < b2.size(); i++) {
+                    idx[a.size() + i] = b2.get(i);
+                    kind[a.size() + i] = 1f;
+                }
+                NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
+                NDArray zs = rows.get(new NDIndex("{}", m.create(idx)));
+                NDArray sim = zs.matMul(zs.transpose()).div((float) temperature);
+                int k = idx.length;
+                NDArray eye = m.eye(k);
+                NDArray kinds = m.create(kind, new Shape(k, 1));
+                NDArray same = kinds.eq(kinds.transpose()).toType(DataType.FLOAT32, false).sub(eye);
+                NDArray notSelf = eye.neg().add(1f);
+                NDArray simMax = sim.max(new int[] {1}, true).stopGradient();
+                NDArray shifted = sim.sub(simMax);
+                NDArray logDen = shifted.exp().mul(notSelf).sum(new int[] {1}, true).log();
+                NDArray logProb = shifted.sub(logDen);
+                NDArray pos = same.sum(new int[] {1}).maximum(1f);
+                return logProb.mul(same).sum(new int[] {1}).div(pos).mean().neg();
+            }
+        };
+    }
+
+    private static List<Long> sample(List<Long> from, int max, Random rng) {
+        if (from.size() <= max) {
+            return from;
+        }
+        List<Long> copy = new ArrayList<>(from);
+        for (int i = 0; i < max; i++) {
+            int j = i + rng.nextInt(copy.size() - i);
+            Long tmp = copy.get(i);
+            copy.set(i, copy.get(j));
+            copy.set(j, tmp);
+        }
+        return copy.subList(0, max);
+    }
+
+    /**
+     * PEBAL's abstention (gambler) loss over K+1 outputs (the K class logits and the abstention logit): inliers
+     * maximise log(p_y + p_abstain / r), negatives log(p_k + p_abstain / r) for every known k, where the payoff
+     * r = (logsumexp_k s_k)^2 is the squared energy, as in PEBAL.
+     */
+    public static LossTerm gambler() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "gambler";
+            }
+
+            @Override
+            public Set<Head> needs() {
+                return Set.of(Head.ABSTAIN);
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray all = out.logits().concat(out.abstain(), 1);
+                NDArray p = all.softmax(1);
+                int k = t.numClasses();
+                NDArray known = p.get(new NDIndex(":, :{}", k));
+                NDArray res = p.get(new NDIndex(":, {}", k));
+                NDArray payoff = Ops.logSumExp(out.logits(), 1, false).square().maximum(1f).stopGradient();
+                NDArray boosted = res.div(payoff);
+                NDArray pin = known.gather(t.classIndex().expandDims(1), 1).squeeze(1).add(boosted);
+                NDArray inTerm = Targets.masked(pin.maximum(1e-7f).log(), t.inlier(), t.inlierCount());
+                NDArray pout = known.add(boosted.expandDims(1)).maximum(1e-7f).log().mean(new int[] {1});
+                NDArray outTerm = Targets.masked(pout, t.outlier(), t.outlierCount());
+                return inTerm.add(outTerm).neg();
+            }
+        };
+    }
+
+    /** PEBAL's energy hinge: relu(E - m_in)^2 on inliers plus relu(m_out - E)^2 on negatives, E = -logsumexp. */
+    public static LossTerm energyHinge(double mIn, double mOut) {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "energy_hinge";
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+                NDArray in = Activation.relu(energy.sub((float) mIn)).square();
+                NDArray o = Activation.relu(energy.neg().add((float) mOut)).square();
+                return Targets.masked(in, t.inlier(), t.inlierCount())
+                        .add(Targets.masked(o, t.outlier(), t.outlierCount()));
+            }
+        };
+    }
+
+    /** Meta-OOD's outlier term: cross-entropy to the uniform distribution on negative pixels. */
+    public static LossTerm uniformOnNegatives() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "entropy_out";
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray ce = out.logits().logSoftmax(1).mean(new int[] {1}).neg();
+                return Targets.masked(ce, t.outlier(), t.outlierCount());
+            }
+        };
+    }
+}

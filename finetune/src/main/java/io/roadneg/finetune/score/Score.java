@@ -1,0 +1,100 @@
+package io.roadneg.finetune.score;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import io.roadneg.datasets.image.OpenCv;
+import io.roadneg.finetune.model.Head;
+import io.roadneg.finetune.model.Ops;
+import io.roadneg.finetune.model.SegOutput;
+import java.util.Set;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/** Pixel anomaly scores (higher = more anomalous), notes: methods.md. */
+public enum Score {
+    /** 1 - max softmax probability. */
+    MSP("msp"),
+    /** Negative max logit. */
+    MAX_LOGIT("maxlogit"),
+    /** Softmax entropy. */
+    ENTROPY("entropy"),
+    /** Free energy, -logsumexp of the logits. */
+    ENERGY("energy"),
+    /** DenseHybrid: ln P(outlier | x) from the dataset head minus logsumexp of the logits. */
+    DENSEHYBRID("densehybrid"),
+    /** RPL: energy of the (RPL) logits, then a 7x7 Gaussian blur with sigma 1 (reflect-101 borders). */
+    RPL("rpl");
+
+    private final String key;
+
+    Score(String key) {
+        this.key = key;
+    }
+
+    /** The name on the command line. */
+    public String key() {
+        return key;
+    }
+
+    /** The score with this name. */
+    public static Score byKey(String key) {
+        for (Score s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(key);
+    }
+
+    /** Heads the score reads. */
+    public Set<Head> needs() {
+        return this == DENSEHYBRID ? Set.of(Head.DOUT) : Set.of();
+    }
+
+    /** The score map, N x H x W. */
+    public NDArray compute(SegOutput o) {
+        NDArray s = o.logits();
+        return switch (this) {
+            case MSP -> s.softmax(1).max(new int[] {1}).neg().add(1f);
+            case MAX_LOGIT -> s.max(new int[] {1}).neg();
+            case ENTROPY -> {
+                NDArray lp = s.logSoftmax(1);
+                yield lp.exp().mul(lp).sum(new int[] {1}).neg();
+            }
+            case ENERGY, RPL -> Ops.logSumExp(s, 1, false).neg();
+            case DENSEHYBRID -> o.dout().logSoftmax(1).get(new NDIndex(":, 1")).sub(Ops.logSumExp(s, 1, false));
+        };
+    }
+
+    /** The score maps on the host, N x H x W row-major, with the RPL blur applied. */
+    public float[] maps(SegOutput o) {
+        NDArray a = compute(o);
+        long[] sh = a.getShape().getShape();
+        float[] v = a.toFloatArray();
+        if (this == RPL) {
+            int h = (int) sh[1];
+            int w = (int) sh[2];
+            for (int n = 0; n < sh[0]; n++) {
+                blur(v, n * h * w, w, h);
+            }
+        }
+        return v;
+    }
+
+    static void blur(float[] v, int offset, int w, int h) {
+        OpenCv.ensureLoaded();
+        Mat m = new Mat(h, w, CvType.CV_32F);
+        float[] one = new float[w * h];
+        System.arraycopy(v, offset, one, 0, one.length);
+        m.put(0, 0, one);
+        Mat out = new Mat();
+        Imgproc.GaussianBlur(m, out, new Size(7, 7), 1.0, 1.0, Core.BORDER_REFLECT_101);
+        out.get(0, 0, one);
+        System.arraycopy(one, 0, v, offset, one.length);
+        m.release();
+        out.release();
+    }
+}

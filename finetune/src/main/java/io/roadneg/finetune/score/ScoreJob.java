@@ -1,0 +1,86 @@
+package io.roadneg.finetune.score;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.evaluation.bench.Frame;
+import io.roadneg.evaluation.scores.Npy;
+import io.roadneg.finetune.data.Normalization;
+import io.roadneg.finetune.model.Checkpoints;
+import io.roadneg.finetune.model.Head;
+import io.roadneg.finetune.model.ModelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes one score map per benchmark frame ({@code {frame}.npy}, float32, higher = more anomalous) for
+ * {@code gen eval}, with a {@code score.json} naming the model, the score and the frames. Frames already written are
+ * kept, so an interrupted run resumes.
+ */
+public final class ScoreJob {
+    private ScoreJob() {
+    }
+
+    /** What was written. */
+    public record Result(int frames, int written, int kept, Path out) {
+    }
+
+    /** Scores every frame of {@code benchmark} under {@code root} with the model in {@code modelArg}. */
+    public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress)
+            throws IOException {
+        Path ck = Checkpoints.resolve(modelArg);
+        ModelSpec spec = Checkpoints.readSpec(ck);
+        for (Head h : score.needs()) {
+            if (!spec.heads().contains(h.key())) {
+                throw new InputException(ck.resolve("model.json"), "spec.heads", spec.heads(), "score "
+                        + score.key() + " needs the " + h.key() + " head, which this model lacks");
+            }
+        }
+        if (score == Score.RPL && !spec.residual()) {
+            throw new InputException(ck.resolve("model.json"), "spec.residual", false, "score rpl needs an RPL model "
+                    + "(use energy for a model without the residual)");
+        }
+        List<Frame> frames = benchmark.frames(root);
+        Files.createDirectories(out);
+        int written = 0;
+        int kept = 0;
+        try (Checkpoints.Loaded model = Checkpoints.build(spec, 0)) {
+            Checkpoints.loadInto(model.net(), model.manager(), ck);
+            Inference inf = new Inference(model.net(), model.manager(), new Normalization(spec.mean(), spec.std()));
+            progress.start("score " + score.key(), frames.size());
+            try {
+                for (Frame f : frames) {
+                    Path file = out.resolve(f.id() + ".npy");
+                    if (Files.isRegularFile(file)) {
+                        kept++;
+                        progress.step(1);
+                        continue;
+                    }
+                    RgbImage img = Images.readRgb(f.image());
+                    float[] s = inf.run(img, score::maps);
+                    Files.createDirectories(file.getParent());
+                    Npy.write(file, img.width(), img.height(), s, false);
+                    written++;
+                    progress.step(1);
+                }
+            } finally {
+                progress.close();
+            }
+        }
+        ObjectNode n = Checkpoints.JSON.createObjectNode();
+        n.put("model", ck.toString());
+        n.put("spec", spec.describe());
+        n.put("score", score.key());
+        n.put("benchmark", benchmark.cliName());
+        n.put("root", root.toString());
+        n.put("frames", frames.size());
+        AtomicFiles.write(out.resolve("score.json"), Checkpoints.JSON.writeValueAsBytes(n));
+        return new Result(frames.size(), written, kept, out);
+    }
+}

@@ -1,0 +1,138 @@
+package io.roadneg.finetune.train;
+
+import io.roadneg.finetune.loss.LossConfig;
+import io.roadneg.finetune.model.LadderSpec;
+import java.util.List;
+
+/**
+ * A training or fine-tuning run, as in {@code configs/finetune/*.yaml}: model, loss, optimiser, data and schedule.
+ *
+ * @param version config format version (1)
+ * @param name the recipe's name
+ */
+public record TrainConfig(int version, String name, ModelConfig model, LossConfig loss, OptimizerConfig optimizer,
+        DataConfig data, ScheduleConfig train) {
+    /** Checks the version and that every section is present. */
+    public TrainConfig {
+        if (version != 1) {
+            throw new IllegalArgumentException("version must be 1, found " + version);
+        }
+        if (model == null || loss == null || optimizer == null || data == null || train == null) {
+            throw new IllegalArgumentException("model, loss, optimizer, data and train sections are required");
+        }
+    }
+
+    /**
+     * The network: {@code type: ladder} (built in, sized by {@code ladder}) or {@code type: torchscript} (a folder
+     * following the segmenter contract); {@code classes} known classes (19 for Cityscapes train ids).
+     */
+    public record ModelConfig(String type, LadderSpec ladder, String torchscript, int classes) {
+        /** Checks the values. */
+        public ModelConfig {
+            if (!"ladder".equals(type) && !"torchscript".equals(type)) {
+                throw new IllegalArgumentException("model.type must be ladder or torchscript, found " + type);
+            }
+            if ("ladder".equals(type) && ladder == null) {
+                throw new IllegalArgumentException("model.ladder is required for model.type ladder");
+            }
+            if (classes < 2 || classes > 253) {
+                throw new IllegalArgumentException("model.classes must be in 2..253, found " + classes);
+            }
+        }
+    }
+
+    /** Adam (decoupled weight decay when weightDecay > 0) with a constant or poly learning rate. */
+    public record OptimizerConfig(double lr, List<Double> betas, double eps, double weightDecay, String schedule,
+            double power) {
+        /** Checks the values. */
+        public OptimizerConfig {
+            if (!(lr > 0)) {
+                throw new IllegalArgumentException("optimizer.lr must be > 0, found " + lr);
+            }
+            if (betas == null || betas.size() != 2 || !(betas.get(0) >= 0 && betas.get(0) < 1)
+                    || !(betas.get(1) >= 0 && betas.get(1) < 1)) {
+                throw new IllegalArgumentException("optimizer.betas must be two numbers in [0, 1), found " + betas);
+            }
+            if (!(eps > 0) || !(weightDecay >= 0)) {
+                throw new IllegalArgumentException("optimizer.eps must be > 0 and weightDecay >= 0");
+            }
+            if (!"constant".equals(schedule) && !"poly".equals(schedule)) {
+                throw new IllegalArgumentException("optimizer.schedule must be constant or poly, found " + schedule);
+            }
+        }
+
+        /** The learning rate at a step of a run of {@code total} steps. */
+        public double lrAt(long step, long total) {
+            if (schedule.equals("constant") || total <= 0) {
+                return lr;
+            }
+            return lr * Math.pow(Math.max(0.0, 1.0 - (double) step / total), power);
+        }
+    }
+
+    /**
+     * Training data: random scale in {@code scale}, a {@code crop} (height, width) crop, horizontal flips; each
+     * sample carries pasted negatives with probability {@code negatives.mix}.
+     */
+    public record DataConfig(int batch, List<Integer> crop, List<Double> scale, boolean flip, NegativesConfig negatives,
+            int workers) {
+        /** Checks the values. */
+        public DataConfig {
+            if (batch < 1) {
+                throw new IllegalArgumentException("data.batch must be >= 1, found " + batch);
+            }
+            if (crop == null || crop.size() != 2 || crop.get(0) < 8 || crop.get(1) < 8) {
+                throw new IllegalArgumentException("data.crop must be [height, width], each >= 8, found " + crop);
+            }
+            if (scale == null || scale.size() != 2 || !(scale.get(0) > 0) || scale.get(1) < scale.get(0)) {
+                throw new IllegalArgumentException("data.scale must be [min, max] with 0 < min <= max, found "
+                        + scale);
+            }
+            if (negatives == null) {
+                throw new IllegalArgumentException("data.negatives is required");
+            }
+            if (workers < 1) {
+                throw new IllegalArgumentException("data.workers must be >= 1, found " + workers);
+            }
+        }
+    }
+
+    /**
+     * Where negatives come from: {@code none}, a paste recipe run on the fly ({@code coco}, {@code ade20k},
+     * {@code patches}, with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
+     */
+    public record NegativesConfig(String source, String preset, String dir, double mix) {
+        /** Checks the values. */
+        public NegativesConfig {
+            if (!List.of("none", "coco", "ade20k", "patches", "dir").contains(source)) {
+                throw new IllegalArgumentException("data.negatives.source must be none, coco, ade20k, patches or "
+                        + "dir, found " + source);
+            }
+            if (source.equals("dir") && (dir == null || dir.isBlank())) {
+                throw new IllegalArgumentException("data.negatives.dir is required with source dir");
+            }
+            if (!(mix >= 0 && mix <= 1)) {
+                throw new IllegalArgumentException("data.negatives.mix must be in [0, 1], found " + mix);
+            }
+        }
+    }
+
+    /**
+     * The schedule: epochs of {@code stepsPerEpoch} steps (0: one pass over the training frames), a checkpoint and a
+     * validation after each epoch ({@code validate}: a benchmark name from {@code gen eval}, or empty for none).
+     */
+    public record ScheduleConfig(int epochs, int stepsPerEpoch, String validate, int logEvery) {
+        /** Checks the values. */
+        public ScheduleConfig {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("train.epochs must be >= 1, found " + epochs);
+            }
+            if (stepsPerEpoch < 0) {
+                throw new IllegalArgumentException("train.stepsPerEpoch must be >= 0, found " + stepsPerEpoch);
+            }
+            if (logEvery < 1) {
+                throw new IllegalArgumentException("train.logEvery must be >= 1, found " + logEvery);
+            }
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.roadneg.finetune.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.cityscapes.CityscapesDataset;
+import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.finetune.data.Batch;
+import io.roadneg.finetune.data.NegativeSource;
+import io.roadneg.finetune.data.Normalization;
+import io.roadneg.finetune.data.TrainingData;
+import io.roadneg.finetune.loss.CompositeLoss;
+import io.roadneg.finetune.loss.Targets;
+import io.roadneg.finetune.model.Checkpoints;
+import io.roadneg.finetune.model.Head;
+import io.roadneg.finetune.model.ModelSpec;
+import io.roadneg.finetune.model.SegOutput;
+import io.roadneg.finetune.model.TorchScriptBase;
+import io.roadneg.finetune.score.Inference;
+import io.roadneg.generators.Seeds;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Trains or fine-tunes a segmentation network: builds it (fresh, from a base checkpoint, or from a TorchScript
+ * export), streams batches, applies the composite loss, steps Adam, logs every term as JSON lines, checkpoints and
+ * validates after each epoch. A non-finite loss stops the run, keeping the last good checkpoint; {@code resume}
+ * continues from the latest checkpoint exactly (batches and sampling depend only on the seed and the step).
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    /**
+     * @param config the run's config
+     * @param configYaml the config as YAML (recorded and fingerprinted)
+     * @param out run folder
+     * @param cityscapesRoot training data (Cityscapes layout)
+     * @param split training split
+     * @param init a checkpoint or run folder, a TorchScript segmenter folder, or null for a fresh network
+     * @param negatives negatives, or null
+     * @param validation per-epoch validation, or null
+     * @param seed run seed
+     * @param resume continue the run in {@code out}
+     * @param maxSteps stop after this many steps in total (0: the whole schedule); for smoke runs and benchmarks
+     * @param progress progress reporting
+     * @param log human-readable lines
+     */
+    public record Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
+            NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
+            Progress progress, PrintWriter log) {
+    }
+
+    /** How a run ended. */
+    public record Result(long steps, long totalSteps, double lastLoss, Path checkpoint, String stopReason,
+            List<Validation.Result> validations) {
+        /** Whether it ended on a non-finite loss. */
+        public boolean diverged() {
+            return stopReason != null;
+        }
+    }
+
+    /** The spec a run trains: from the init checkpoint or TorchScript folder, else from the config. */
+    static ModelSpec specFor(TrainConfig c, Path init, CompositeLoss loss) {
+        List<String> heads = new ArrayList<>();
+        for (Head h : loss.needs()) {
+            heads.add(h.key());
+        }
+        boolean residual = loss.needsResidual();
+        Normalization imagenet = Normalization.imagenet();
+        if (init == null) {
+            if (residual) {
+                throw new InputException(null, "--model", null, "loss " + loss.name() + " trains a residual on a "
+                        + "frozen base: give the base with --model");
+            }
+            if (c.model().type().equals("torchscript")) {
+                if (c.model().torchscript() == null) {
+                    throw new InputException(null, "model.torchscript", null, "required with model.type torchscript");
+                }
+                TorchScriptBase.TorchScriptMeta m = TorchScriptBase.readMeta(Path.of(c.model().torchscript()));
+                return new ModelSpec("torchscript", null, c.model().torchscript(), c.model().classes(), heads, false,
+                        m.mean(), m.std());
+            }
+            return new ModelSpec("ladder", c.model().ladder(), null, c.model().classes(), heads, false,
+                    imagenet.mean(), imagenet.std());
+        }
+        if (Files.isRegularFile(init.resolve("model.pt"))) {
+            TorchScriptBase.TorchScriptMeta m = TorchScriptBase.readMeta(init);
+            if (m.numClasses() != c.model().classes()) {
+                throw new InputException(init.resolve("model.json"), "numClasses", m.numClasses(),
+                        "differs from model.classes " + c.model().classes());
+            }
+            return new ModelSpec("torchscript", null, init.toString(), m.numClasses(), heads, residual, m.mean(),
+                    m.std());
+        }
+        Path ck = Checkpoints.resolve(init);
+        ModelSpec s = Checkpoints.readSpec(ck);
+        if (s.classes() != c.model().classes()) {
+            throw new InputException(ck.resolve("model.json"), "spec.classes", s.classes(),
+                    "the checkpoint is for another class count than model.classes " + c.model().classes());
+        }
+        if (s.type().equals("ladder") && c.model().type().equals("ladder") && !s.ladder().equals(c.model().ladder())) {
+            throw new InputException(ck.resolve("model.json"), "spec.ladder", s.ladder(),
+                    "the checkpoint is for another architecture than model.ladder " + c.model().ladder());
+        }
+        if (s.residual()) {
+            throw new InputException(ck.resolve("model.json"), "spec.residual", true,
+                    "start fine-tunes from a base checkpoint, not from an RPL one");
+        }
+        return s.with(heads, residual);
+    }
+
+    /** Runs (or resumes) a training run. */
+    public static Result run(Options o) throws IOException {
+        TrainConfig c = o.config();
+        CompositeLoss loss = c.loss().build();
+        Path ckDir = o.out().resolve("checkpoints");
+        Path latest = ckDir.resolve("latest");
+        String fingerprint = sha256(o.configYaml() + "\nseed=" + o.seed() + "\ninit=" + o.init() + "\nroot="
+                + o.cityscapesRoot() + "\nsplit=" + o.split());
+        boolean resuming = o.resume() && Files.isRegularFile(latest);
+        if (!o.resume() && Files.isRegularFile(latest)) {
+            throw new InputException(o.out(), "--out", o.out(), "holds a run already: add --resume to continue it, "
+                    + "or choose another folder");
+        }
+        List<CityscapesFrame> frames = CityscapesDataset.open(o.cityscapesRoot()).labelledFrames(o.split());
+        if (frames.isEmpty()) {
+            throw new InputException(o.cityscapesRoot(), "split", o.split(), "no labelled frames (leftImg8bit + "
+                    + "gtFine labelTrainIds) in this split");
+        }
+        ModelSpec spec;
+        Path resumeFrom = null;
+        if (resuming) {
+            resumeFrom = ckDir.resolve(Files.readString(latest).trim());
+            ObjectNode st = Checkpoints.readState(resumeFrom);
+            if (!fingerprint.equals(st.path("fingerprint").asText())) {
+                throw new InputException(resumeFrom.resolve("model.json"), "state.fingerprint",
+                        st.path("fingerprint").asText(), "the run was started with another config, seed, model or "
+                                + "data; --resume needs the same ones");
+            }
+            spec = Checkpoints.readSpec(resumeFrom);
+        } else {
+            spec = specFor(c, o.init(), loss);
+        }
+        int stride = spec.type().equals("ladder") ? spec.ladder().stride() : 8;
+        if (c.data().crop().get(0) % stride != 0 || c.data().crop().get(1) % stride != 0) {
+            throw new InputException(null, "data.crop", c.data().crop(), "must be a multiple of " + stride
+                    + " for this network");
+        }
+        Files.createDirectories(o.out());
+        long perEpoch = c.train().stepsPerEpoch() > 0 ? c.train().stepsPerEpoch()
+                : Math.max(1, (frames.size() + c.data().batch() - 1) / c.data().batch());
+        long total = perEpoch * c.train().epochs();
+        long stopAt = o.maxSteps() > 0 ? Math.min(total, o.maxSteps()) : total;
+        Normalization norm = new Normalization(spec.mean(), spec.std());
+        try (Checkpoints.Loaded model = Checkpoints.build(spec, o.seed());
+                TrainingData data = new TrainingData(new TrainingData.Options(frames, spec.classes(),
+                        c.loss().usesNegatives() ? o.negatives() : null, c.data().negatives().mix(),
+                        c.data().batch(), c.data().crop().get(0), c.data().crop().get(1), c.data().scale().get(0),
+                        c.data().scale().get(1), c.data().flip(), norm, o.seed(), c.data().workers()))) {
+            long step = 0;
+            if (resuming) {
+                Checkpoints.loadInto(model.net(), model.manager(), resumeFrom);
+                step = Checkpoints.readState(resumeFrom).path("step").asLong();
+            } else if (o.init() != null && !Files.isRegularFile(o.init().resolve("model.pt"))) {
+                List<String> parts = Checkpoints.loadInto(model.net(), model.manager(), Checkpoints.resolve(o.init()));
+                o.log().println("initialised " + parts + " from " + Checkpoints.resolve(o.init()));
+            }
+            List<Parameter> trainable = model.net().trainableParameters();
+            for (Parameter p : trainable) {
+                p.getArray().setRequiresGradient(true);
+            }
+            TrainConfig.OptimizerConfig oc = c.optimizer();
+            try (Adam adam = new Adam(trainable, oc.betas().get(0), oc.betas().get(1), oc.eps(), oc.weightDecay())) {
+                if (resuming) {
+                    try (InputStream in = Files.newInputStream(resumeFrom.resolve("optimizer.bin"))) {
+                        adam.load(in);
+                    }
+                }
+                Files.writeString(o.out().resolve("config.yaml"), o.configYaml());
+                o.log().printf("%s %s: %s; %d trainable tensors; %d frames, %d steps per epoch, %d epochs%s%n",
+                        resuming ? "resuming" : "training", loss.name(), spec.describe(), trainable.size(),
+                        frames.size(), perEpoch, c.train().epochs(), resuming ? " from step " + step : "");
+                o.log().flush();
+                return loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint);
+            }
+        }
+    }
+
+    private static Result loop(Options o, Checkpoints.Loaded model, TrainingData data, Adam adam, CompositeLoss loss,
+            ModelSpec spec, Normalization norm, long startStep, long perEpoch, long total, long stopAt,
+            String fingerprint) throws IOException {
+        TrainConfig c = o.config();
+        Path logFile = o.out().resolve("train.jsonl");
+        Path valFile = o.out().resolve("validation.jsonl");
+        List<Validation.Result> vals = new ArrayList<>();
+        double last = Double.NaN;
+        Path lastCk = null;
+        o.progress().start(loss.name(), stopAt - startStep);
+        CompletableFuture<Batch> next = CompletableFuture.supplyAsync(() -> data.batch(startStep));
+        try (OutputStream logOut = Files.newOutputStream(logFile, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            for (long step = startStep; step < stopAt; step++) {
+                Batch b = next.join();
+                long following = step + 1;
+                next = following < stopAt ? CompletableFuture.supplyAsync(() -> data.batch(following)) : null;
+                long t0 = System.nanoTime();
+                double lr = c.optimizer().lrAt(step, total);
+                CompositeLoss.Value v;
+                try (NDManager sm = model.manager().newSubManager()) {
+                    NDArray x = sm.create(b.images(), new Shape(b.n(), 3, b.height(), b.width()));
+                    Targets t = new Targets(sm, b.labels(), b.n(), b.height(), b.width(), spec.classes(),
+                            Seeds.itemSeed(o.seed(), step));
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
+                        v = loss.compute(out, t);
+                        double total0 = v.total().getFloat();
+                        if (!Double.isFinite(total0)) {
+                            adam.zeroGradients();
+                            String why = "non-finite loss " + total0 + " at step " + step + " " + v.terms();
+                            o.log().println("stopped: " + why + (lastCk == null ? "" : "; last good checkpoint "
+                                    + lastCk));
+                            writeLine(logOut, step, step / perEpoch, lr, total0, v.terms(), 0, "diverged");
+                            return new Result(step, total, total0, lastCk, why, vals);
+                        }
+                        last = total0;
+                        gc.backward(v.total());
+                    }
+                    adam.step(lr);
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long done = step + 1;
+                if (done % c.train().logEvery() == 0 || done == stopAt) {
+                    writeLine(logOut, step, step / perEpoch, lr, last, v.terms(), ms, null);
+                }
+                o.progress().step(1);
+                boolean epochEnd = done % perEpoch == 0 || done == stopAt;
+                if (epochEnd) {
+                    long epoch = (done - 1) / perEpoch;
+                    ObjectNode state = Checkpoints.JSON.createObjectNode();
+                    state.put("step", done);
+                    state.put("epoch", epoch);
+                    state.put("seed", o.seed());
+                    state.put("fingerprint", fingerprint);
+                    state.put("loss", loss.name());
+                    state.put("config", o.configYaml());
+                    if (o.init() != null) {
+                        state.put("init", o.init().toString());
+                    }
+                    ByteArrayOutputStream opt = new ByteArrayOutputStream();
+                    adam.save(opt);
+                    String name = String.format("step-%08d", done);
+                    lastCk = ckDirOf(o).resolve(name);
+                    Checkpoints.save(model.net(), model.spec(), state, lastCk, opt.toByteArray());
+                    AtomicFiles.write(ckDirOf(o).resolve("latest"), name.getBytes(StandardCharsets.UTF_8));
+                    pruneOld(ckDirOf(o), name);
+                    if (o.validation() != null) {
+                        Validation.Result r = o.validation().run(new Inference(model.net(), model.manager(), norm),
+                                spec.classes());
+                        vals.add(r);
+                        ObjectNode n = Checkpoints.JSON.createObjectNode();
+                        n.put("epoch", epoch);
+                        n.put("step", done);
+                        n.put("miou", r.miou());
+                        n.put("ap", r.ap());
+                        n.put("fpr95", r.fpr95());
+                        n.put("auroc", r.auroc());
+                        n.put("score", o.validation().score().key());
+                        n.put("benchmark", o.validation().benchmark() == null ? null
+                                : o.validation().benchmark().cliName());
+                        Files.writeString(valFile, Checkpoints.JSON.writer().without(
+                                com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                                .writeValueAsString(n) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        o.log().printf("epoch %d (step %d): loss %.4f, mIoU %.4f, %s AP %.4f FPR95 %.4f%n", epoch,
+                                done, last, r.miou(), o.validation().score().key(), r.ap(), r.fpr95());
+                        o.log().flush();
+                    }
+                }
+            }
+        } finally {
+            o.progress().close();
+        }
+        return new Result(stopAt, total, last, lastCk, null, vals);
+    }
+
+    private static Path ckDirOf(Options o) {
+        return o.out().resolve("checkpoints");
+    }
+
+    private static void pruneOld(Path dir, String keep) throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith("step-") && !n.equals(keep) && Files.isDirectory(p)) {
+                    Checkpoints.deleteTree(p);
+                }
+            }
+        }
+    }
+
+    private static void writeLine(OutputStream out, long step, long epoch, double lr, double loss,
+            Map<String, Float> terms, long ms, String status) throws IOException {
+        ObjectNode n = Checkpoints.JSON.createObjectNode();
+        n.put("step", step + 1);
+        n.put("epoch", epoch);
+        n.put("lr", lr);
+        n.put("loss", loss);
+        ObjectNode t = n.putObject("terms");
+        terms.forEach(t::put);
+        n.put("ms", ms);
+        if (status != null) {
+            n.put("status", status);
+        }
+        out.write((Checkpoints.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
+                    StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
