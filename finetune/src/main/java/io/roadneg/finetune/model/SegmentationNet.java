@@ -112,6 +112,11 @@ public final class SegmentationNet extends AbstractBlock {
         }
         NDArray logits = b.get(0);
         NDArray features = b.get(1);
+        if (frozenBase && base instanceof TorchScriptBase) {
+            // a TorchScript module in evaluation mode returns inference tensors, which autograd refuses to save
+            logits = logits.duplicate();
+            features = features.duplicate();
+        }
         NDArray vanilla = null;
         if (residual != null) {
             vanilla = Ops.resize(logits, h, w);

@@ -1,0 +1,113 @@
+package io.roadneg.benchmarks;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.roadneg.finetune.loss.LossConfig;
+import io.roadneg.finetune.loss.CompositeLoss;
+import io.roadneg.finetune.loss.Targets;
+import io.roadneg.finetune.model.Checkpoints;
+import io.roadneg.finetune.model.LadderSpec;
+import io.roadneg.finetune.model.ModelSpec;
+import io.roadneg.finetune.model.SegOutput;
+import io.roadneg.finetune.train.Adam;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Training-step time of the built-in ladder segmenter (forward, cross-entropy, backward, Adam), the same step that
+ * {@code finetune/scripts/ladder_step_reference.py} times in PyTorch, and native memory over many steps.
+ * Arguments: {@code batch height width warmup steps [rssSteps]}; threads come from
+ * {@code -Dai.djl.pytorch.num_threads} (set it equal to the PyTorch run's).
+ */
+public final class TrainStepBenchmark {
+    private TrainStepBenchmark() {
+    }
+
+    /** Runs the benchmark. */
+    public static void main(String[] args) throws IOException {
+        int batch = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int h = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        int w = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int steps = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+        int rssSteps = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int k = 19;
+        ModelSpec spec = new ModelSpec("ladder", LadderSpec.defaults(), null, k, List.of(), false,
+                new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
+        Random rng = new Random(0);
+        float[] x = new float[batch * 3 * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        int[] y = new int[batch * h * w];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rng.nextDouble() < 0.05 ? 255 : rng.nextInt(k);
+        }
+        CompositeLoss loss = new LossConfig.Ce().build();
+        try (Checkpoints.Loaded m = Checkpoints.build(spec, 0)) {
+            List<Parameter> params = m.net().trainableParameters();
+            long count = 0;
+            for (Parameter p : params) {
+                p.getArray().setRequiresGradient(true);
+                count += p.getArray().size();
+            }
+            try (Adam adam = new Adam(params, 0.9, 0.999, 1e-8, 0)) {
+                double[] ms = new double[steps];
+                long rssStart = 0;
+                int total = warmup + Math.max(steps, rssSteps);
+                for (int s = 0; s < total; s++) {
+                    long t0 = System.nanoTime();
+                    try (NDManager sm = m.manager().newSubManager()) {
+                        NDArray in = sm.create(x, new Shape(batch, 3, h, w));
+                        Targets t = new Targets(sm, y, batch, h, w, k, s);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            SegOutput o = m.net().run(new ParameterStore(sm, false), in, true);
+                            CompositeLoss.Value v = loss.compute(o, t);
+                            gc.backward(v.total());
+                        }
+                        adam.step(1e-3);
+                    }
+                    double el = (System.nanoTime() - t0) / 1e6;
+                    if (s >= warmup && s - warmup < steps) {
+                        ms[s - warmup] = el;
+                    }
+                    if (s == warmup + 49) {
+                        rssStart = rssKb();
+                    }
+                }
+                double[] sorted = ms.clone();
+                Arrays.sort(sorted);
+                System.out.printf(Locale.ROOT, "{\"framework\": \"djl %s\", \"threads\": \"%s\", \"batch\": %d, "
+                        + "\"height\": %d, \"width\": %d, \"params\": %d, \"warmup\": %d, \"steps\": %d, "
+                        + "\"mean_ms\": %.3f, \"median_ms\": %.3f, \"min_ms\": %.3f, \"max_rss_mb\": %.1f}%n",
+                        Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                        batch, h, w, count, warmup, steps, Arrays.stream(ms).average().orElse(0),
+                        sorted[steps / 2], sorted[0], rssKb() / 1024.0);
+                if (rssSteps > 0) {
+                    long end = rssKb();
+                    System.out.printf(Locale.ROOT, "RSS after step 50: %.1f MB, after step %d: %.1f MB (%+.2f%%)%n",
+                            rssStart / 1024.0, rssSteps, end / 1024.0, 100.0 * (end - rssStart) / rssStart);
+                }
+            }
+        }
+    }
+
+    static long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,178 @@
+package io.roadneg.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.roadneg.finetune.loss.CompositeLoss;
+import io.roadneg.finetune.loss.LossConfig;
+import io.roadneg.finetune.loss.Targets;
+import io.roadneg.finetune.loss.Terms;
+import io.roadneg.finetune.model.SegOutput;
+import io.roadneg.finetune.score.Score;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Loss terms and scores against the formulas computed by hand in doubles on a 1 x 3 x 1 x 4 example. */
+class LossAndScoreTest {
+    // 3 classes, 4 pixels: inlier class 0, inlier class 2, pasted outlier, void
+    static final float[][] LOGITS = {{2f, 0.5f, -1f, 0f}, {0f, 0.1f, 0.3f, 4f}, {-1f, 3f, 0.2f, 1f}};
+    static final int[] LABELS = {0, 2, 254, 255};
+    static final float[][] DOUT = {{1f, 0f, -2f, 0.5f}, {0f, 1f, 2f, 0f}};
+
+    static NDArray chw(NDManager m, float[][] v) {
+        int c = v.length;
+        int n = v[0].length;
+        float[] flat = new float[c * n];
+        for (int i = 0; i < c; i++) {
+            System.arraycopy(v[i], 0, flat, i * n, n);
+        }
+        return m.create(flat, new Shape(1, c, 1, n));
+    }
+
+    static double lse(int px) {
+        double mx = Double.NEGATIVE_INFINITY;
+        for (float[] row : LOGITS) {
+            mx = Math.max(mx, row[px]);
+        }
+        double s = 0;
+        for (float[] row : LOGITS) {
+            s += Math.exp(row[px] - mx);
+        }
+        return mx + Math.log(s);
+    }
+
+    static double logp(int cls, int px) {
+        return LOGITS[cls][px] - lse(px);
+    }
+
+    @Test
+    void denseHybridTermsMatchTheFormulas() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SegOutput o = new SegOutput(chw(m, LOGITS), null, null, chw(m, DOUT), null, null);
+            Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
+            CompositeLoss.Value v = new LossConfig.DenseHybrid(0.03, 10).build().compute(o, t);
+            double ce = -(logp(0, 0) + logp(2, 1)) / 2;
+            double lseNeg = lse(2);
+            double dout = 0;
+            for (int px = 0; px < 4; px++) {
+                double l = Math.log(Math.exp(DOUT[0][px]) + Math.exp(DOUT[1][px]));
+                dout += -(DOUT[LABELS[px] == 254 ? 1 : 0][px] - l);
+            }
+            dout /= 4;
+            Map<String, Float> terms = v.terms();
+            assertEquals(ce, terms.get("ce"), 1e-5);
+            assertEquals(lseNeg, terms.get("lse_neg"), 1e-5);
+            assertEquals(dout, terms.get("dout"), 1e-5);
+            assertEquals(ce + 0.03 * lseNeg + 0.3 * dout, v.total().getFloat(), 1e-5);
+        }
+    }
+
+    @Test
+    void pebalEnergyHingeAndMetaOodMatchTheFormulas() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SegOutput o = new SegOutput(chw(m, LOGITS), null, null, null, null, null);
+            Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
+            double ein = (sq(Math.max(0, -lse(0) + 12)) + sq(Math.max(0, -lse(1) + 12))) / 2;
+            double eout = sq(Math.max(0, -6 + lse(2)));
+            assertEquals(ein + eout, Terms.energyHinge(-12, -6).compute(o, t).getFloat(), 1e-3);
+            double uniform = -(logp(0, 2) + logp(1, 2) + logp(2, 2)) / 3;
+            CompositeLoss.Value v = new LossConfig.MetaOod(0.9).build().compute(o, t);
+            assertEquals(uniform, v.terms().get("entropy_out"), 1e-5);
+            double ce = -(logp(0, 0) + logp(2, 1)) / 2;
+            assertEquals(0.1 * ce + 0.9 * uniform, v.total().getFloat(), 1e-5);
+        }
+    }
+
+    static double sq(double x) {
+        return x * x;
+    }
+
+    @Test
+    void gamblerRewardsAbstentionOnNegatives() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
+            NDArray logits = chw(m, LOGITS);
+            float low = Terms.gambler().compute(new SegOutput(logits, null, null, null,
+                    m.create(new float[] {-5, -5, 8, -5}, new Shape(1, 1, 1, 4)), null), t).getFloat();
+            float high = Terms.gambler().compute(new SegOutput(logits, null, null, null,
+                    m.create(new float[] {-5, -5, -5, -5}, new Shape(1, 1, 1, 4)), null), t).getFloat();
+            assertTrue(low < high, "abstaining on the negative pixel lowers the loss: " + low + " vs " + high);
+        }
+    }
+
+    @Test
+    void scoresMatchTheirDefinitions() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SegOutput o = new SegOutput(chw(m, LOGITS), null, null, chw(m, DOUT), null, null);
+            float[] msp = Score.MSP.maps(o);
+            float[] ml = Score.MAX_LOGIT.maps(o);
+            float[] ent = Score.ENTROPY.maps(o);
+            float[] en = Score.ENERGY.maps(o);
+            float[] dh = Score.DENSEHYBRID.maps(o);
+            for (int px = 0; px < 4; px++) {
+                double max = Math.max(LOGITS[0][px], Math.max(LOGITS[1][px], LOGITS[2][px]));
+                double h = 0;
+                for (int c = 0; c < 3; c++) {
+                    h -= Math.exp(logp(c, px)) * logp(c, px);
+                }
+                double doutLse = Math.log(Math.exp(DOUT[0][px]) + Math.exp(DOUT[1][px]));
+                assertEquals(1 - Math.exp(max - lse(px)), msp[px], 1e-5);
+                assertEquals(-max, ml[px], 1e-6);
+                assertEquals(h, ent[px], 1e-5);
+                assertEquals(-lse(px), en[px], 1e-5);
+                assertEquals(DOUT[1][px] - doutLse - lse(px), dh[px], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void rplScoreIsEnergyBlurredWithTheSigmaOneKernel() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 15;
+            float[] logits = new float[n * n];
+            logits[7 * n + 7] = 5f;
+            SegOutput o = new SegOutput(m.create(logits, new Shape(1, 1, n, n)), null, null, null, null, null);
+            float[] e = Score.ENERGY.maps(o);
+            float[] r = Score.RPL.maps(o);
+            double[] g = new double[7];
+            double s = 0;
+            for (int i = 0; i < 7; i++) {
+                g[i] = Math.exp(-(i - 3) * (i - 3) / 2.0);
+                s += g[i];
+            }
+            double expected = 0;
+            for (int dy = -3; dy <= 3; dy++) {
+                for (int dx = -3; dx <= 3; dx++) {
+                    expected += g[dy + 3] / s * g[dx + 3] / s * e[(7 + dy) * n + 7 + dx];
+                }
+            }
+            assertEquals(expected, r[7 * n + 7], 1e-5);
+            assertTrue(r[7 * n + 7] > e[7 * n + 7], "the blur spreads the low energy of the peak");
+        }
+    }
+
+    @Test
+    void contrastiveIsLowerWhenKindsAreSeparated() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] labels = new int[16];
+            for (int i = 8; i < 16; i++) {
+                labels[i] = 254;
+            }
+            Targets t = new Targets(m, labels, 1, 4, 4, 3, 1);
+            float[] sep = new float[2 * 16];
+            float[] mixed = new float[2 * 16];
+            for (int i = 0; i < 16; i++) {
+                sep[(i < 8 ? 0 : 1) * 16 + i] = 1f;
+                mixed[(i % 2) * 16 + i] = 1f;
+            }
+            float a = Terms.contrastive(0.1, 512).compute(new SegOutput(null, null, null, null, null,
+                    m.create(sep, new Shape(1, 2, 4, 4))), t).getFloat();
+            float b = Terms.contrastive(0.1, 512).compute(new SegOutput(null, null, null, null, null,
+                    m.create(mixed, new Shape(1, 2, 4, 4))), t).getFloat();
+            assertTrue(a < b, a + " vs " + b);
+        }
+    }
+}
