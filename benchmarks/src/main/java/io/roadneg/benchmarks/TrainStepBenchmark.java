@@ -63,6 +63,7 @@ public final class TrainStepBenchmark {
             }
             try (Adam adam = new Adam(params, 0.9, 0.999, 1e-8, 0)) {
                 double[] ms = new double[steps];
+                double[] phases = new double[4];
                 long rssStart = 0;
                 int total = warmup + Math.max(steps, rssSteps);
                 for (int s = 0; s < total; s++) {
@@ -70,12 +71,24 @@ public final class TrainStepBenchmark {
                     try (NDManager sm = m.manager().newSubManager()) {
                         NDArray in = sm.create(x, new Shape(batch, 3, h, w));
                         Targets t = new Targets(sm, y, batch, h, w, k, s);
+                        long a = System.nanoTime();
+                        long b;
+                        long c;
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             SegOutput o = m.net().run(new ParameterStore(sm, false), in, true);
                             CompositeLoss.Value v = loss.compute(o, t);
+                            b = System.nanoTime();
                             gc.backward(v.total());
+                            c = System.nanoTime();
                         }
                         adam.step(1e-3);
+                        long d = System.nanoTime();
+                        if (s >= warmup && s - warmup < steps) {
+                            phases[0] += (a - t0) / 1e6;
+                            phases[1] += (b - a) / 1e6;
+                            phases[2] += (c - b) / 1e6;
+                            phases[3] += (d - c) / 1e6;
+                        }
                     }
                     double el = (System.nanoTime() - t0) / 1e6;
                     if (s >= warmup && s - warmup < steps) {
@@ -93,6 +106,9 @@ public final class TrainStepBenchmark {
                         Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                         batch, h, w, count, warmup, steps, Arrays.stream(ms).average().orElse(0),
                         sorted[steps / 2], sorted[0], rssKb() / 1024.0);
+                System.out.printf(Locale.ROOT, "mean ms per phase: inputs %.1f, forward+loss %.1f, backward %.1f, "
+                        + "optimizer %.1f%n", phases[0] / steps, phases[1] / steps, phases[2] / steps,
+                        phases[3] / steps);
                 if (rssSteps > 0) {
                     long end = rssKb();
                     System.out.printf(Locale.ROOT, "RSS after step 50: %.1f MB, after step %d: %.1f MB (%+.2f%%)%n",

@@ -99,22 +99,44 @@ public final class LadderNet extends AbstractBlock implements SegmenterBase {
 
     @Override
     public NDList run(ParameterStore ps, NDArray images, boolean training) {
-        NDArray x = stem.forward(ps, new NDList(images), training).singletonOrThrow();
+        NDArray x = scoped(stem, ps, images, training);
         List<NDArray> levels = new ArrayList<>();
         for (Block stage : stages) {
-            x = stage.forward(ps, new NDList(x), training).singletonOrThrow();
+            x = scoped(stage, ps, x, training);
             levels.add(x);
         }
-        NDArray y = top.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDArray y = scoped(top, ps, x, training);
         for (int j = 0; j < laterals.size(); j++) {
             NDArray skip = levels.get(levels.size() - 2 - j);
             long[] s = skip.getShape().getShape();
-            NDArray lat = laterals.get(j).forward(ps, new NDList(skip), training).singletonOrThrow();
-            y = Ops.resize(y, s[2], s[3]).add(lat);
-            y = blends.get(j).forward(ps, new NDList(y), training).singletonOrThrow();
+            NDArray lat = scoped(laterals.get(j), ps, skip, training);
+            NDArray up = Ops.resize(y, s[2], s[3]);
+            NDArray sum = up.add(lat);
+            NDArray next = scoped(blends.get(j), ps, sum, training);
+            for (NDArray done : new NDArray[] {lat, up, sum}) {
+                if (done != y) {
+                    done.close();
+                }
+            }
+            y = next;
         }
         NDArray logits = classify(ps, y, training);
         return new NDList(logits, y);
+    }
+
+    /**
+     * Runs a child block with its intermediate arrays in a scratch manager closed right after, so only the output
+     * stays referenced from Java: autograd keeps what backward needs, and the rest is freed during the forward pass
+     * as in eager PyTorch, instead of living until the end of the step.
+     */
+    static NDArray scoped(Block block, ParameterStore ps, NDArray x, boolean training) {
+        NDManager parent = x.getManager();
+        try (NDManager scratch = parent.newSubManager()) {
+            x.tempAttach(scratch);
+            NDArray y = block.forward(ps, new NDList(x), training).singletonOrThrow();
+            y.attach(parent);
+            return y;
+        }
     }
 
     @Override

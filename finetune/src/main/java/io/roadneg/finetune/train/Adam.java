@@ -51,8 +51,10 @@ public final class Adam implements AutoCloseable {
     /** One update with learning rate {@code lr}; gradients are zeroed afterwards. */
     public void step(double lr) {
         t++;
-        float c1 = (float) (1 - Math.pow(beta1, t));
-        float c2 = (float) (1 - Math.pow(beta2, t));
+        double c1 = 1 - Math.pow(beta1, t);
+        double sqrtC2 = Math.sqrt(1 - Math.pow(beta2, t));
+        // w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps): the bias corrections folded into scalars, as PyTorch does
+        float stepSize = (float) (lr / c1);
         try (NDManager scratch = manager.newSubManager()) {
             for (int i = 0; i < params.size(); i++) {
                 NDArray w = params.get(i).getArray();
@@ -60,18 +62,17 @@ public final class Adam implements AutoCloseable {
                 g.attach(scratch);
                 m[i].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 v[i].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray update = m[i].div(c1);
+                NDArray denom = v[i].sqrt();
+                denom.attach(scratch);
+                denom.divi((float) sqrtC2).addi((float) eps);
+                NDArray update = m[i].div(denom);
                 update.attach(scratch);
-                NDArray vhat = v[i].div(c2);
-                vhat.attach(scratch);
-                NDArray denom = vhat.sqrt().addi((float) eps);
-                update.divi(denom).muli((float) lr);
                 if (weightDecay > 0) {
                     NDArray decay = w.mul((float) (lr * weightDecay));
                     decay.attach(scratch);
                     w.subi(decay);
                 }
-                w.subi(update);
+                w.subi(update.muli(stepSize));
                 JniUtils.zeroGrad((PtNDArray) w);
             }
         }
