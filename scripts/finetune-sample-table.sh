@@ -15,7 +15,7 @@ for loss in densehybrid rpl pebal metaood; do
 done
 
 sets="smiyc-anomaly:smiyc smiyc-obstacle:smiyc fs-laf:fishyscapes fs-static:fishyscapes road-anomaly-masks:road_anomaly"
-rows="base:msp base:maxlogit base:energy densehybrid:densehybrid rpl:rpl pebal:energy metaood:entropy"
+rows="base:msp base:maxlogit base:energy densehybrid:densehybrid densehybrid:energy rpl:rpl pebal:energy metaood:entropy"
 field() { grep -o "\"$2\" *: *[-0-9.eE]*" "$1" | head -1 | sed 's/.*: *//'; }
 
 header="| model | score | mIoU |"

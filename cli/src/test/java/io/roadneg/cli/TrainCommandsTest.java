@@ -1,0 +1,83 @@
+package io.roadneg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gen train / finetune / score through the command line on the sample data. */
+class TrainCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path sd;
+
+    @BeforeAll
+    static void sample() {
+        sd = dir.resolve("sd");
+        SampleData.generate(SampleDataOptions.small(sd, 2), Progress.NONE);
+    }
+
+    static String[] small(String... args) {
+        String[] extra = {"--sample-data", sd.toString(), "-q", "--set", "train.validate=", "--set",
+            "data.crop=[64, 128]", "--set", "data.batch=2"};
+        String[] all = new String[args.length + extra.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(extra, 0, all, args.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void trainFinetuneScoreEvaluate() {
+        Path base = dir.resolve("base");
+        GenTest.Run t = new GenTest.Run(small("train", "--out", base.toString(), "--max-steps", "2"));
+        assertEquals(0, t.code, t.out + t.err);
+        assertTrue(Files.isRegularFile(base.resolve("checkpoints/latest")));
+        assertTrue(t.out.contains("profile sample-cpu"), t.out);
+
+        Path ft = dir.resolve("ft");
+        GenTest.Run f = new GenTest.Run(small("finetune", "--loss", "densehybrid", "--negatives", "patches",
+                "--model", base.toString(), "--out", ft.toString(), "--max-steps", "2"));
+        assertEquals(0, f.code, f.out + f.err);
+
+        Path scores = dir.resolve("scores");
+        GenTest.Run s = new GenTest.Run("score", "-q", "--model", ft.toString(), "--score", "densehybrid",
+                "--dataset", "road-anomaly-masks", "--root", sd.resolve("road_anomaly").toString(), "--out",
+                scores.toString());
+        assertEquals(0, s.code, s.out + s.err);
+        GenTest.Run e = new GenTest.Run("eval", "--quiet", "--dataset", "road-anomaly-masks", "--root",
+                sd.resolve("road_anomaly").toString(), "--scores", scores.toString());
+        assertEquals(0, e.code, e.out + e.err);
+
+        GenTest.Run noHead = new GenTest.Run("score", "-q", "--model", base.toString(), "--score", "densehybrid",
+                "--dataset", "road-anomaly-masks", "--root", sd.resolve("road_anomaly").toString(), "--out",
+                dir.resolve("x").toString());
+        assertEquals(2, noHead.code);
+        assertTrue(noHead.err.contains("dout"), noHead.err);
+        assertFalse(noHead.err.contains("\tat "), "no stack trace without -v");
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrors() {
+        GenTest.Run loss = new GenTest.Run(small("finetune", "--loss", "focal", "--model", "x", "--out",
+                dir.resolve("o1").toString()));
+        assertEquals(2, loss.code);
+        assertTrue(loss.err.contains("--loss"), loss.err);
+        GenTest.Run model = new GenTest.Run(small("finetune", "--loss", "pebal", "--model",
+                dir.resolve("missing").toString(), "--out", dir.resolve("o2").toString(), "--negatives", "none"));
+        assertEquals(2, model.code);
+        assertTrue(model.err.contains("--model"), model.err);
+        assertEquals(1, model.err.strip().lines().count(), model.err);
+        GenTest.Run score = new GenTest.Run("score", "--model", "x", "--score", "magic", "--dataset",
+                "fs-laf", "--root", "r", "--out", "o");
+        assertEquals(2, score.code);
+        assertTrue(score.err.contains("magic"), score.err);
+    }
+}
