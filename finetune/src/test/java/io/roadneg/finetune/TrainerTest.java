@@ -83,6 +83,9 @@ class TrainerTest {
         run(c, half, null, false, 2, null, null);
         assertThrows(InputException.class, () -> run(c, half, null, false, 0, null, null),
                 "a second run into the same folder is refused without --resume");
+        // a kill after the checkpoint of step 2 but after step 3 was logged: the resume drops that line
+        Files.writeString(half.resolve("train.jsonl"), "{\"step\":3,\"loss\":9.0}\n",
+                java.nio.file.StandardOpenOption.APPEND);
         run(c, half, null, true, 0, null, null);
         List<Double> resumed = losses(half);
         assertEquals(all, resumed, "the resumed run gives the same losses, step for step");

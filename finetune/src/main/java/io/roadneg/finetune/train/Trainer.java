@@ -184,6 +184,8 @@ public final class Trainer {
             if (resuming) {
                 Checkpoints.loadInto(model.net(), model.manager(), resumeFrom);
                 step = Checkpoints.readState(resumeFrom).path("step").asLong();
+                dropLinesAfter(o.out().resolve("train.jsonl"), step);
+                dropLinesAfter(o.out().resolve("validation.jsonl"), step);
             } else if (o.init() != null && !Files.isRegularFile(o.init().resolve("model.pt"))) {
                 List<String> parts = Checkpoints.loadInto(model.net(), model.manager(), Checkpoints.resolve(o.init()));
                 o.log().println("initialised " + parts + " from " + Checkpoints.resolve(o.init()));
@@ -303,6 +305,24 @@ public final class Trainer {
             o.progress().close();
         }
         return new Result(stopAt, total, last, lastCk, null, vals);
+    }
+
+    /** Drops log lines of steps after {@code step} (written after the checkpoint a resume starts from). */
+    static void dropLinesAfter(Path log, long step) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (Checkpoints.JSON.readTree(line).path("step").asLong() <= step) {
+                keep.add(line);
+            }
+        }
+        AtomicFiles.write(log, (keep.isEmpty() ? "" : String.join("\n", keep) + "\n").getBytes(
+                StandardCharsets.UTF_8));
     }
 
     private static Path ckDirOf(Options o) {
