@@ -1,20 +1,12 @@
 package io.roadneg.cli;
 
 import io.roadneg.datasets.InputException;
-import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
-import io.roadneg.datasets.coco.MetaOodPreparer;
 import io.roadneg.datasets.config.Configs;
-import io.roadneg.datasets.sample.SampleData;
-import io.roadneg.datasets.sample.SampleDataOptions;
-import io.roadneg.generators.Ade20kSource;
-import io.roadneg.generators.CocoSource;
 import io.roadneg.generators.OutlierSource;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.PasteJob;
-import io.roadneg.generators.PatchSource;
 import io.roadneg.generators.Presets;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -126,10 +118,10 @@ final class PasteCommand implements Callable<Integer> {
                 || (src.equals("ade20k") && adeRoot == null) || (src.equals("patches") && patchesDir == null
                         && adeRoot == null);
         if (useSample) {
-            ensureSample(o);
+            roots().ensureSample(o);
         }
         Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
-        try (OutlierSource source = openSource(config, o)) {
+        try (OutlierSource source = roots().open(config, o)) {
             if (count == null && perImage == null) {
                 perImage = 1;
             }
@@ -154,39 +146,12 @@ final class PasteCommand implements Callable<Integer> {
         }
     }
 
-    private void ensureSample(PrintWriter o) {
-        if (Files.isDirectory(sampleDir.resolve("cityscapes")) && Files.isRegularFile(sampleDir.resolve("README.md"))) {
-            o.println("gen paste: no dataset roots given: using the bundled sample data in " + sampleDir);
-            return;
-        }
-        o.println("gen paste: no dataset roots given: making the bundled sample data in " + sampleDir
-                + " (seed 0)");
-        o.flush();
-        SampleData.generate(SampleDataOptions.small(sampleDir, 0), ProgressBars.stderr(quiet));
-    }
+    private SourceRoots roots;
 
-    private OutlierSource openSource(PasteConfig config, PrintWriter o) {
-        if (config.source() instanceof PasteConfig.CocoSourceConfig c) {
-            Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
-            Path ood = cocoOod != null ? cocoOod : root;
-            if (cocoRoot == null && cocoOod == null && !Files.isDirectory(MetaOodPreparer.maskFolder(ood, c.split()))) {
-                o.println("gen paste: preparing the Meta-OOD masks of the sample COCO set");
-                o.flush();
-                MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, c.split(), ood), ProgressBars.stderr(quiet));
-            }
-            return CocoSource.open(root, ood, c);
+    private SourceRoots roots() {
+        if (roots == null) {
+            roots = new SourceRoots(cocoRoot, cocoOod, adeRoot, patchesDir, sampleDir, quiet, "gen paste");
         }
-        if (config.source() instanceof PasteConfig.Ade20kSourceConfig a) {
-            return new Ade20kSource(new Ade20kSceneParsing(adeBase()), a);
-        }
-        PasteConfig.PatchSourceConfig p = (PasteConfig.PatchSourceConfig) config.source();
-        Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder())
-                : adeBase().resolve("images");
-        return new PatchSource(dir, p);
-    }
-
-    private Path adeBase() {
-        Path root = adeRoot != null ? adeRoot : sampleDir.resolve("ade20k");
-        return Files.isDirectory(root.resolve("ADEChallengeData2016")) ? root.resolve("ADEChallengeData2016") : root;
+        return roots;
     }
 }

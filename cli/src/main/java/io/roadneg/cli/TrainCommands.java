@@ -1,12 +1,8 @@
 package io.roadneg.cli;
 
 import io.roadneg.datasets.InputException;
-import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
-import io.roadneg.datasets.coco.MetaOodPreparer;
 import io.roadneg.datasets.config.Configs;
-import io.roadneg.datasets.sample.SampleData;
-import io.roadneg.datasets.sample.SampleDataOptions;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.finetune.data.FolderNegatives;
 import io.roadneg.finetune.data.NegativeSource;
@@ -16,14 +12,9 @@ import io.roadneg.finetune.train.Recipes;
 import io.roadneg.finetune.train.TrainConfig;
 import io.roadneg.finetune.train.Trainer;
 import io.roadneg.finetune.train.Validation;
-import io.roadneg.generators.Ade20kSource;
-import io.roadneg.generators.CocoSource;
-import io.roadneg.generators.OutlierSource;
 import io.roadneg.generators.PasteConfig;
-import io.roadneg.generators.PatchSource;
 import io.roadneg.generators.Presets;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,13 +77,13 @@ abstract class TrainCommands {
         return cityscapesRoot == null;
     }
 
-    void ensureSample(PrintWriter o) {
-        if (Files.isDirectory(sampleDir.resolve("cityscapes")) && Files.isRegularFile(sampleDir.resolve("README.md"))) {
-            return;
+    private SourceRoots roots;
+
+    SourceRoots roots() {
+        if (roots == null) {
+            roots = new SourceRoots(cocoRoot, cocoOod, adeRoot, patchesDir, sampleDir, quiet, "gen");
         }
-        o.println("making the bundled sample data in " + sampleDir + " (seed 0)");
-        o.flush();
-        SampleData.generate(SampleDataOptions.small(sampleDir, 0), ProgressBars.stderr(quiet));
+        return roots;
     }
 
     /** Loads the recipe with the profile (sample-cpu by default on the sample data), a file and overrides. */
@@ -108,7 +99,7 @@ abstract class TrainCommands {
     Trainer.Result train(TrainConfig c, String recipe, Path init, CommonOptions common, PrintWriter o)
             throws java.io.IOException {
         if (usesSample()) {
-            ensureSample(o);
+            roots().ensureSample(o);
         }
         Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
         NegativeSource neg = negatives(c, o);
@@ -139,43 +130,13 @@ abstract class TrainCommands {
             throw new InputException(null, "data.negatives.preset", preset, "pastes from "
                     + Presets.sourceType(pc) + ", not " + n.source());
         }
-        return new PastedNegatives(pc, openSource(pc, o));
-    }
-
-    private OutlierSource openSource(PasteConfig config, PrintWriter o) {
-        if (config.source() instanceof PasteConfig.CocoSourceConfig cc) {
-            if (cocoRoot == null) {
-                ensureSample(o);
-            }
-            Path root = cocoRoot != null ? cocoRoot : sampleDir.resolve("coco");
-            Path ood = cocoOod != null ? cocoOod : root;
-            if (!Files.isDirectory(MetaOodPreparer.maskFolder(ood, cc.split()))) {
-                if (cocoRoot != null) {
-                    throw new InputException(ood, "--coco-ood", ood, "has no Meta-OOD masks: run gen prepare "
-                            + "coco-ood first");
-                }
-                o.println("preparing the Meta-OOD masks of the sample COCO set");
-                MetaOodPreparer.run(MetaOodPreparer.Options.defaults(root, cc.split(), ood),
-                        ProgressBars.stderr(quiet));
-            }
-            return CocoSource.open(root, ood, cc);
-        }
-        Path ade = adeRoot != null ? adeRoot : sampleDir.resolve("ade20k");
-        if (adeRoot == null) {
-            ensureSample(o);
-        }
-        Path base = Files.isDirectory(ade.resolve("ADEChallengeData2016")) ? ade.resolve("ADEChallengeData2016") : ade;
-        if (config.source() instanceof PasteConfig.Ade20kSourceConfig a) {
-            return new Ade20kSource(new Ade20kSceneParsing(base), a);
-        }
-        PasteConfig.PatchSourceConfig p = (PasteConfig.PatchSourceConfig) config.source();
-        Path dir = patchesDir != null ? patchesDir : p.folder() != null ? Path.of(p.folder()) : base.resolve("images");
-        return new PatchSource(dir, p);
+        return new PastedNegatives(pc, roots().open(pc, o));
     }
 
     private Validation validation(TrainConfig c, Path cs) {
-        List<CityscapesDataset.CityscapesFrame> val = CityscapesDataset.open(cs).splits().contains("val")
-                ? CityscapesDataset.open(cs).labelledFrames("val") : List.of();
+        CityscapesDataset ds = CityscapesDataset.open(cs);
+        List<CityscapesDataset.CityscapesFrame> val = ds.splits().contains("val") ? ds.labelledFrames("val")
+                : List.of();
         String name = c.train().validate();
         Benchmark b = name == null || name.isBlank() ? null : Benchmark.byName(name);
         Path root = null;
@@ -186,7 +147,7 @@ abstract class TrainCommands {
                 if (sub == null) {
                     throw new InputException(null, "--validate-root", null, "needed for train.validate " + name);
                 }
-                ensureSample(new PrintWriter(System.err, true));
+                roots().ensureSample(new PrintWriter(System.err, true));
                 root = sampleDir.resolve(sub);
             }
         }

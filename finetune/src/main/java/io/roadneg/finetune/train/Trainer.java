@@ -152,9 +152,11 @@ public final class Trainer {
         }
         ModelSpec spec;
         Path resumeFrom = null;
+        long resumeStep = 0;
         if (resuming) {
             resumeFrom = ckDir.resolve(Files.readString(latest).trim());
             ObjectNode st = Checkpoints.readState(resumeFrom);
+            resumeStep = st.path("step").asLong();
             if (!fingerprint.equals(st.path("fingerprint").asText())) {
                 throw new InputException(resumeFrom.resolve("model.json"), "state.fingerprint",
                         st.path("fingerprint").asText(), "the run was started with another config, seed, model or "
@@ -183,7 +185,7 @@ public final class Trainer {
             long step = 0;
             if (resuming) {
                 Checkpoints.loadInto(model.net(), model.manager(), resumeFrom);
-                step = Checkpoints.readState(resumeFrom).path("step").asLong();
+                step = resumeStep;
                 dropLinesAfter(o.out().resolve("train.jsonl"), step);
                 dropLinesAfter(o.out().resolve("validation.jsonl"), step);
             } else if (o.init() != null && !Files.isRegularFile(o.init().resolve("model.pt"))) {
