@@ -175,4 +175,57 @@ class LossAndScoreTest {
             assertTrue(a < b, a + " vs " + b);
         }
     }
+
+    /**
+     * The CoroCL term with a raw outlier view, against the supervised InfoNCE written out in doubles: anchors are the
+     * sample's inlier and outlier cells, the contrast set adds the raw view's outlier cells, and raw pixels reach no
+     * other mask.
+     */
+    @Test
+    void contrastiveUsesRawViewsAsContrastOnly() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // sample 0: 2 x 2 cells, two inliers (classes 0, 1) and two pasted outliers; raw view: one outlier, void
+            int[] labels = {0, 1, 254, 254, 254, 255, 255, 255};
+            Targets t = new Targets(m, labels, 1, 1, 2, 2, 3, 7);
+            assertEquals(2f, t.inlier().sum().getFloat());
+            assertEquals(2f, t.outlier().sum().getFloat(), "raw pixels are in no mask");
+            double[][] z = {{1, 0, 0}, {0.8, 0.6, 0}, {0, 1, 0}, {0, 0.6, 0.8}, {0, 0.8, 0.6}};
+            float[] flat = new float[2 * 3 * 4];
+            int[] cell = {0, 1, 2, 3, 4};
+            for (int i = 0; i < z.length; i++) {
+                int b = cell[i] / 4;
+                int c = cell[i] % 4;
+                for (int e = 0; e < 3; e++) {
+                    flat[(b * 3 + e) * 4 + c] = (float) z[i][e];
+                }
+            }
+            double tau = 0.5;
+            float got = Terms.contrastive(tau, 512).compute(new SegOutput(null, null, null, null, null,
+                    m.create(flat, new Shape(2, 3, 2, 2))), t).getFloat();
+            int[] kind = {0, 0, 1, 1, 1};
+            double sum = 0;
+            for (int a = 0; a < 4; a++) {
+                double den = 0;
+                for (int c = 0; c < 5; c++) {
+                    if (c != a) {
+                        den += Math.exp(dot(z[a], z[c]) / tau);
+                    }
+                }
+                double pos = 0;
+                int np = 0;
+                for (int c = 0; c < 5; c++) {
+                    if (c != a && kind[c] == kind[a]) {
+                        pos += dot(z[a], z[c]) / tau - Math.log(den);
+                        np++;
+                    }
+                }
+                sum += pos / np;
+            }
+            assertEquals(-sum / 4, got, 1e-5);
+        }
+    }
+
+    private static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
 }

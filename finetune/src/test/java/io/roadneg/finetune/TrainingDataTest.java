@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
+import io.roadneg.datasets.coco.MetaOodPreparer;
 import io.roadneg.datasets.sample.SampleData;
 import io.roadneg.datasets.sample.SampleDataOptions;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.FolderNegatives;
 import io.roadneg.finetune.data.Normalization;
+import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.data.TrainingData;
+import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.Presets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -25,7 +30,7 @@ class TrainingDataTest {
     TrainingData data(Path sample, Path pasted, int workers) {
         var frames = CityscapesDataset.open(sample.resolve("cityscapes")).labelledFrames("train");
         return new TrainingData(new TrainingData.Options(frames, 19, new FolderNegatives(pasted, "train"), 0.5, 3, 64,
-                128, 0.5, 1.5, true, Normalization.imagenet(), 11, workers));
+                128, 0.5, 1.5, true, Normalization.imagenet(), 11, workers, false));
     }
 
     @Test
@@ -49,5 +54,52 @@ class TrainingDataTest {
             }
             assertTrue(anyNegative, "negatives reach the batches");
         }
+    }
+
+    /**
+     * RPL's raw outlier views: one per sample that got pasted COCO negatives, after the samples, 254 on the object and
+     * void elsewhere; they leave the samples themselves unchanged and do not depend on the worker count.
+     */
+    @Test
+    void rawViewsFollowTheSamplesWithTheirObjectMasks() throws Exception {
+        Path sample = dir.resolve("sd-raw");
+        SampleData.generate(SampleDataOptions.small(sample, 2), Progress.NONE);
+        Path coco = sample.resolve("coco");
+        MetaOodPreparer.run(MetaOodPreparer.Options.defaults(coco, "train", coco), Progress.NONE);
+        PasteConfig pc = Presets.load("rpl", null, java.util.Map.of());
+        var frames = CityscapesDataset.open(sample.resolve("cityscapes")).labelledFrames("train");
+        int hw = 64 * 128;
+        int raws = 0;
+        try (TrainingData plain = rplData(frames, coco, pc, 1, false);
+                TrainingData one = rplData(frames, coco, pc, 1, true);
+                TrainingData two = rplData(frames, coco, pc, 2, true)) {
+            for (long step = 0; step < 3; step++) {
+                Batch p = plain.batch(step);
+                Batch a = one.batch(step);
+                Batch b = two.batch(step);
+                assertEquals(0, p.raw());
+                assertArrayEquals(a.images(), b.images());
+                assertArrayEquals(a.labels(), b.labels());
+                assertArrayEquals(p.labels(), Arrays.copyOf(a.labels(), p.n() * hw), "samples are unchanged");
+                assertArrayEquals(p.images(), Arrays.copyOf(a.images(), p.n() * 3 * hw));
+                long withNegatives = a.provenance().stream().filter(x -> x.contains("+")).count();
+                assertEquals(withNegatives, a.raw(), "one raw view per sample with negatives: " + a.provenance());
+                assertEquals((long) a.total() * hw, a.labels().length);
+                for (int r = 0; r < a.raw(); r++) {
+                    int[] view = Arrays.copyOfRange(a.labels(), (a.n() + r) * hw, (a.n() + r + 1) * hw);
+                    assertTrue(Arrays.stream(view).allMatch(v -> v == 254 || v == 255), "254 / 255 only");
+                    assertTrue(Arrays.stream(view).filter(v -> v == 254).count() > 20, "the object is there");
+                }
+                raws += a.raw();
+            }
+        }
+        assertTrue(raws > 0, "some samples got negatives");
+    }
+
+    private static TrainingData rplData(java.util.List<CityscapesDataset.CityscapesFrame> frames, Path coco,
+            PasteConfig pc, int workers, boolean raw) {
+        return new TrainingData(new TrainingData.Options(frames, 19, new PastedNegatives(pc,
+                CocoSource.open(coco, coco, (PasteConfig.CocoSourceConfig) pc.source())), 1.0, 3, 64, 128, 0.5, 1.5,
+                true, Normalization.imagenet(), 5, workers, raw));
     }
 }

@@ -166,10 +166,15 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      * @param roadTrainIds trainIds that count as road for {@code road}
      * @param rotation maximum absolute rotation in degrees
      * @param flipProbability probability of a horizontal flip
+     * @param referenceWidth destination width the recipe's pixel sizes are stated for (2048, full-resolution
+     *     Cityscapes): in {@code image} and {@code crop} mode the object scale, the crop window and the feather sigma
+     *     are multiplied by destination width / referenceWidth, so a recipe keeps its proportions on downsampled
+     *     frames (the 512-wide sample scenes get a quarter); 0 keeps them absolute. {@code road} placement sizes
+     *     objects by the scene's perspective and ignores it.
      */
     public record PlacementConfig(String mode, Integer cropSize, List<Integer> objects, Double probability,
             List<Double> scales, List<Double> scaleRange, List<Double> heightRatio, List<Integer> roadTrainIds,
-            Double rotation, Double flipProbability) {
+            Double rotation, Double flipProbability, Integer referenceWidth) {
         public PlacementConfig {
             mode = mode == null ? "image" : mode;
             if (!List.of("image", "crop", "road").contains(mode)) {
@@ -193,6 +198,10 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
             roadTrainIds = roadTrainIds == null ? List.of(0) : List.copyOf(roadTrainIds);
             rotation = rotation == null ? 0.0 : rotation;
             flipProbability = flipProbability == null ? 0.0 : flipProbability;
+            referenceWidth = referenceWidth == null ? 2048 : referenceWidth;
+            if (referenceWidth < 0) {
+                throw new IllegalArgumentException("placement.referenceWidth must be >= 0, found " + referenceWidth);
+            }
             if (cropSize < 1 || rotation < 0 || rotation > 180 || flipProbability < 0 || flipProbability > 1) {
                 throw new IllegalArgumentException("placement: cropSize >= 1, rotation in [0, 180] and "
                         + "flipProbability in [0, 1] required, found " + cropSize + ", " + rotation + ", "

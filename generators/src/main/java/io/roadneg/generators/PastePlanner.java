@@ -61,6 +61,7 @@ public final class PastePlanner {
                     : null;
             int w = scene.width();
             int h = scene.height();
+            double geometry = geometryScale(pc, w);
             for (int k = 0; k < count; k++) {
                 PasteObject obj = null;
                 int item = -1;
@@ -92,16 +93,17 @@ public final class PastePlanner {
                     x = contact[0] - size[0] / 2;
                     y = contact[1] - size[1] + 1;
                 } else {
-                    scale = pc.scales().isEmpty() ? uniform(rng, pc.scaleRange())
-                            : pc.scales().get(rng.nextInt(pc.scales().size()));
+                    scale = geometry * (pc.scales().isEmpty() ? uniform(rng, pc.scaleRange())
+                            : pc.scales().get(rng.nextInt(pc.scales().size())));
                     int[] size = ObjectTransforms.outputSize(ow, oh, scale, rot);
                     int x0 = 0;
                     int y0 = 0;
                     int rw = w;
                     int rh = h;
                     if (pc.mode().equals("crop")) {
-                        rw = Math.min(pc.cropSize(), w);
-                        rh = Math.min(pc.cropSize(), h);
+                        int window = Math.max(1, (int) Math.round(pc.cropSize() * geometry));
+                        rw = Math.min(window, w);
+                        rh = Math.min(window, h);
                         x0 = rng.nextInt(w - rw + 1);
                         y0 = rng.nextInt(h - rh + 1);
                     }
@@ -111,12 +113,20 @@ public final class PastePlanner {
                 double match = uniform(rng, bc.colorMatch());
                 double gain = uniform(rng, bc.brightness());
                 placements.add(new Placement(source.name(), source.itemId(item), draw, scale, rot, flip, x, y,
-                        bc.mode(), bc.featherSigma(), match, gain));
+                        bc.mode(), bc.featherSigma() * geometry, match, gain));
                 objects.add(obj);
             }
         }
         PastePlan plan = new PastePlan(index, Seeds.itemSeed(runSeed, index), destination, split, placements);
         return new Planned(plan, objects, unusable);
+    }
+
+    /**
+     * The factor pixel sizes of the recipe take on a destination {@code width} pixels wide (see
+     * {@link PasteConfig.PlacementConfig#referenceWidth()}); 1 for road placement.
+     */
+    static double geometryScale(PasteConfig.PlacementConfig pc, int width) {
+        return pc.mode().equals("road") || pc.referenceWidth() == 0 ? 1.0 : (double) width / pc.referenceWidth();
     }
 
     /** Uniform in [0, span] when span >= 0, else in [span, 0] (an object larger than its region). */

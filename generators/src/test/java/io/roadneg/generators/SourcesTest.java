@@ -175,4 +175,31 @@ class SourcesTest {
             assertTrue(ratio > 0.08 - 0.02 && ratio < 0.4 + 0.02, "height / (row - horizon) = " + ratio);
         }
     }
+
+    /**
+     * Recipes state pixel sizes for 2048-wide Cityscapes frames: on a 512-wide scene the same draws give a quarter of
+     * the scale and a quarter-size crop window; referenceWidth 0 keeps them absolute.
+     */
+    @Test
+    void pixelSizesFollowTheDestinationWidth() {
+        CocoSource s = coco("rpl", Map.of());
+        Scene small = new Scene(RgbImage.blank(512, 256), LabelMap.filled(512, 256, 0), null, null);
+        Scene full = new Scene(RgbImage.blank(2048, 1024), LabelMap.filled(2048, 1024, 0), null, null);
+        PastePlanner relative = new PastePlanner(Presets.load("rpl", null, Map.of()), s);
+        PastePlanner absolute = new PastePlanner(Presets.load("rpl", null, Map.of("placement.referenceWidth", "0")),
+                s);
+        int checked = 0;
+        for (int i = 0; i < 12; i++) {
+            Placement a = relative.plan(3, i, "x", "train", small).plan().placements().get(0);
+            Placement b = relative.plan(3, i, "x", "train", full).plan().placements().get(0);
+            Placement c = absolute.plan(3, i, "x", "train", small).plan().placements().get(0);
+            assertEquals(a.sourceItem(), b.sourceItem(), "the same object is drawn");
+            assertEquals(b.scale() / 4, a.scale(), 1e-12);
+            assertEquals(b.scale(), c.scale(), 1e-12);
+            // crop mode, window 700 -> 175 on the small scene: the object's box starts inside it
+            assertTrue(a.x() < 512 && a.y() < 256 && a.x() > -512 && a.y() > -256);
+            checked++;
+        }
+        assertEquals(12, checked);
+    }
 }

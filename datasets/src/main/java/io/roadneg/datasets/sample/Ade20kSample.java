@@ -95,6 +95,22 @@ final class Ade20kSample {
         c.fill(Shapes.one(ring), cls == null ? 0 : idx(cls), 0, 0, m);
     }
 
+    /** An odd object under its ADE20K class: animal, box, ball (a tyre is the nearest) or the unlabelled "other". */
+    private static void odd(Canvas c, SplittableRandom rng, OddObjects.Kind kind, double cx, double cy, double rx,
+            double ry) {
+        OddObjects.Drawn d = OddObjects.flat(rng, kind, cx, cy, rx, ry, true);
+        String cls = switch (kind) {
+            case ANIMAL -> "animal";
+            case BOX -> "box";
+            case TYRE -> "ball";
+            case DEBRIS -> null;
+        };
+        c.fill(d.rings(), cls == null ? 0 : idx(cls), 0, 0, d.material());
+        if (d.detail() != null) {
+            c.paint(Shapes.one(d.detail()), Material.of(0xd8c8a0).withGrain(6));
+        }
+    }
+
     private static void outdoor(Canvas c, SplittableRandom rng, int w, int h) {
         double hz = h * (0.4 + 0.15 * rng.nextDouble());
         put(c, Shapes.rect(0, 0, w, h), "sky", Material.jittered(rng, 0x80a8d8, 16).withBlotch(0.1, 40)
@@ -140,6 +156,14 @@ final class Ade20kSample {
         put(c, Shapes.hull(new double[] {cx - cw, cy, cx + cw, cy, cx + cw, cy - cw * 0.45, cx - cw, cy - cw * 0.45,
             cx - cw * 0.6, cy - cw * 0.8, cx + cw * 0.5, cy - cw * 0.8}), "car",
                 Material.jittered(rng, 0x8a1a1a, 40).withShade(1.2, 0.8));
+        // animals, boxes and rubbish on the ground: real ADE20K scenes are cluttered with things
+        for (int k = 1 + rng.nextInt(3); k > 0; k--) {
+            double ox = w * (0.1 + 0.8 * rng.nextDouble());
+            double r = w * (0.06 + 0.08 * rng.nextDouble());
+            double oy = hz + (h - hz) * (0.2 + 0.6 * rng.nextDouble());
+            OddObjects.Kind kind = OddObjects.Kind.values()[rng.nextInt(OddObjects.Kind.values().length)];
+            odd(c, rng, kind, ox, oy - r * 0.5, r, r * 0.6);
+        }
         // an unlabelled patch ("other", value 0), as real annotations have
         put(c, Shapes.blob(rng, w * 0.1, h * 0.9, w * 0.05, h * 0.04, 10, 0.3), null, Material.of(0x7a6a50));
     }
@@ -173,6 +197,13 @@ final class Ade20kSample {
             chx + w * 0.08, ty - h * 0.08, chx + w * 0.08, ty + h * 0.1, chx + w * 0.065, ty + h * 0.1,
             chx + w * 0.065, ty - h * 0.05, chx + w * 0.015, ty - h * 0.05, chx + w * 0.015, ty + h * 0.1, chx,
             ty + h * 0.1}, "chair", Material.jittered(rng, 0x303840, 30));
+        for (int k = 1 + rng.nextInt(3); k > 0; k--) {
+            double r = w * (0.05 + 0.07 * rng.nextDouble());
+            OddObjects.Kind kind = rng.nextBoolean() ? OddObjects.Kind.BOX : rng.nextBoolean()
+                    ? OddObjects.Kind.ANIMAL : OddObjects.Kind.TYRE;
+            odd(c, rng, kind, w * (0.1 + 0.8 * rng.nextDouble()), floor + (h - floor) * rng.nextDouble() * 0.7 - r * 0.3,
+                    r, r * 0.7);
+        }
         double lx = w * 0.9;
         put(c, new double[] {lx - w * 0.04, ceil + h * 0.2, lx + w * 0.04, ceil + h * 0.2, lx + w * 0.025,
             ceil + h * 0.12, lx - w * 0.025, ceil + h * 0.12}, "lamp", Material.of(0xf0e0a0).withGrain(4));

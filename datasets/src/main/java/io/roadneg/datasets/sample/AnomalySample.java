@@ -47,8 +47,11 @@ final class AnomalySample {
     }
 
     private static int frame(Path out, Bench b, int i, SampleDataOptions o) {
-        StreetPlan.Anomalies mode = b == Bench.SMIYC_OBSTACLE || b == Bench.FS_LAF ? StreetPlan.Anomalies.ON_ROAD
-                : StreetPlan.Anomalies.ANYWHERE;
+        StreetPlan.Anomalies mode = switch (b) {
+            case SMIYC_OBSTACLE, FS_LAF -> StreetPlan.Anomalies.ON_ROAD;
+            case FS_STATIC -> StreetPlan.Anomalies.ANYWHERE;
+            case SMIYC_ANOMALY, ROAD_ANOMALY -> StreetPlan.Anomalies.LARGE;
+        };
         StreetPlan plan = StreetPlan.sample(Seeds.rng(o.seed(), "anomaly/" + b.name(), i), o.scale().streetWidth,
                 o.scale().streetHeight, mode);
         StreetRenderer.StreetFrame f = StreetRenderer.render(plan);

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The COCO-layout object set: pictures of textured shapes on two-tone backgrounds with real category ids, written as
+ * The COCO-layout object set: pictures of objects on two-tone backgrounds with real category ids (animals, boxes,
+ * tyres and debris of the kinds the anomaly frames show, see {@link OddObjects}, and textured shapes), written as
  * {@code annotations/instances_{train,val}2017.json} and {@code {train,val}2017/{id:012d}.jpg}. Annotations cycle
  * through the three segmentation forms (polygons, uncompressed RLE with iscrowd 1, compressed RLE); image 0 of each
  * split is a large image without annotations and every third image holds a class the Meta-OOD rules exclude.
@@ -82,10 +83,21 @@ final class CocoSample {
             double rx = cw * (0.15 + 0.15 * rng.nextDouble());
             double ry = h * (0.12 + 0.15 * rng.nextDouble());
             int form = (int) ((imageId + k) % 3);
-            List<double[]> rings = shape(rng, form, cx, cy, rx, ry);
-            Material m = Material.jittered(rng, rng.nextInt(0x1000000), 20).withBlotch(0.3 + 0.4 * rng.nextDouble(),
-                    2 + rng.nextInt(10)).withShade(1.2, 0.8);
-            c.fill(rings, 1, k + 1, 0, m);
+            OddObjects.Kind kind = oddKind(rng, cat);
+            List<double[]> rings;
+            if (kind != null) {
+                OddObjects.Drawn d = OddObjects.flat(rng, kind, cx, cy, rx, ry, form != 0);
+                rings = round2(d.rings());
+                c.fill(rings, 1, k + 1, 0, d.material());
+                if (d.detail() != null) {
+                    c.paintWithin(Shapes.one(d.detail()), k + 1, Material.of(0xd8c8a0).withGrain(6));
+                }
+            } else {
+                rings = round2(shape(rng, form, cx, cy, rx, ry));
+                Material m = Material.jittered(rng, rng.nextInt(0x1000000), 20)
+                        .withBlotch(0.3 + 0.4 * rng.nextDouble(), 2 + rng.nextInt(10)).withShade(1.2, 0.8);
+                c.fill(rings, 1, k + 1, 0, m);
+            }
             annotations.add(annotation(imageId * 10 + k, imageId, cat.id(), form, rings, c.instances, k + 1, w, h));
         }
         String file = String.format("%012d.jpg", imageId);
@@ -113,7 +125,27 @@ final class CocoSample {
         if (form != 0 && rings.size() == 1) {
             rings.add(Shapes.ellipse(cx, cy, rx * 0.25, ry * 0.25, 16)); // a hole only a mask can hold
         }
-        // COCO stores polygon coordinates with two decimals; draw from exactly those
+        return rings;
+    }
+
+    /**
+     * The odd-object kind a category is drawn as (animals, bags and cases as boxes, balls and the like as tyres, a
+     * third of the rest as debris), or null for a random textured shape in a random colour.
+     */
+    private static OddObjects.Kind oddKind(SplittableRandom rng, CocoCategory cat) {
+        if (CocoCategories.META_OOD_EXCLUDED.contains(cat.name())) {
+            return null;
+        }
+        return switch (cat.supercategory()) {
+            case "animal" -> OddObjects.Kind.ANIMAL;
+            case "accessory" -> OddObjects.Kind.BOX;
+            case "sports" -> OddObjects.Kind.TYRE;
+            default -> rng.nextInt(3) == 0 ? OddObjects.Kind.DEBRIS : null;
+        };
+    }
+
+    /** COCO stores polygon coordinates with two decimals; draw from exactly those. */
+    private static List<double[]> round2(List<double[]> rings) {
         for (double[] r : rings) {
             for (int i = 0; i < r.length; i++) {
                 r[i] = Math.round(r[i] * 100) / 100.0;

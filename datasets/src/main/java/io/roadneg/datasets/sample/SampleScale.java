@@ -6,7 +6,7 @@ package io.roadneg.datasets.sample;
  */
 public enum SampleScale {
     /** 512x256 street scenes, a few dozen frames. */
-    SMALL(512, 256, 24, 6, 10, 6, 8, 4, 4),
+    SMALL(512, 256, 24, 6, 24, 6, 12, 4, 10),
     /** 2048x1024 street scenes (the Cityscapes size), fewer frames. */
     FULL(2048, 1024, 8, 4, 16, 8, 12, 6, 3);
 

@@ -37,8 +37,10 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
         NONE,
         /** Obstacles lying on the road (RoadObstacle21, Fishyscapes Lost and Found). */
         ON_ROAD,
-        /** Larger unknown objects anywhere on the ground (RoadAnomaly21, Fishyscapes Static, RoadAnomaly). */
-        ANYWHERE
+        /** Unknown objects anywhere on the ground, near and far (Fishyscapes Static). */
+        ANYWHERE,
+        /** Large unknown objects close to the camera, on the road or beside it (RoadAnomaly, RoadAnomaly21). */
+        LARGE
     }
 
     /** Kinds of objects standing in the scene. */
@@ -74,7 +76,6 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
     private static final int[] WALLS = {0xc8b89a, 0xa0a0a8, 0x9c5a45, 0xd8d0c0, 0x8a8f7a, 0xb89070, 0x707a8a};
     private static final int[] CARS = {0x1a1a22, 0xc8c8cc, 0x8a1010, 0x203a70, 0x707478, 0xe0e0e0, 0x2a4a2a};
     private static final int[] SHIRTS = {0x303060, 0xa03030, 0xd0c8b0, 0x206040, 0x404040, 0xc08030};
-    private static final int[] ANIMAL_COATS = {0x6b4a2a, 0x2a2420, 0xd8d0c0, 0xa07040, 0x8a8a80};
 
     /** Draws a scene plan from {@code rng}. */
     static StreetPlan sample(SplittableRandom rng, int width, int height, Anomalies anomalies) {
@@ -182,7 +183,9 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
             case 2 -> Kind.TYRE;
             default -> Kind.DEBRIS;
         };
-        double z = 7 + (mode == Anomalies.ON_ROAD ? 20 : 25) * rng.nextDouble() + 4 * i;
+        boolean large = mode == Anomalies.LARGE;
+        double z = large ? 5 + 10 * rng.nextDouble() + 3 * i
+                : 7 + (mode == Anomalies.ON_ROAD ? 20 : 25) * rng.nextDouble() + 4 * i;
         double x = mode == Anomalies.ON_ROAD || rng.nextBoolean()
                 ? (rng.nextDouble() * 2 - 1) * (roadHalf - 0.8)
                 : (rng.nextBoolean() ? 1 : -1) * (roadHalf + 0.6 + rng.nextDouble() * sidewalk * 0.7);
@@ -191,13 +194,13 @@ record StreetPlan(int width, int height, double horizon, double vpX, double foca
             case BOX -> 0.35 + 0.5 * rng.nextDouble();
             case TYRE -> 0.55 + 0.25 * rng.nextDouble();
             default -> 0.4 + 0.8 * rng.nextDouble();
-        };
-        int rgb = switch (kind) {
-            case ANIMAL -> ANIMAL_COATS[rng.nextInt(ANIMAL_COATS.length)];
-            case BOX -> Material.jitter(rng, 0xb08850, 16);
-            case TYRE -> Material.jitter(rng, 0x1e1e1e, 6);
-            default -> Material.jitter(rng, rng.nextBoolean() ? 0x8a6a48 : 0xb0b4b8, 20);
-        };
+        } * (large ? 1.3 : 1.0);
+        int rgb = OddObjects.colour(rng, switch (kind) {
+            case ANIMAL -> OddObjects.Kind.ANIMAL;
+            case BOX -> OddObjects.Kind.BOX;
+            case TYRE -> OddObjects.Kind.TYRE;
+            default -> OddObjects.Kind.DEBRIS;
+        });
         return new Thing(kind, x, z, size, Material.jitter(rng, rgb, 10), Material.jitter(rng, 0xe8e0d0, 10),
                 rng.nextInt(1000));
     }

@@ -41,10 +41,6 @@ final class StreetRenderer {
         0.12, -0.82, 0.15, -0.74, 0.17, -0.52, 0.135, -0.51, 0.115, -0.68, 0.11, -0.48, 0.115, -0.02, 0.115, 0,
         0.035, 0, 0.02, -0.40, 0, -0.44};
     // unit quadruped (length 1, feet at y = 0, facing +x)
-    private static final double[] ANIMAL = {-0.5, -0.55, 0.25, -0.6, 0.35, -0.75, 0.5, -0.86, 0.62, -0.76, 0.56, -0.68,
-        0.42, -0.62, 0.4, -0.36, 0.38, 0, 0.3, 0, 0.28, -0.3, -0.3, -0.3, -0.33, 0, -0.41, 0, -0.45, -0.32, -0.5, -0.4,
-        -0.62, -0.33, -0.6, -0.42, -0.52, -0.5};
-
     private final StreetPlan p;
     private final Canvas canvas;
     private final List<LabelledPolygon> polygons = new ArrayList<>();
@@ -162,7 +158,7 @@ final class StreetRenderer {
             case CAR -> car(t);
             case PERSON -> person(t);
             case ANIMAL -> {
-                double[] unit = t.variant() % 2 == 0 ? ANIMAL : mirror(ANIMAL);
+                double[] unit = t.variant() % 2 == 0 ? OddObjects.ANIMAL : OddObjects.mirror(OddObjects.ANIMAL);
                 double s = p.focal() * t.size() / t.z();
                 double[] foot = project(t.x(), 0, t.z());
                 anomaly(Shapes.place(unit, s, s, foot[0], foot[1]), null,
@@ -425,14 +421,6 @@ final class StreetRenderer {
 
     private double[] groundQuad(double x0, double x1, double z0, double z1) {
         return ground(x0, x1, Math.max(z0, 0.3), z1);
-    }
-
-    private static double[] mirror(double[] ring) {
-        double[] r = ring.clone();
-        for (int i = 0; i < r.length; i += 2) {
-            r[i] = -r[i];
-        }
-        return r;
     }
 
     /** A symmetric outline from its right half (points from top to bottom on x = 0 ... x = 0). */

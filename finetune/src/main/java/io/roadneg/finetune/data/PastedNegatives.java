@@ -37,7 +37,8 @@ public final class PastedNegatives implements NegativeSource {
         }
         PasteResult r = compositor.apply(scene, p.objects(), p.plan().placements());
         String ids = r.instances().stream().map(i -> String.valueOf(i.sourceId())).collect(Collectors.joining(","));
-        return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids);
+        return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids,
+                p.objects().get(0));
     }
 
     @Override

@@ -8,8 +8,9 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.generators.Seeds;
 import io.roadneg.pasting.Scene;
+import io.roadneg.pasting.PasteObject;
 import java.util.ArrayList;
-
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,6 +28,8 @@ import java.util.concurrent.Future;
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
     static final long CACHE_BYTES = 512L << 20;
+    /** A raw outlier view never enlarges its object more than this. */
+    static final double MAX_RAW_ZOOM = 2.0;
 
     private final List<CityscapesFrame> frames;
     private final int numClasses;
@@ -39,16 +42,21 @@ public final class TrainingData implements AutoCloseable {
     private final double maxScale;
     private final boolean flip;
     private final Normalization norm;
+    private final boolean rawViews;
     private final long seed;
     private final ExecutorService pool;
     private final Map<Integer, Scene> cache = new ConcurrentHashMap<>();
     private final boolean caching;
     private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
 
-    /** Options of a data stream. */
+    /**
+     * Options of a data stream.
+     *
+     * @param rawViews also give each sample with pasted negatives a raw view of one pasted object (RPL's CoroCL)
+     */
     public record Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
             int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, Normalization norm,
-            long seed, int workers) {
+            long seed, int workers, boolean rawViews) {
     }
 
     /** A stream over {@code o.frames()}. */
@@ -67,6 +75,7 @@ public final class TrainingData implements AutoCloseable {
         this.maxScale = o.maxScale();
         this.flip = o.flip();
         this.norm = o.norm();
+        this.rawViews = o.rawViews();
         this.seed = o.seed();
         this.pool = Executors.newFixedThreadPool(o.workers(), r -> {
             Thread t = new Thread(r, "train-data");
@@ -90,13 +99,13 @@ public final class TrainingData implements AutoCloseable {
             fs.add(pool.submit(() -> sample(g)));
         }
         int hw = cropH * cropW;
-        float[] images = new float[batch * 3 * hw];
-        int[] labels = new int[batch * hw];
-        List<String> prov = new ArrayList<>();
+        List<Object[]> done = new ArrayList<>();
+        int raws = 0;
         for (int j = 0; j < batch; j++) {
-            Object[] s;
             try {
-                s = fs.get(j).get();
+                Object[] s = fs.get(j).get();
+                done.add(s);
+                raws += s[3] == null ? 0 : 1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -106,11 +115,23 @@ public final class TrainingData implements AutoCloseable {
                 }
                 throw new IllegalStateException(e.getCause());
             }
+        }
+        float[] images = new float[(batch + raws) * 3 * hw];
+        int[] labels = new int[(batch + raws) * hw];
+        List<String> prov = new ArrayList<>();
+        int r = batch;
+        for (int j = 0; j < batch; j++) {
+            Object[] s = done.get(j);
             norm.write((RgbImage) s[0], images, j * 3 * hw);
             System.arraycopy((int[]) s[1], 0, labels, j * hw, hw);
             prov.add((String) s[2]);
+            if (s[3] != null) {
+                norm.write((RgbImage) s[3], images, r * 3 * hw);
+                System.arraycopy((int[]) s[4], 0, labels, r * hw, hw);
+                r++;
+            }
         }
-        return new Batch(batch, cropH, cropW, images, labels, prov);
+        return new Batch(batch, raws, cropH, cropW, images, labels, prov);
     }
 
     private int[] permutation(long epoch) {
@@ -140,17 +161,44 @@ public final class TrainingData implements AutoCloseable {
         Random rng = Seeds.itemRandom(seed, g);
         Scene scene = scene(idx, frame);
         String prov = frame.id().stem();
+        PasteObject raw = null;
         if (negatives != null && rng.nextDouble() < mix) {
             NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
             if (n != null) {
                 scene = n.scene();
                 prov = prov + "+" + n.provenance();
+                raw = rawViews ? n.raw() : null;
             }
         }
         Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
                 cropW, flip);
-        return new Object[] {Augment.image(scene.image(), p, cropH, cropW),
-            Augment.labels(scene.trainIds(), p, cropH, cropW), prov};
+        Object[] s = {Augment.image(scene.image(), p, cropH, cropW), Augment.labels(scene.trainIds(), p, cropH, cropW),
+            prov, null, null};
+        if (raw != null) {
+            rawView(raw, rng.nextBoolean(), s);
+        }
+        return s;
+    }
+
+    /**
+     * The raw view of a pasted object: its source box (with the context the source cut around it) scaled to fit the
+     * crop (at most {@link #MAX_RAW_ZOOM} times), top left, padded black, mirrored by the sample's draw; labels 254 on the object's mask and void elsewhere (the context is neither a
+     * known class nor a labelled outlier).
+     */
+    private void rawView(PasteObject o, boolean mirror, Object[] into) {
+        RgbImage img = o.rgb();
+        int[] lab = new int[img.width() * img.height()];
+        Arrays.fill(lab, LabelValues.VOID);
+        byte[] mask = o.mask();
+        for (int i = 0; i < lab.length; i++) {
+            if (mask[i] != 0) {
+                lab[i] = LabelValues.PASTED_OUTLIER;
+            }
+        }
+        double fit = Math.min(MAX_RAW_ZOOM, Math.min((double) cropW / img.width(), (double) cropH / img.height()));
+        Augment.Plan p = new Augment.Plan(fit, 0, 0, mirror);
+        into[3] = Augment.image(img, p, cropH, cropW);
+        into[4] = Augment.labels(new LabelMap(img.width(), img.height(), lab), p, cropH, cropW);
     }
 
     private Scene scene(int idx, CityscapesFrame frame) {

@@ -21,6 +21,11 @@ public sealed interface LossConfig {
         return true;
     }
 
+    /** Whether the batches carry raw views of the pasted objects (RPL's CoroCL contrast set). */
+    default boolean usesRawViews() {
+        return false;
+    }
+
     /** Plain cross-entropy on inliers (the base model). */
     record Ce() implements LossConfig {
         @Override
@@ -69,6 +74,11 @@ public sealed interface LossConfig {
             if (samples < 2) {
                 throw new IllegalArgumentException("loss.samples must be >= 2, found " + samples);
             }
+        }
+
+        @Override
+        public boolean usesRawViews() {
+            return contrastWeight > 0;
         }
 
         @Override

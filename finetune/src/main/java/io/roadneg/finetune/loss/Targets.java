@@ -13,6 +13,7 @@ import io.roadneg.datasets.LabelValues;
 public final class Targets {
     private final int[] labels;
     private final int n;
+    private final int raw;
     private final int height;
     private final int width;
     private final int numClasses;
@@ -30,8 +31,24 @@ public final class Targets {
      * @param seed the seed for terms that sample pixels (derived from the run seed and the step)
      */
     public Targets(NDManager manager, int[] labels, int n, int height, int width, int numClasses, long seed) {
+        this(manager, labels, n, 0, height, width, numClasses, seed);
+    }
+
+    /**
+     * Targets of a batch whose last {@code raw} entries are raw outlier views (RPL's CoroCL): their pixels are in
+     * neither mask, so only terms that ask for them ({@link #raw()}) see them.
+     *
+     * @param labels (N + raw) x H x W values, row-major
+     */
+    public Targets(NDManager manager, int[] labels, int n, int raw, int height, int width, int numClasses,
+            long seed) {
+        if (labels.length != (long) (n + raw) * height * width) {
+            throw new IllegalArgumentException("labels hold " + labels.length + " values, not (" + n + " + " + raw
+                    + ") x " + height + " x " + width);
+        }
         this.labels = labels;
         this.n = n;
+        this.raw = raw;
         this.height = height;
         this.width = width;
         this.numClasses = numClasses;
@@ -40,9 +57,14 @@ public final class Targets {
         float[] in = new float[labels.length];
         float[] out = new float[labels.length];
         long outs = 0;
+        int firstRaw = n * height * width;
         for (int i = 0; i < labels.length; i++) {
             int v = labels[i];
-            if (v >= 0 && v < numClasses) {
+            if (i >= firstRaw) {
+                if (v != LabelValues.PASTED_OUTLIER && v != LabelValues.VOID) {
+                    throw new IllegalArgumentException("raw-view label " + v + " is neither 254 nor 255");
+                }
+            } else if (v >= 0 && v < numClasses) {
                 idx[i] = v;
                 in[i] = 1f;
             } else if (v == LabelValues.PASTED_OUTLIER) {
@@ -53,7 +75,7 @@ public final class Targets {
                         + ", 254 (outlier) nor 255 (void)");
             }
         }
-        Shape s = new Shape(n, height, width);
+        Shape s = new Shape(n + raw, height, width);
         classIndex = manager.create(idx, s);
         inlier = manager.create(in, s);
         outlier = manager.create(out, s);
@@ -67,12 +89,12 @@ public final class Targets {
         return classIndex;
     }
 
-    /** 1 on inlier pixels (N x H x W). */
+    /** 1 on inlier pixels ((N + raw) x H x W, 0 on raw views). */
     public NDArray inlier() {
         return inlier;
     }
 
-    /** 1 on pasted-outlier pixels (N x H x W). */
+    /** 1 on pasted-outlier pixels of the N samples ((N + raw) x H x W, 0 on raw views). */
     public NDArray outlier() {
         return outlier;
     }
@@ -92,14 +114,19 @@ public final class Targets {
         return outlierPixels;
     }
 
-    /** The raw label values, N x H x W row-major. */
+    /** The label values, (N + raw) x H x W row-major. */
     public int[] labels() {
         return labels;
     }
 
-    /** Batch size. */
+    /** Training samples (the raw views come after them). */
     public int n() {
         return n;
+    }
+
+    /** Raw outlier views after the {@link #n()} samples (0 unless the run asked for them). */
+    public int raw() {
+        return raw;
     }
 
     /** Height. */
@@ -122,7 +149,7 @@ public final class Targets {
         return seed;
     }
 
-    /** Masked mean of a per-pixel N x H x W value. */
+    /** Masked mean of a per-pixel (N + raw) x H x W value. */
     public static NDArray masked(NDArray perPixel, NDArray mask, NDArray count) {
         return perPixel.mul(mask).sum().div(count);
     }

@@ -149,10 +149,11 @@ public final class Terms {
     }
 
     /**
-     * RPL's contrastive term in the supervised InfoNCE form: up to {@code samples} inlier and {@code samples}
-     * outlier embeddings of the pasted images (sampled on the feature grid), each anchor pulled to the embeddings of
-     * its own kind and pushed from the other kind, at temperature {@code temperature}. The reference CoroCL also
-     * contrasts against the raw outlier image; here both sets come from the pasted images.
+     * RPL's CoroCL contrastive term in the supervised InfoNCE form. Anchors: up to {@code samples} inlier and
+     * {@code samples} outlier embeddings of the pasted images (sampled on the feature grid). Contrast set: the anchors
+     * plus up to {@code samples} outlier embeddings of the raw outlier views ({@link Targets#raw()}), when the batch
+     * has them. Each anchor is pulled to the contrast embeddings of its own kind and pushed from the other kind, at
+     * temperature {@code temperature}; an anchor is never its own contrast.
      */
     public static LossTerm contrastive(double temperature, int samples) {
         return new LossTerm() {
@@ -179,6 +180,7 @@ public final class Terms {
                 int sx = t.width() / w;
                 List<Long> in = new ArrayList<>();
                 List<Long> outl = new ArrayList<>();
+                List<Long> rawOut = new ArrayList<>();
                 int[] labels = t.labels();
                 for (int b = 0; b < n; b++) {
                     for (int y = 0; y < h; y++) {
@@ -186,8 +188,8 @@ public final class Terms {
                             int v = labels[(b * t.height() + y * sy + sy / 2) * t.width() + x * sx + sx / 2];
                             long cell = ((long) b * h + y) * w + x;
                             if (v == LabelValues.PASTED_OUTLIER) {
-                                outl.add(cell);
-                            } else if (v < t.numClasses()) {
+                                (b < t.n() ? outl : rawOut).add(cell);
+                            } else if (v < t.numClasses() && b < t.n()) {
                                 in.add(cell);
                             }
                         }
@@ -199,7 +201,9 @@ public final class Terms {
                 Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
                 List<Long> a = sample(in, samples, rng);
                 List<Long> b2 = sample(outl, samples, rng);
-                long[] idx = new long[a.size() + b2.size()];
+                List<Long> c = sample(rawOut, samples, rng);
+                int anchors = a.size() + b2.size();
+                long[] idx = new long[anchors + c.size()];
                 float[] kind = new float[idx.length];
                 for (int i = 0; i < a.size(); i++) {
                     idx[i] = a.get(i);
@@ -208,14 +212,20 @@ public final class Terms {
                     idx[a.size() + i] = b2.get(i);
                     kind[a.size() + i] = 1f;
                 }
+                for (int i = 0; i < c.size(); i++) {
+                    idx[anchors + i] = c.get(i);
+                    kind[anchors + i] = 1f;
+                }
                 NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
-                NDArray zs = rows.get(new NDIndex("{}", m.create(idx)));
-                NDArray sim = zs.matMul(zs.transpose()).div((float) temperature);
+                NDArray all = rows.get(new NDIndex("{}", m.create(idx)));
+                NDArray anc = all.get(new NDIndex("0:{}", anchors));
+                NDArray sim = anc.matMul(all.transpose()).div((float) temperature);
                 int k = idx.length;
-                NDArray eye = m.eye(k);
+                NDArray self = m.eye(anchors, k, 0);
                 NDArray kinds = m.create(kind, new Shape(k, 1));
-                NDArray same = kinds.eq(kinds.transpose()).toType(DataType.FLOAT32, false).sub(eye);
-                NDArray notSelf = eye.neg().add(1f);
+                NDArray ancKinds = kinds.get(new NDIndex("0:{}", anchors));
+                NDArray same = ancKinds.eq(kinds.transpose()).toType(DataType.FLOAT32, false).sub(self);
+                NDArray notSelf = self.neg().add(1f);
                 NDArray simMax = sim.max(new int[] {1}, true).stopGradient();
                 NDArray shifted = sim.sub(simMax);
                 NDArray logDen = shifted.exp().mul(notSelf).sum(new int[] {1}, true).log();

@@ -181,7 +181,8 @@ public final class Trainer {
                 TrainingData data = new TrainingData(new TrainingData.Options(frames, spec.classes(),
                         c.loss().usesNegatives() ? o.negatives() : null, c.data().negatives().mix(),
                         c.data().batch(), c.data().crop().get(0), c.data().crop().get(1), c.data().scale().get(0),
-                        c.data().scale().get(1), c.data().flip(), norm, o.seed(), c.data().workers()))) {
+                        c.data().scale().get(1), c.data().flip(), norm, o.seed(), c.data().workers(),
+                        c.loss().usesRawViews()))) {
             long step = 0;
             if (resuming) {
                 Checkpoints.loadInto(model.net(), model.manager(), resumeFrom);
@@ -234,8 +235,8 @@ public final class Trainer {
                 double lr = c.optimizer().lrAt(step, total);
                 CompositeLoss.Value v;
                 try (NDManager sm = model.manager().newSubManager()) {
-                    NDArray x = sm.create(b.images(), new Shape(b.n(), 3, b.height(), b.width()));
-                    Targets t = new Targets(sm, b.labels(), b.n(), b.height(), b.width(), spec.classes(),
+                    NDArray x = sm.create(b.images(), new Shape(b.total(), 3, b.height(), b.width()));
+                    Targets t = new Targets(sm, b.labels(), b.n(), b.raw(), b.height(), b.width(), spec.classes(),
                             Seeds.itemSeed(o.seed(), step));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
