@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End to end on the bundled sample data: train a base, fine-tune it with DenseHybrid, RPL, PEBAL and Meta-OOD,
-# score the five sample anomaly sets, evaluate them with gen eval and print a markdown table.
+# End to end on the bundled sample data: train a base, fine-tune it with DenseHybrid, RPL, PEBAL and Meta-OOD and
+# with the ce control (same schedule, no negatives), score the five sample anomaly sets, evaluate them with gen eval
+# and print a markdown table.
 # Usage: scripts/finetune-sample-table.sh [WORK_DIR] [SEED]   (resumable: finished parts are kept)
 set -euo pipefail
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,12 +11,12 @@ seed="${2:-0}"
 mkdir -p "$work" && cd "$work"
 
 "$G" train -q --resume --seed "$seed" --out runs/base > runs-base.log
-for loss in densehybrid rpl pebal metaood; do
+for loss in ce densehybrid rpl pebal metaood; do
   "$G" finetune -q --resume --seed "$seed" --loss "$loss" --model runs/base --out "runs/$loss" > "runs-$loss.log"
 done
 
 sets="smiyc-anomaly:smiyc smiyc-obstacle:smiyc fs-laf:fishyscapes fs-static:fishyscapes road-anomaly-masks:road_anomaly"
-rows="base:msp base:maxlogit base:energy densehybrid:densehybrid densehybrid:energy rpl:rpl pebal:energy metaood:entropy"
+rows="base:msp base:maxlogit base:energy ce:msp ce:energy densehybrid:densehybrid densehybrid:energy rpl:rpl pebal:energy metaood:entropy"
 field() { grep -o "\"$2\" *: *[-0-9.eE]*" "$1" | head -1 | sed 's/.*: *//'; }
 
 header="| model | score | mIoU |"

@@ -29,8 +29,8 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--loss", required = true, paramLabel = "LOSS", description = "densehybrid, rpl, pebal or "
-            + "metaood.")
+    @Option(names = "--loss", required = true, paramLabel = "LOSS", description = "densehybrid, rpl, pebal, metaood, "
+            + "or ce (the control: cross-entropy on inliers only, no negatives).")
     String loss;
 
     @Option(names = "--negatives", paramLabel = "SRC", description = "coco, ade20k, patches, none or a folder "
@@ -45,7 +45,7 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         if (loss.equals("base") || !Recipes.NAMES.contains(loss)) {
-            throw new InputException(null, "--loss", loss, "must be densehybrid, rpl, pebal or metaood");
+            throw new InputException(null, "--loss", loss, "must be densehybrid, rpl, pebal, metaood or ce");
         }
         Map<String, String> extra = new LinkedHashMap<>();
         if (negatives != null) {

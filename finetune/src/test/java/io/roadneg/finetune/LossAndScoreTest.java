@@ -77,7 +77,7 @@ class LossAndScoreTest {
             Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
             double ein = (sq(Math.max(0, -lse(0) + 12)) + sq(Math.max(0, -lse(1) + 12))) / 2;
             double eout = sq(Math.max(0, -6 + lse(2)));
-            assertEquals(ein + eout, Terms.energyHinge(-12, -6).compute(o, t).getFloat(), 1e-3);
+            assertEquals(0.5 * (ein + eout), Terms.energyHinge(-12, -6).compute(o, t).getFloat(), 1e-3);
             double uniform = -(logp(0, 2) + logp(1, 2) + logp(2, 2)) / 3;
             CompositeLoss.Value v = new LossConfig.MetaOod(0.9).build().compute(o, t);
             assertEquals(uniform, v.terms().get("entropy_out"), 1e-5);
@@ -90,14 +90,15 @@ class LossAndScoreTest {
         return x * x;
     }
 
+    /** Where the payoff (squared logsumexp) is small, abstaining on a negative pixel pays. */
     @Test
     void gamblerRewardsAbstentionOnNegatives() {
         try (NDManager m = NDManager.newBaseManager()) {
             Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
-            NDArray logits = chw(m, LOGITS);
-            float low = Terms.gambler().compute(new SegOutput(logits, null, null, null,
+            NDArray logits = m.zeros(new Shape(1, 3, 1, 4));
+            float low = Terms.gambler(0.1).compute(new SegOutput(logits, null, null, null,
                     m.create(new float[] {-5, -5, 8, -5}, new Shape(1, 1, 1, 4)), null), t).getFloat();
-            float high = Terms.gambler().compute(new SegOutput(logits, null, null, null,
+            float high = Terms.gambler(0.1).compute(new SegOutput(logits, null, null, null,
                     m.create(new float[] {-5, -5, -5, -5}, new Shape(1, 1, 1, 4)), null), t).getFloat();
             assertTrue(low < high, "abstaining on the negative pixel lowers the loss: " + low + " vs " + high);
         }
@@ -227,5 +228,144 @@ class LossAndScoreTest {
 
     private static double dot(double[] a, double[] b) {
         return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
+
+    /** The differentiable blur against OpenCV's GaussianBlur (7x7, sigma 1, reflect-101), also on maps under 4 px. */
+    @Test
+    void gaussianBlurMatchesOpenCv() {
+        io.roadneg.datasets.image.OpenCv.ensureLoaded();
+        java.util.Random rng = new java.util.Random(3);
+        for (int[] size : new int[][] {{2, 5, 9}, {1, 1, 4}, {1, 3, 2}}) {
+            int n = size[0];
+            int h = size[1];
+            int w = size[2];
+            float[] v = new float[n * h * w];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] got = io.roadneg.finetune.model.Ops.gaussianBlur7(m.create(v, new Shape(n, h, w)))
+                        .toFloatArray();
+                for (int b = 0; b < n; b++) {
+                    double[] want = cvBlur(v, b * h * w, h, w);
+                    for (int i = 0; i < h * w; i++) {
+                        assertEquals(want[i], got[b * h * w + i], 1e-5, "size " + java.util.Arrays.toString(size));
+                    }
+                }
+            }
+        }
+    }
+
+    static double[] cvBlur(float[] v, int offset, int h, int w) {
+        org.opencv.core.Mat src = new org.opencv.core.Mat(h, w, org.opencv.core.CvType.CV_64F);
+        double[] d = new double[h * w];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = v[offset + i];
+        }
+        src.put(0, 0, d);
+        org.opencv.core.Mat dst = new org.opencv.core.Mat();
+        org.opencv.imgproc.Imgproc.GaussianBlur(src, dst, new org.opencv.core.Size(7, 7), 1.0, 1.0,
+                org.opencv.core.Core.BORDER_REFLECT_101);
+        double[] out = new double[h * w];
+        dst.get(0, 0, out);
+        src.release();
+        dst.release();
+        return out;
+    }
+
+    /**
+     * PEBAL's terms against the reference formulas written out in doubles on a 1 x 3 x 4 x 4 example: the gambler
+     * with the blurred squared-logsumexp payoff and negatives weighted 0.1, the halved hinge, the L2 sparsity and
+     * the half-sum smoothness.
+     */
+    @Test
+    void pebalTermsMatchTheReferenceFormulas() {
+        int k = 3;
+        int h = 4;
+        int w = 4;
+        java.util.Random rng = new java.util.Random(5);
+        float[] logits = new float[k * h * w];
+        float[] abstain = new float[h * w];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (2 * rng.nextGaussian() + 1);
+        }
+        for (int i = 0; i < abstain.length; i++) {
+            abstain[i] = (float) rng.nextGaussian();
+        }
+        int[] labels = {0, 1, 2, 0, 1, 254, 254, 2, 255, 254, 0, 1, 2, 2, 255, 0};
+        double[] lse = new double[h * w];
+        double[] energy = new double[h * w];
+        float[] lse2 = new float[h * w];
+        for (int i = 0; i < h * w; i++) {
+            double mx = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                mx = Math.max(mx, logits[c * h * w + i]);
+            }
+            double s = 0;
+            for (int c = 0; c < k; c++) {
+                s += Math.exp(logits[c * h * w + i] - mx);
+            }
+            lse[i] = mx + Math.log(s);
+            energy[i] = -lse[i];
+            lse2[i] = (float) (lse[i] * lse[i]);
+        }
+        double[] payoff = cvBlur(lse2, 0, h, w);
+        double in = 0;
+        double out = 0;
+        int nin = 0;
+        int nout = 0;
+        double hingeIn = 0;
+        double hingeOut = 0;
+        double sparsity = 0;
+        for (int i = 0; i < h * w; i++) {
+            double mx = abstain[i];
+            for (int c = 0; c < k; c++) {
+                mx = Math.max(mx, logits[c * h * w + i]);
+            }
+            double z = Math.exp(abstain[i] - mx);
+            for (int c = 0; c < k; c++) {
+                z += Math.exp(logits[c * h * w + i] - mx);
+            }
+            double res = Math.exp(abstain[i] - mx) / z / payoff[i];
+            if (labels[i] < k) {
+                in += Math.log(Math.exp(logits[labels[i] * h * w + i] - mx) / z + res);
+                nin++;
+                hingeIn += sq(Math.max(0, energy[i] + 12));
+            } else if (labels[i] == 254) {
+                double mean = 0;
+                for (int c = 0; c < k; c++) {
+                    mean += Math.log(Math.exp(logits[c * h * w + i] - mx) / z + res) / k;
+                }
+                out += mean;
+                nout++;
+                hingeOut += sq(Math.max(0, -6 - energy[i]));
+                sparsity += energy[i] * energy[i];
+            }
+        }
+        double smooth = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (y + 1 < h) {
+                    smooth += sq(energy[(y + 1) * w + x] - energy[y * w + x]);
+                }
+                if (x + 1 < w) {
+                    smooth += sq(energy[y * w + x + 1] - energy[y * w + x]);
+                }
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Targets t = new Targets(m, labels, 1, h, w, k, 0);
+            SegOutput o = new SegOutput(m.create(logits, new Shape(1, k, h, w)), null, null, null,
+                    m.create(abstain, new Shape(1, 1, h, w)), null);
+            CompositeLoss.Value v = new LossConfig.Pebal(0.1, -12, -6, null, null, null).build().compute(o, t);
+            double gambler = -(in / nin + 0.1 * out / nout);
+            double hinge = 0.5 * (hingeIn / nin + hingeOut / nout);
+            assertEquals(gambler, v.terms().get("gambler"), 1e-4);
+            assertEquals(hinge, v.terms().get("energy_hinge"), 1e-3);
+            assertEquals(Math.sqrt(sparsity), v.terms().get("energy_sparsity"), 1e-4);
+            assertEquals(smooth / 2, v.terms().get("energy_smooth"), 1e-3);
+            assertEquals(gambler + 0.1 * (hinge + 5e-4 * Math.sqrt(sparsity) + 3e-6 * smooth / 2),
+                    v.total().getFloat(), 1e-3);
+        }
     }
 }

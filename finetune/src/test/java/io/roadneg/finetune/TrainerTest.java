@@ -208,6 +208,27 @@ class TrainerTest {
         assertTrue(rpl.getMessage().contains("--model"), rpl.getMessage());
     }
 
+    /** RPL with negatives pasted on the fly: its batches carry raw outlier views and the contrast term sees them. */
+    @Test
+    void rplFinetunesWithRawOutlierViews() throws Exception {
+        Path base = dir.resolve("base-for-rpl");
+        run(config("base", Map.of()), base, null, false, 0, null, null);
+        Path coco = sample.resolve("coco");
+        io.roadneg.datasets.coco.MetaOodPreparer.run(io.roadneg.datasets.coco.MetaOodPreparer.Options.defaults(coco,
+                "train", coco), Progress.NONE);
+        io.roadneg.generators.PasteConfig pc = io.roadneg.generators.Presets.load("rpl", null, Map.of());
+        var neg = new io.roadneg.finetune.data.PastedNegatives(pc, io.roadneg.generators.CocoSource.open(coco, coco,
+                (io.roadneg.generators.PasteConfig.CocoSourceConfig) pc.source()));
+        Path out = dir.resolve("rpl-raw");
+        Trainer.Result r = run(config("rpl", Map.of("train.epochs", "1")), out, base, false, 0, neg, null);
+        assertNull(r.stopReason());
+        boolean contrasted = false;
+        for (String line : Files.readAllLines(out.resolve("train.jsonl"))) {
+            contrasted |= new ObjectMapper().readTree(line).get("terms").get("contrast").asDouble() > 0;
+        }
+        assertTrue(contrasted, "the contrast term ran on a batch with negatives");
+    }
+
     @Test
     void everyRecipeAndProfileParses() {
         for (String r : Recipes.NAMES) {
@@ -222,5 +243,17 @@ class TrainerTest {
         InputException e = assertThrows(InputException.class, () -> Recipes.load("pebal", "reference", null,
                 Map.of("loss.mIn", "-1", "loss.mOut", "-6")));
         assertTrue(e.getMessage().contains("mIn"), e.getMessage());
+        // the ce control keeps its loss and has no negatives; the sample profile keeps each recipe's mix
+        TrainConfig ce = Recipes.load("ce", "sample-cpu", null, Map.of());
+        assertTrue(ce.loss() instanceof io.roadneg.finetune.loss.LossConfig.Ce, ce.loss().toString());
+        assertEquals("none", ce.data().negatives().source());
+        assertEquals(Recipes.load("pebal", "sample-cpu", null, Map.of()).train().epochs(), ce.train().epochs());
+        assertEquals(0.1, Recipes.load("metaood", "sample-cpu", null, Map.of()).data().negatives().mix());
+        assertEquals(1.0, Recipes.load("densehybrid", "sample-cpu", null, Map.of()).data().negatives().mix());
+        io.roadneg.finetune.loss.LossConfig.Pebal pebal = (io.roadneg.finetune.loss.LossConfig.Pebal) Recipes.load(
+                "pebal", "reference", null, Map.of()).loss();
+        assertEquals(0.1, pebal.oodReg());
+        assertEquals(5e-4, pebal.sparsity());
+        assertEquals(3e-6, pebal.smooth());
     }
 }

@@ -91,12 +91,21 @@ public sealed interface LossConfig {
         }
     }
 
-    /** PEBAL: gambler + energyWeight * energy_hinge (reference 0.1, m_in -12, m_out -6). */
-    record Pebal(double energyWeight, double mIn, double mOut) implements LossConfig {
+    /**
+     * PEBAL: gambler (negatives weighted oodReg, reference 0.1) + energyWeight * (energy_hinge + sparsity *
+     * energy_sparsity + smooth * energy_smooth); reference energyWeight 0.1, m_in -12, m_out -6, sparsity 5e-4,
+     * smooth 3e-6. Missing fields take the reference values.
+     */
+    record Pebal(double energyWeight, double mIn, double mOut, Double oodReg, Double sparsity, Double smooth)
+            implements LossConfig {
         /** Checks the values. */
         public Pebal {
-            if (!(energyWeight >= 0)) {
-                throw new IllegalArgumentException("loss.energyWeight must be >= 0, found " + energyWeight);
+            oodReg = oodReg == null ? 0.1 : oodReg;
+            sparsity = sparsity == null ? 5e-4 : sparsity;
+            smooth = smooth == null ? 3e-6 : smooth;
+            if (!(energyWeight >= 0) || !(oodReg >= 0) || !(sparsity >= 0) || !(smooth >= 0)) {
+                throw new IllegalArgumentException("loss.energyWeight, loss.oodReg, loss.sparsity and loss.smooth "
+                        + "must be >= 0, found " + energyWeight + ", " + oodReg + ", " + sparsity + ", " + smooth);
             }
             if (!(mIn < mOut)) {
                 throw new IllegalArgumentException("loss.mIn must be below loss.mOut, found " + mIn + ", " + mOut);
@@ -106,8 +115,10 @@ public sealed interface LossConfig {
         @Override
         public CompositeLoss build() {
             return new CompositeLoss("pebal", List.of(
-                    new CompositeLoss.Weighted(Terms.gambler(), 1),
-                    new CompositeLoss.Weighted(Terms.energyHinge(mIn, mOut), energyWeight)));
+                    new CompositeLoss.Weighted(Terms.gambler(oodReg), 1),
+                    new CompositeLoss.Weighted(Terms.energyHinge(mIn, mOut), energyWeight),
+                    new CompositeLoss.Weighted(Terms.energySparsity(), energyWeight * sparsity),
+                    new CompositeLoss.Weighted(Terms.energySmoothness(), energyWeight * smooth)));
         }
     }
 

@@ -251,11 +251,12 @@ public final class Terms {
     }
 
     /**
-     * PEBAL's abstention (gambler) loss over K+1 outputs (the K class logits and the abstention logit): inliers
-     * maximise log(p_y + p_abstain / r), negatives log(p_k + p_abstain / r) for every known k, where the payoff
-     * r = (logsumexp_k s_k)^2 is the squared energy, as in PEBAL.
+     * PEBAL's abstention (gambler) loss over K+1 outputs (the K class logits and the abstention logit), as the
+     * reference computes it: the payoff is r = (logsumexp_k s_k)^2 blurred by a 7x7 Gaussian (sigma 1, reflect
+     * borders), not detached; inliers add log(p_y + p_abstain / r), negatives {@code oodReg} (reference 0.1) times
+     * the mean over the K known classes of log(p_k + p_abstain / r); the loss is minus the sum of the two means.
      */
-    public static LossTerm gambler() {
+    public static LossTerm gambler(double oodReg) {
         return new LossTerm() {
             @Override
             public String name() {
@@ -274,18 +275,25 @@ public final class Terms {
                 int k = t.numClasses();
                 NDArray known = p.get(new NDIndex(":, :{}", k));
                 NDArray res = p.get(new NDIndex(":, {}", k));
-                NDArray payoff = Ops.logSumExp(out.logits(), 1, false).square().maximum(1f).stopGradient();
+                NDArray lse = Ops.logSumExp(out.logits(), 1, false);
+                NDArray payoff = Ops.gaussianBlur7(lse.square()).maximum(1e-6f);
                 NDArray boosted = res.div(payoff);
                 NDArray pin = known.gather(t.classIndex().expandDims(1), 1).squeeze(1).add(boosted);
                 NDArray inTerm = Targets.masked(pin.maximum(1e-7f).log(), t.inlier(), t.inlierCount());
+                if (t.outlierPixels() == 0) {
+                    return inTerm.neg();
+                }
                 NDArray pout = known.add(boosted.expandDims(1)).maximum(1e-7f).log().mean(new int[] {1});
                 NDArray outTerm = Targets.masked(pout, t.outlier(), t.outlierCount());
-                return inTerm.add(outTerm).neg();
+                return inTerm.add(outTerm.mul((float) oodReg)).neg();
             }
         };
     }
 
-    /** PEBAL's energy hinge: relu(E - m_in)^2 on inliers plus relu(m_out - E)^2 on negatives, E = -logsumexp. */
+    /**
+     * PEBAL's energy hinge, E = -logsumexp: mean relu(E - m_in)^2 over inliers, and when the batch has negatives
+     * half of that plus half the mean relu(m_out - E)^2 over them (the reference's 0.5 (in + out)).
+     */
     public static LossTerm energyHinge(double mIn, double mOut) {
         return new LossTerm() {
             @Override
@@ -296,10 +304,59 @@ public final class Terms {
             @Override
             public NDArray compute(SegOutput out, Targets t) {
                 NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
-                NDArray in = Activation.relu(energy.sub((float) mIn)).square();
+                NDArray in = Targets.masked(Activation.relu(energy.sub((float) mIn)).square(), t.inlier(),
+                        t.inlierCount());
+                if (t.outlierPixels() == 0) {
+                    return in;
+                }
                 NDArray o = Activation.relu(energy.neg().add((float) mOut)).square();
-                return Targets.masked(in, t.inlier(), t.inlierCount())
-                        .add(Targets.masked(o, t.outlier(), t.outlierCount()));
+                return in.add(Targets.masked(o, t.outlier(), t.outlierCount())).mul(0.5f);
+            }
+        };
+    }
+
+    /**
+     * PEBAL's sparsity regulariser on the negatives' energy: the L2 norm of the vector of E over all negative pixels
+     * of the batch (not a mean, as in the reference); 0 without negatives.
+     */
+    public static LossTerm energySparsity() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "energy_sparsity";
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+                if (t.outlierPixels() == 0) {
+                    return energy.getManager().create(0f);
+                }
+                return energy.square().mul(t.outlier()).sum().add(1e-12f).sqrt();
+            }
+        };
+    }
+
+    /**
+     * PEBAL's smoothness regulariser on the energy map of every training sample: half the sum (not the mean, as in
+     * the reference) of the squared differences between vertical and between horizontal neighbours.
+     */
+    public static LossTerm energySmoothness() {
+        return new LossTerm() {
+            @Override
+            public String name() {
+                return "energy_smooth";
+            }
+
+            @Override
+            public NDArray compute(SegOutput out, Targets t) {
+                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+                if (t.raw() > 0) {
+                    energy = energy.get(new NDIndex(":{}", t.n()));
+                }
+                NDArray dy = energy.get(":, 1:, :").sub(energy.get(":, :-1, :"));
+                NDArray dx = energy.get(":, :, 1:").sub(energy.get(":, :, :-1"));
+                return dy.square().sum().add(dx.square().sum()).mul(0.5f);
             }
         };
     }
