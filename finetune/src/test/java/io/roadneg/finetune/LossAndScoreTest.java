@@ -178,21 +178,22 @@ class LossAndScoreTest {
     }
 
     /**
-     * The CoroCL term with a raw outlier view, against the supervised InfoNCE written out in doubles: anchors are the
-     * sample's inlier and outlier cells, the contrast set adds the raw view's outlier cells, and raw pixels reach no
-     * other mask.
+     * The CoroCL term with a raw outlier view against the reference's InfoNCE written out in doubles: one pasted
+     * outlier and one inlier anchor, contrasted with themselves and the raw view's outlier and non-outlier cells;
+     * each positive's probability is taken against the anchor's negatives only. Raw pixels reach no other mask.
      */
     @Test
-    void contrastiveUsesRawViewsAsContrastOnly() {
+    void contrastiveFollowsTheReferenceWithRawViews() {
         try (NDManager m = NDManager.newBaseManager()) {
-            // sample 0: 2 x 2 cells, two inliers (classes 0, 1) and two pasted outliers; raw view: one outlier, void
-            int[] labels = {0, 1, 254, 254, 254, 255, 255, 255};
+            // 2 x 2 grids; sample: inlier, outlier, void, void; raw view: outlier, non-outlier, void, void
+            int[] labels = {0, 254, 255, 255, 254, 0, 255, 255};
             Targets t = new Targets(m, labels, 1, 1, 2, 2, 3, 7);
-            assertEquals(2f, t.inlier().sum().getFloat());
-            assertEquals(2f, t.outlier().sum().getFloat(), "raw pixels are in no mask");
-            double[][] z = {{1, 0, 0}, {0.8, 0.6, 0}, {0, 1, 0}, {0, 0.6, 0.8}, {0, 0.8, 0.6}};
+            assertEquals(1f, t.inlier().sum().getFloat(), "raw pixels are in no mask");
+            assertEquals(1f, t.outlier().sum().getFloat());
+            // embeddings of the cells: sample inlier, sample outlier, raw outlier, raw non-outlier
+            double[][] z = {{1, 0, 0}, {0, 0.6, 0.8}, {0, 0.8, 0.6}, {0.8, 0.6, 0}};
+            int[] cell = {0, 1, 4, 5};
             float[] flat = new float[2 * 3 * 4];
-            int[] cell = {0, 1, 2, 3, 4};
             for (int i = 0; i < z.length; i++) {
                 int b = cell[i] / 4;
                 int c = cell[i] % 4;
@@ -203,26 +204,30 @@ class LossAndScoreTest {
             double tau = 0.5;
             float got = Terms.contrastive(tau, 512).compute(new SegOutput(null, null, null, null, null,
                     m.create(flat, new Shape(2, 3, 2, 2))), t).getFloat();
-            int[] kind = {0, 0, 1, 1, 1};
+            // anchors: outlier (1), inlier (0); contrasts: outlier, inlier, raw outlier, raw non-outlier
+            double[][] anchors = {z[1], z[0]};
+            double[][] contrasts = {z[1], z[0], z[2], z[3]};
+            int[] kind = {1, 0, 1, 0};
             double sum = 0;
-            for (int a = 0; a < 4; a++) {
-                double den = 0;
-                for (int c = 0; c < 5; c++) {
-                    if (c != a) {
-                        den += Math.exp(dot(z[a], z[c]) / tau);
+            for (int a = 0; a < 2; a++) {
+                double neg = 0;
+                for (int c = 0; c < 4; c++) {
+                    if (kind[c] != kind[a]) {
+                        neg += Math.exp(dot(anchors[a], contrasts[c]) / tau);
                     }
                 }
                 double pos = 0;
                 int np = 0;
-                for (int c = 0; c < 5; c++) {
+                for (int c = 0; c < 4; c++) {
                     if (c != a && kind[c] == kind[a]) {
-                        pos += dot(z[a], z[c]) / tau - Math.log(den);
+                        double l = dot(anchors[a], contrasts[c]) / tau;
+                        pos += l - Math.log(Math.exp(l) + neg);
                         np++;
                     }
                 }
                 sum += pos / np;
             }
-            assertEquals(-sum / 4, got, 1e-5);
+            assertEquals(-sum / 2, got, 1e-5);
         }
     }
 

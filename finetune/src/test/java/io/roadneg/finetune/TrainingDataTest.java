@@ -57,8 +57,9 @@ class TrainingDataTest {
     }
 
     /**
-     * RPL's raw outlier views: one per sample that got pasted COCO negatives, after the samples, 254 on the object and
-     * void elsewhere; they leave the samples themselves unchanged and do not depend on the worker count.
+     * RPL's raw outlier views: one per sample that got pasted COCO negatives, after the samples: the whole source
+     * picture, 254 on the object, 0 on the rest, void padding; they leave the samples themselves unchanged and do not
+     * depend on the worker count.
      */
     @Test
     void rawViewsFollowTheSamplesWithTheirObjectMasks() throws Exception {
@@ -87,8 +88,9 @@ class TrainingDataTest {
                 assertEquals((long) a.total() * hw, a.labels().length);
                 for (int r = 0; r < a.raw(); r++) {
                     int[] view = Arrays.copyOfRange(a.labels(), (a.n() + r) * hw, (a.n() + r + 1) * hw);
-                    assertTrue(Arrays.stream(view).allMatch(v -> v == 254 || v == 255), "254 / 255 only");
-                    assertTrue(Arrays.stream(view).filter(v -> v == 254).count() > 20, "the object is there");
+                    assertTrue(Arrays.stream(view).allMatch(v -> v == 254 || v == 255 || v == 0), "254 / 0 / 255");
+                    assertTrue(Arrays.stream(view).anyMatch(v -> v == 254), "the object is there");
+                    assertTrue(Arrays.stream(view).filter(v -> v == 0).count() > 20, "and the rest of its picture");
                 }
                 raws += a.raw();
             }

@@ -136,6 +136,16 @@ public final class CocoSource extends IndexedSource {
 
     @Override
     public PasteObject load(int index, Map<String, Object> draw) {
+        return whole(index, draw, true);
+    }
+
+    /** The whole rescaled / centre-cropped image with the object's mask (RPL's raw outlier image). */
+    @Override
+    public PasteObject whole(int index, Map<String, Object> draw) {
+        return whole(index, draw, false);
+    }
+
+    private PasteObject whole(int index, Map<String, Object> draw, boolean cut) {
         CocoImage im = images.get(index);
         RgbImage img = Images.readRgb(imageDir.resolve(im.fileName()));
         byte[] mask;
@@ -189,7 +199,14 @@ public final class CocoSource extends IndexedSource {
                 mask[i] = (byte) ml.data()[i];
             }
         }
-        return Crops.cutOut(img, mask, config.minArea(), itemId(index), category, categoryName);
+        if (cut) {
+            return Crops.cutOut(img, mask, config.minArea(), itemId(index), category, categoryName);
+        }
+        int area = 0;
+        for (byte b : mask) {
+            area += b != 0 ? 1 : 0;
+        }
+        return area == 0 ? null : new PasteObject(img, mask, itemId(index), category, categoryName);
     }
 
     private static int[] toInts(byte[] b) {

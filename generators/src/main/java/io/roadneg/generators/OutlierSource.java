@@ -32,6 +32,14 @@ public interface OutlierSource extends AutoCloseable {
      */
     PasteObject load(int index, Map<String, Object> draw);
 
+    /**
+     * The item's whole source picture after the draw's transforms, with the object's mask (RPL's CoroCL contrasts
+     * against it); null when the draw gives no object. By default the cut-out of {@link #load}.
+     */
+    default PasteObject whole(int index, Map<String, Object> draw) {
+        return load(index, draw);
+    }
+
     /** The category ids and names the source may produce, for the COCO JSON of the pasted set. */
     Map<Integer, String> categories();
 

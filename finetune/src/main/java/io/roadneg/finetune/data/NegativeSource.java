@@ -9,13 +9,15 @@ public interface NegativeSource extends AutoCloseable {
     /**
      * A negative scene and its provenance.
      *
-     * @param raw one of the pasted objects as it was cut from its source image (box with context and mask), for
-     *     RPL's CoroCL view of the raw outlier image; null when the source has none (a finished paste folder)
+     * @param raw the source picture of the first pasted object with its mask (the whole transformed image where the
+     *     source has one, else the cut-out), for RPL's CoroCL view of the raw outlier image; null when there is
+     *     none (a finished paste folder)
+     * @param rawScale the scale that object was pasted at (the raw view shows its picture at the same scale)
      */
-    record Negative(Scene scene, String provenance, PasteObject raw) {
+    record Negative(Scene scene, String provenance, PasteObject raw, double rawScale) {
         /** A negative without a raw view. */
         public Negative(Scene scene, String provenance) {
-            this(scene, provenance, null);
+            this(scene, provenance, null, 1.0);
         }
     }
 

@@ -5,6 +5,7 @@ import io.roadneg.generators.OutlierSource;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.PastePlanner;
 import io.roadneg.pasting.Compositor;
+import io.roadneg.pasting.PasteObject;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.RoadGeometry;
 import io.roadneg.pasting.Scene;
@@ -37,8 +38,10 @@ public final class PastedNegatives implements NegativeSource {
         }
         PasteResult r = compositor.apply(scene, p.objects(), p.plan().placements());
         String ids = r.instances().stream().map(i -> String.valueOf(i.sourceId())).collect(Collectors.joining(","));
+        var first = p.plan().placements().get(0);
+        PasteObject raw = source.whole(source.indexOf(first.sourceItem()), first.sourceDraw());
         return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids,
-                p.objects().get(0));
+                raw != null ? raw : p.objects().get(0), first.scale());
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.roadneg.generators.Seeds;
 import io.roadneg.pasting.Scene;
 import io.roadneg.pasting.PasteObject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,8 +27,6 @@ import java.util.concurrent.Future;
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
     static final long CACHE_BYTES = 512L << 20;
-    /** A raw outlier view never enlarges its object more than this. */
-    static final double MAX_RAW_ZOOM = 2.0;
 
     private final List<CityscapesFrame> frames;
     private final int numClasses;
@@ -162,12 +159,14 @@ public final class TrainingData implements AutoCloseable {
         Scene scene = scene(idx, frame);
         String prov = frame.id().stem();
         PasteObject raw = null;
+        double rawScale = 1.0;
         if (negatives != null && rng.nextDouble() < mix) {
             NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
             if (n != null) {
                 scene = n.scene();
                 prov = prov + "+" + n.provenance();
                 raw = rawViews ? n.raw() : null;
+                rawScale = n.rawScale();
             }
         }
         Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
@@ -175,30 +174,42 @@ public final class TrainingData implements AutoCloseable {
         Object[] s = {Augment.image(scene.image(), p, cropH, cropW), Augment.labels(scene.trainIds(), p, cropH, cropW),
             prov, null, null};
         if (raw != null) {
-            rawView(raw, rng.nextBoolean(), s);
+            rawView(raw, rawScale, rng.nextBoolean(), s);
         }
         return s;
     }
 
     /**
-     * The raw view of a pasted object: its source box (with the context the source cut around it) scaled to fit the
-     * crop (at most {@link #MAX_RAW_ZOOM} times), top left, padded black, mirrored by the sample's draw; labels 254 on the object's mask and void elsewhere (the context is neither a
-     * known class nor a labelled outlier).
+     * The raw view of a pasted object: its source picture at the scale the object was pasted at (as RPL feeds its
+     * transformed COCO image next to the mixed one), cropped to the crop size around the object's centre, padded
+     * black, mirrored by the sample's draw; labels 254 on the object's mask, 0 on the rest of the picture (RPL's
+     * COCO targets: not an outlier, the raw negatives of CoroCL) and void on the padding.
      */
-    private void rawView(PasteObject o, boolean mirror, Object[] into) {
+    private void rawView(PasteObject o, double scale, boolean mirror, Object[] into) {
         RgbImage img = o.rgb();
-        int[] lab = new int[img.width() * img.height()];
-        Arrays.fill(lab, LabelValues.VOID);
+        int w = img.width();
+        int[] lab = new int[w * img.height()];
         byte[] mask = o.mask();
+        long sx = 0;
+        long sy = 0;
+        long count = 0;
         for (int i = 0; i < lab.length; i++) {
+            lab[i] = mask[i] != 0 ? LabelValues.PASTED_OUTLIER : 0;
             if (mask[i] != 0) {
-                lab[i] = LabelValues.PASTED_OUTLIER;
+                sx += i % w;
+                sy += i / w;
+                count++;
             }
         }
-        double fit = Math.min(MAX_RAW_ZOOM, Math.min((double) cropW / img.width(), (double) cropH / img.height()));
-        Augment.Plan p = new Augment.Plan(fit, 0, 0, mirror);
+        int sw = Math.max(1, (int) Math.round(w * scale));
+        int sh = Math.max(1, (int) Math.round(img.height() * scale));
+        int cx = (int) Math.round((count == 0 ? w / 2.0 : (double) sx / count) * scale);
+        int cy = (int) Math.round((count == 0 ? img.height() / 2.0 : (double) sy / count) * scale);
+        int x = Math.max(0, Math.min(sw - cropW, cx - cropW / 2));
+        int y = Math.max(0, Math.min(sh - cropH, cy - cropH / 2));
+        Augment.Plan p = new Augment.Plan(scale, x, y, mirror);
         into[3] = Augment.image(img, p, cropH, cropW);
-        into[4] = Augment.labels(new LabelMap(img.width(), img.height(), lab), p, cropH, cropW);
+        into[4] = Augment.labels(new LabelMap(w, img.height(), lab), p, cropH, cropW);
     }
 
     private Scene scene(int idx, CityscapesFrame frame) {

@@ -61,8 +61,8 @@ public final class Targets {
         for (int i = 0; i < labels.length; i++) {
             int v = labels[i];
             if (i >= firstRaw) {
-                if (v != LabelValues.PASTED_OUTLIER && v != LabelValues.VOID) {
-                    throw new IllegalArgumentException("raw-view label " + v + " is neither 254 nor 255");
+                if (v != LabelValues.PASTED_OUTLIER && v != LabelValues.VOID && (v < 0 || v >= numClasses)) {
+                    throw new IllegalArgumentException("raw-view label " + v + " is neither 254, 255 nor a train id");
                 }
             } else if (v >= 0 && v < numClasses) {
                 idx[i] = v;

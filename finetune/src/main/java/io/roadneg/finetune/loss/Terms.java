@@ -149,11 +149,14 @@ public final class Terms {
     }
 
     /**
-     * RPL's CoroCL contrastive term in the supervised InfoNCE form. Anchors: up to {@code samples} inlier and
-     * {@code samples} outlier embeddings of the pasted images (sampled on the feature grid). Contrast set: the anchors
-     * plus up to {@code samples} outlier embeddings of the raw outlier views ({@link Targets#raw()}), when the batch
-     * has them. Each anchor is pulled to the contrast embeddings of its own kind and pushed from the other kind, at
-     * temperature {@code temperature}; an anchor is never its own contrast.
+     * RPL's CoroCL term as the reference computes it. Labels are taken on the projection grid by nearest
+     * downsampling; S = min({@code samples}, pasted-outlier, pasted-inlier, raw-outlier and raw-non-outlier cells).
+     * Anchors: S outlier and S inlier embeddings of the pasted images. Contrast set: the anchors, S outlier and S
+     * non-outlier embeddings of the raw outlier views ({@link Targets#raw()}). For anchor a and a contrast c of its
+     * kind (c not a itself), log p = z_ac - log(exp(z_ac) + sum of exp(z_an) over contrasts n of the other kind),
+     * z = cosine / {@code temperature}; the loss is minus the mean over anchors of the mean over their positives.
+     * A batch without raw views (negatives read from a finished paste folder) contrasts the anchors only; a batch
+     * where any of the sets is empty gives 0.
      */
     public static LossTerm contrastive(double temperature, int samples) {
         return new LossTerm() {
@@ -176,62 +179,58 @@ public final class Terms {
                 int e = (int) s[1];
                 int h = (int) s[2];
                 int w = (int) s[3];
-                int sy = t.height() / h;
-                int sx = t.width() / w;
-                List<Long> in = new ArrayList<>();
-                List<Long> outl = new ArrayList<>();
-                List<Long> rawOut = new ArrayList<>();
+                List<List<Long>> sets = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                        new ArrayList<>());
                 int[] labels = t.labels();
                 for (int b = 0; b < n; b++) {
                     for (int y = 0; y < h; y++) {
+                        // nearest downsampling as F.interpolate(mode='nearest'): source index floor(i * in / out)
+                        int ly = (int) ((long) y * t.height() / h);
                         for (int x = 0; x < w; x++) {
-                            int v = labels[(b * t.height() + y * sy + sy / 2) * t.width() + x * sx + sx / 2];
-                            long cell = ((long) b * h + y) * w + x;
-                            if (v == LabelValues.PASTED_OUTLIER) {
-                                (b < t.n() ? outl : rawOut).add(cell);
-                            } else if (v < t.numClasses() && b < t.n()) {
-                                in.add(cell);
+                            int lx = (int) ((long) x * t.width() / w);
+                            int v = labels[(b * t.height() + ly) * t.width() + lx];
+                            int set = v == LabelValues.PASTED_OUTLIER ? 0 : v < t.numClasses() ? 1 : -1;
+                            if (set >= 0) {
+                                sets.get(set + (b < t.n() ? 0 : 2)).add(((long) b * h + y) * w + x);
                             }
                         }
                     }
                 }
-                if (outl.size() < 2 || in.size() < 2) {
+                boolean raw = t.raw() > 0;
+                int k = Math.min(samples, Math.min(sets.get(0).size(), sets.get(1).size()));
+                if (raw) {
+                    k = Math.min(k, Math.min(sets.get(2).size(), sets.get(3).size()));
+                }
+                if (k < 1 || (!raw && k < 2)) {
                     return m.create(0f);
                 }
                 Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
-                List<Long> a = sample(in, samples, rng);
-                List<Long> b2 = sample(outl, samples, rng);
-                List<Long> c = sample(rawOut, samples, rng);
-                int anchors = a.size() + b2.size();
-                long[] idx = new long[anchors + c.size()];
+                int parts = raw ? 4 : 2;
+                long[] idx = new long[parts * k];
                 float[] kind = new float[idx.length];
-                for (int i = 0; i < a.size(); i++) {
-                    idx[i] = a.get(i);
+                for (int p = 0; p < parts; p++) {
+                    List<Long> chosen = sample(sets.get(p), k, rng);
+                    for (int i = 0; i < k; i++) {
+                        idx[p * k + i] = chosen.get(i);
+                        kind[p * k + i] = p % 2 == 0 ? 1f : 0f;
+                    }
                 }
-                for (int i = 0; i < b2.size(); i++) {
-                    idx[a.size() + i] = b2.get(i);
-                    kind[a.size() + i] = 1f;
-                }
-                for (int i = 0; i < c.size(); i++) {
-                    idx[anchors + i] = c.get(i);
-                    kind[anchors + i] = 1f;
-                }
+                int anchors = 2 * k;
                 NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
                 NDArray all = rows.get(new NDIndex("{}", m.create(idx)));
                 NDArray anc = all.get(new NDIndex("0:{}", anchors));
                 NDArray sim = anc.matMul(all.transpose()).div((float) temperature);
-                int k = idx.length;
-                NDArray self = m.eye(anchors, k, 0);
-                NDArray kinds = m.create(kind, new Shape(k, 1));
-                NDArray ancKinds = kinds.get(new NDIndex("0:{}", anchors));
-                NDArray same = ancKinds.eq(kinds.transpose()).toType(DataType.FLOAT32, false).sub(self);
-                NDArray notSelf = self.neg().add(1f);
-                NDArray simMax = sim.max(new int[] {1}, true).stopGradient();
-                NDArray shifted = sim.sub(simMax);
-                NDArray logDen = shifted.exp().mul(notSelf).sum(new int[] {1}, true).log();
-                NDArray logProb = shifted.sub(logDen);
-                NDArray pos = same.sum(new int[] {1}).maximum(1f);
-                return logProb.mul(same).sum(new int[] {1}).div(pos).mean().neg();
+                NDArray kinds = m.create(kind, new Shape(idx.length, 1));
+                NDArray same = kinds.get(new NDIndex("0:{}", anchors)).eq(kinds.transpose())
+                        .toType(DataType.FLOAT32, false);
+                NDArray other = same.neg().add(1f);
+                NDArray positives = same.sub(m.eye(anchors, idx.length, 0));
+                NDArray shifted = sim.sub(sim.max(new int[] {1}, true).stopGradient());
+                NDArray exp = shifted.exp();
+                NDArray negSum = exp.mul(other).sum(new int[] {1}, true);
+                NDArray logProb = shifted.sub(exp.add(negSum).log());
+                NDArray perAnchor = logProb.mul(positives).sum(new int[] {1}).div(positives.sum(new int[] {1}));
+                return perAnchor.mean().neg();
             }
         };
     }
