@@ -94,6 +94,18 @@ class LadderNetTest {
             assertEquals(new Shape(1, 64, 8, 8), o.projection().getShape());
             long baseParams = net.base().getParameters().size();
             assertTrue(net.trainableParameters().size() < net.getParameters().size() - baseParams + 1);
+            // the RPL logits' gradient reaches the residual (through the frozen decoder), not the base
+            try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                SegOutput t = net.run(new ParameterStore(m, false), m.randomNormal(new Shape(2, 3, 32, 32)), true);
+                gc.backward(t.logits().square().sum());
+            }
+            double residualGrad = 0;
+            for (Parameter p : net.trainableParameters()) {
+                if (net.getParameters().stream().anyMatch(e -> e.getKey().contains("residual") && e.getValue() == p)) {
+                    residualGrad += p.getArray().getGradient().abs().sum().getFloat();
+                }
+            }
+            assertTrue(residualGrad > 0, "the residual gets a gradient");
         }
     }
 }

@@ -99,13 +99,35 @@ public final class LadderNet extends AbstractBlock implements SegmenterBase {
 
     @Override
     public NDList run(ParameterStore ps, NDArray images, boolean training) {
+        return decode(ps, encode(ps, images, training), null, training);
+    }
+
+    /** The encoder's outputs, shallow to deep (the last one feeds the decoder's top projection). */
+    public List<NDArray> encode(ParameterStore ps, NDArray images, boolean training) {
         NDArray x = scoped(stem, ps, images, training);
         List<NDArray> levels = new ArrayList<>();
         for (Block stage : stages) {
             x = scoped(stage, ps, x, training);
             levels.add(x);
         }
+        return levels;
+    }
+
+    /** Channels of the deepest encoder output. */
+    public int deepChannels() {
+        return spec.width() << (spec.depth() - 1);
+    }
+
+    /**
+     * The decoder over encoder outputs: {@code [logits, features]}; {@code topResidual} (decoder channels at the
+     * deepest resolution, or null) is added to the top projection first, where RPL's residual enters.
+     */
+    public NDList decode(ParameterStore ps, List<NDArray> levels, NDArray topResidual, boolean training) {
+        NDArray x = levels.get(levels.size() - 1);
         NDArray y = scoped(top, ps, x, training);
+        if (topResidual != null) {
+            y = y.add(topResidual);
+        }
         for (int j = 0; j < laterals.size(); j++) {
             NDArray skip = levels.get(levels.size() - 2 - j);
             long[] s = skip.getShape().getShape();

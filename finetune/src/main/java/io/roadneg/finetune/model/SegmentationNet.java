@@ -24,7 +24,9 @@ import java.util.Set;
 
 /**
  * A segmenter base plus what the losses need: extra heads on the decoder features and, for RPL, a residual module
- * on the frozen base's features whose sum with the features goes through the base's own classifier.
+ * on the frozen base whose output goes through the base's own layers: on the built-in ladder it reads the deepest
+ * encoder features and is added to the top projection in front of the frozen decoder (where RPL's code puts it); on
+ * an opaque TorchScript base it reads the decoder features and is added to them in front of the classifier.
  */
 public final class SegmentationNet extends AbstractBlock {
     private final SegmenterBase base;
@@ -98,6 +100,9 @@ public final class SegmentationNet extends AbstractBlock {
     public SegOutput run(ParameterStore ps, NDArray images, boolean training) {
         long h = images.getShape().get(2);
         long w = images.getShape().get(3);
+        if (residual != null && base instanceof LadderNet ladder) {
+            return runLadderRpl(ps, ladder, images, training, h, w);
+        }
         NDList b;
         if (frozenBase) {
             boolean grad = JniUtils.isGradMode();
@@ -134,6 +139,38 @@ public final class SegmentationNet extends AbstractBlock {
         return new SegOutput(Ops.resize(logits, h, w), features, vanilla, dout, abstain, projection);
     }
 
+    /**
+     * RPL on the built-in ladder, where RPL's code puts its residual: on the deepest encoder features, added to the
+     * top projection, then through the frozen decoder and classifier. The frozen encoder and the vanilla decoder run
+     * without autograd; the second decoder pass keeps it, so gradients reach the residual.
+     */
+    private SegOutput runLadderRpl(ParameterStore ps, LadderNet ladder, NDArray images, boolean training, long h,
+            long w) {
+        boolean grad = JniUtils.isGradMode();
+        List<NDArray> levels;
+        NDList plain;
+        JniUtils.setGradMode(false);
+        try {
+            levels = ladder.encode(ps, images, false);
+            plain = ladder.decode(ps, levels, null, false);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        NDArray vanilla = Ops.resize(plain.get(0), h, w);
+        NDArray deep = levels.get(levels.size() - 1);
+        NDArray add = residual.forward(ps, new NDList(deep), training).singletonOrThrow();
+        NDList rpl = ladder.decode(ps, levels, add, false);
+        NDArray features = rpl.get(1);
+        NDArray projection = null;
+        if (heads.containsKey(Head.PROJECTION)) {
+            NDArray e = heads.get(Head.PROJECTION).forward(ps, new NDList(features), training).singletonOrThrow();
+            NDArray norm = e.square().sum(new int[] {1}, true).add(1e-12f).sqrt();
+            projection = e.div(norm);
+        }
+        return new SegOutput(Ops.resize(rpl.get(0), h, w), features, vanilla, head(Head.DOUT, ps, features, training,
+                h, w), head(Head.ABSTAIN, ps, features, training, h, w), projection);
+    }
+
     private NDArray head(Head head, ParameterStore ps, NDArray features, boolean training, long h, long w) {
         Block b = heads.get(head);
         if (b == null) {
@@ -163,7 +200,13 @@ public final class SegmentationNet extends AbstractBlock {
         for (Block b : heads.values()) {
             b.initialize(manager, dataType, f);
         }
-        if (residual != null) {
+        if (residual != null && base instanceof LadderNet ladder) {
+            // the residual reads the deepest encoder output (stride 2^(depth + 1)) and writes decoder channels
+            long stride = 2L << ladder.spec().depth();
+            long[] in = inputShapes[0].getShape();
+            residual.initialize(manager, dataType, new Shape(in[0], ladder.deepChannels(),
+                    (in[2] + stride - 1) / stride, (in[3] + stride - 1) / stride));
+        } else if (residual != null) {
             residual.initialize(manager, dataType, f);
         }
     }
