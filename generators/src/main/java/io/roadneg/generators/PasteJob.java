@@ -165,6 +165,12 @@ public final class PasteJob {
             }
         } finally {
             pool.shutdownNow();
+            // a failed run returns only when no worker is still writing, so a resumed run never meets its files
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             progress.close();
         }
         return assemble(o, total, madeNow.get(), already, configHash);

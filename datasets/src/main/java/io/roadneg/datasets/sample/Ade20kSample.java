@@ -107,7 +107,7 @@ final class Ade20kSample {
         };
         c.fill(d.rings(), cls == null ? 0 : idx(cls), 0, 0, d.material());
         if (d.detail() != null) {
-            c.paint(Shapes.one(d.detail()), Material.of(0xd8c8a0).withGrain(6));
+            c.paint(Shapes.one(d.detail()), OddObjects.TAPE);
         }
     }
 

@@ -90,7 +90,7 @@ final class CocoSample {
                 rings = round2(d.rings());
                 c.fill(rings, 1, k + 1, 0, d.material());
                 if (d.detail() != null) {
-                    c.paintWithin(Shapes.one(d.detail()), k + 1, Material.of(0xd8c8a0).withGrain(6));
+                    c.paintWithin(Shapes.one(d.detail()), k + 1, OddObjects.TAPE);
                 }
             } else {
                 rings = round2(shape(rng, form, cx, cy, rx, ry));

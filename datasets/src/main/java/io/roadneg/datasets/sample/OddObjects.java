@@ -26,6 +26,8 @@ final class OddObjects {
     static final int BOX_RGB = 0xb08850;
     /** Rubber. */
     static final int TYRE_RGB = 0x1e1e1e;
+    /** Packing tape, the detail painted over a box. */
+    static final Material TAPE = Material.of(0xd8c8a0).withGrain(6);
     /** Wood and concrete debris. */
     static final int[] DEBRIS_RGB = {0x8a6a48, 0xb0b4b8};
 

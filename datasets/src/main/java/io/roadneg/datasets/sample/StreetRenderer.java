@@ -336,7 +336,7 @@ final class StreetRenderer {
     private void anomaly(double[] ring, double[] detail, Material m) {
         double[] drawn = fillAnomaly(Shapes.one(ring), m);
         if (drawn != null && detail != null) {
-            canvas.paint(Shapes.one(detail), Material.of(0xd8c8a0).withGrain(6));
+            canvas.paint(Shapes.one(detail), OddObjects.TAPE);
         }
     }
 

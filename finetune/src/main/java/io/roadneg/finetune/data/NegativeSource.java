@@ -3,18 +3,19 @@ package io.roadneg.finetune.data;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.pasting.PasteObject;
 import io.roadneg.pasting.Scene;
+import java.util.function.Supplier;
 
 /** Gives a training sample its negatives: a scene with pasted pixels labelled 254, and where they came from. */
 public interface NegativeSource extends AutoCloseable {
     /**
      * A negative scene and its provenance.
      *
-     * @param raw the source picture of the first pasted object with its mask (the whole transformed image where the
-     *     source has one, else the cut-out), for RPL's CoroCL view of the raw outlier image; null when there is
-     *     none (a finished paste folder)
+     * @param raw gives the source picture of the first pasted object with its mask (the whole transformed image
+     *     where the source has one, else the cut-out), for RPL's CoroCL view of the raw outlier image; called only
+     *     when the run uses raw views; null when there is none (a finished paste folder)
      * @param rawScale the scale that object was pasted at (the raw view shows its picture at the same scale)
      */
-    record Negative(Scene scene, String provenance, PasteObject raw, double rawScale) {
+    record Negative(Scene scene, String provenance, Supplier<PasteObject> raw, double rawScale) {
         /** A negative without a raw view. */
         public Negative(Scene scene, String provenance) {
             this(scene, provenance, null, 1.0);

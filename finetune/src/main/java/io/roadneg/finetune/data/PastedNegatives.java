@@ -39,9 +39,11 @@ public final class PastedNegatives implements NegativeSource {
         PasteResult r = compositor.apply(scene, p.objects(), p.plan().placements());
         String ids = r.instances().stream().map(i -> String.valueOf(i.sourceId())).collect(Collectors.joining(","));
         var first = p.plan().placements().get(0);
-        PasteObject raw = source.whole(source.indexOf(first.sourceItem()), first.sourceDraw());
-        return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids,
-                raw != null ? raw : p.objects().get(0), first.scale());
+        PasteObject cut = p.objects().get(0);
+        return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids, () -> {
+            PasteObject whole = source.whole(source.indexOf(first.sourceItem()), first.sourceDraw());
+            return whole != null ? whole : cut;
+        }, first.scale());
     }
 
     @Override

@@ -165,7 +165,7 @@ public final class TrainingData implements AutoCloseable {
             if (n != null) {
                 scene = n.scene();
                 prov = prov + "+" + n.provenance();
-                raw = rawViews ? n.raw() : null;
+                raw = rawViews && n.raw() != null ? n.raw().get() : null;
                 rawScale = n.rawScale();
             }
         }

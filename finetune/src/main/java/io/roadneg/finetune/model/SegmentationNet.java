@@ -128,6 +128,12 @@ public final class SegmentationNet extends AbstractBlock {
             features = features.add(residual.forward(ps, new NDList(features), training).singletonOrThrow());
             logits = base.classify(ps, features, false);
         }
+        return output(ps, logits, features, vanilla, training, h, w);
+    }
+
+    /** The output with the extra heads run on {@code features}; logits resized to H x W. */
+    private SegOutput output(ParameterStore ps, NDArray logits, NDArray features, NDArray vanilla, boolean training,
+            long h, long w) {
         NDArray dout = head(Head.DOUT, ps, features, training, h, w);
         NDArray abstain = head(Head.ABSTAIN, ps, features, training, h, w);
         NDArray projection = null;
@@ -160,15 +166,7 @@ public final class SegmentationNet extends AbstractBlock {
         NDArray deep = levels.get(levels.size() - 1);
         NDArray add = residual.forward(ps, new NDList(deep), training).singletonOrThrow();
         NDList rpl = ladder.decode(ps, levels, add, false);
-        NDArray features = rpl.get(1);
-        NDArray projection = null;
-        if (heads.containsKey(Head.PROJECTION)) {
-            NDArray e = heads.get(Head.PROJECTION).forward(ps, new NDList(features), training).singletonOrThrow();
-            NDArray norm = e.square().sum(new int[] {1}, true).add(1e-12f).sqrt();
-            projection = e.div(norm);
-        }
-        return new SegOutput(Ops.resize(rpl.get(0), h, w), features, vanilla, head(Head.DOUT, ps, features, training,
-                h, w), head(Head.ABSTAIN, ps, features, training, h, w), projection);
+        return output(ps, rpl.get(0), rpl.get(1), vanilla, training, h, w);
     }
 
     private NDArray head(Head head, ParameterStore ps, NDArray features, boolean training, long h, long w) {

@@ -2,16 +2,10 @@ package io.roadneg.finetune.score;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.finetune.model.Head;
 import io.roadneg.finetune.model.Ops;
 import io.roadneg.finetune.model.SegOutput;
 import java.util.Set;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 /** Pixel anomaly scores (higher = more anomalous), notes: methods.md. */
 public enum Score {
@@ -64,37 +58,14 @@ public enum Score {
                 NDArray lp = s.logSoftmax(1);
                 yield lp.exp().mul(lp).sum(new int[] {1}).neg();
             }
-            case ENERGY, RPL -> Ops.logSumExp(s, 1, false).neg();
+            case ENERGY -> Ops.logSumExp(s, 1, false).neg();
+            case RPL -> Ops.gaussianBlur7(Ops.logSumExp(s, 1, false).neg());
             case DENSEHYBRID -> o.dout().logSoftmax(1).get(new NDIndex(":, 1")).sub(Ops.logSumExp(s, 1, false));
         };
     }
 
-    /** The score maps on the host, N x H x W row-major, with the RPL blur applied. */
+    /** The score maps on the host, N x H x W row-major. */
     public float[] maps(SegOutput o) {
-        NDArray a = compute(o);
-        long[] sh = a.getShape().getShape();
-        float[] v = a.toFloatArray();
-        if (this == RPL) {
-            int h = (int) sh[1];
-            int w = (int) sh[2];
-            for (int n = 0; n < sh[0]; n++) {
-                blur(v, n * h * w, w, h);
-            }
-        }
-        return v;
-    }
-
-    static void blur(float[] v, int offset, int w, int h) {
-        OpenCv.ensureLoaded();
-        Mat m = new Mat(h, w, CvType.CV_32F);
-        float[] one = new float[w * h];
-        System.arraycopy(v, offset, one, 0, one.length);
-        m.put(0, 0, one);
-        Mat out = new Mat();
-        Imgproc.GaussianBlur(m, out, new Size(7, 7), 1.0, 1.0, Core.BORDER_REFLECT_101);
-        out.get(0, 0, one);
-        System.arraycopy(one, 0, v, offset, one.length);
-        m.release();
-        out.release();
+        return compute(o).toFloatArray();
     }
 }
