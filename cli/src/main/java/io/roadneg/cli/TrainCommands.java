@@ -125,7 +125,9 @@ abstract class TrainCommands {
             return new FolderNegatives(Path.of(n.dir()), split);
         }
         String preset = n.preset() != null ? n.preset() : Presets.DEFAULT_FOR_SOURCE.get(n.source());
-        PasteConfig pc = Presets.load(preset, null, Map.of());
+        Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
+                : Map.of("placement.referenceWidth", n.referenceWidth().toString());
+        PasteConfig pc = Presets.load(preset, null, overrides);
         if (!Presets.sourceType(pc).equals(n.source())) {
             throw new InputException(null, "data.negatives.preset", preset, "pastes from "
                     + Presets.sourceType(pc) + ", not " + n.source());

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.roadneg.finetune.model.Head;
@@ -106,6 +109,20 @@ class LadderNetTest {
                 }
             }
             assertTrue(residualGrad > 0, "the residual gets a gradient");
+            // as in RPL, the projection head reads the residual's bottleneck features: CoroCL alone trains its ASPP
+            net.trainableParameters().forEach(p -> JniUtils.zeroGrad((PtNDArray) p.getArray()));
+            try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                SegOutput t = net.run(new ParameterStore(m, false), m.randomNormal(new Shape(2, 3, 32, 32)), true);
+                gc.backward(t.projection().get(new NDIndex(":, 0")).sum());
+            }
+            double branchGrad = 0;
+            for (var e : net.getParameters()) {
+                boolean branch = e.getKey().contains("residual") && e.getKey().contains("branch3x3");
+                if (branch && e.getValue().requiresGradient()) {
+                    branchGrad += e.getValue().getArray().getGradient().abs().sum().getFloat();
+                }
+            }
+            assertTrue(branchGrad > 0, "the projection's gradient reaches the residual's dilated branches");
         }
     }
 }

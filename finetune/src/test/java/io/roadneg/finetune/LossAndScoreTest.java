@@ -86,6 +86,40 @@ class LossAndScoreTest {
         }
     }
 
+    /**
+     * RPL as published has no energy_anchor term; with loss.energyAnchor it is the mean squared difference of the RPL
+     * and base logsumexp over the inlier pixels, and it alone sees a shift of every logit.
+     */
+    @Test
+    void rplEnergyAnchorHoldsTheInliersEnergy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] shifted = new float[3][4];
+            double[] vlse = new double[4];
+            for (int px = 0; px < 4; px++) {
+                double s = 0;
+                for (int c = 0; c < 3; c++) {
+                    shifted[c][px] = LOGITS[c][px] - 1.5f + 0.25f * px;
+                    s += Math.exp(shifted[c][px]);
+                }
+                vlse[px] = Math.log(s);
+            }
+            // RPL logits = LOGITS, base (vanilla) logits = LOGITS shifted per pixel by 1.5 - 0.25 px
+            SegOutput o = new SegOutput(chw(m, LOGITS), null, chw(m, shifted), null, null, null);
+            Targets t = new Targets(m, LABELS, 1, 1, 4, 3, 0);
+            LossConfig.Rpl reference = new LossConfig.Rpl(0.05, 0, 0.1, 512, null);
+            assertEquals(0.0, reference.energyAnchor());
+            CompositeLoss.Value plain = reference.build().compute(o, t);
+            assertTrue(!plain.terms().containsKey("energy_anchor"), plain.terms().toString());
+            double anchor = (sq(lse(0) - vlse[0]) + sq(lse(1) - vlse[1])) / 2;
+            CompositeLoss.Value v = new LossConfig.Rpl(0.05, 0, 0.1, 512, 2.0).build().compute(o, t);
+            assertEquals(anchor, v.terms().get("energy_anchor"), 1e-5);
+            // the inlier terms do not see the shift: cross-entropy to the base's argmax and entropies are unchanged
+            assertEquals(plain.terms().get("inlier_ce"), v.terms().get("inlier_ce"), 1e-6);
+            assertEquals(0.0, v.terms().get("entropy_mse"), 1e-6);
+            assertEquals(plain.total().getFloat() + 2 * anchor, v.total().getFloat(), 1e-5);
+        }
+    }
+
     static double sq(double x) {
         return x * x;
     }

@@ -255,5 +255,15 @@ class TrainerTest {
         assertEquals(0.1, pebal.oodReg());
         assertEquals(5e-4, pebal.sparsity());
         assertEquals(3e-6, pebal.smooth());
+        // RPL's energy anchor is off unless asked for; the paste geometry can be overridden for on-the-fly negatives
+        TrainConfig rpl = Recipes.load("rpl", "sample-cpu", null, Map.of());
+        assertEquals(0.0, ((io.roadneg.finetune.loss.LossConfig.Rpl) rpl.loss()).energyAnchor());
+        assertNull(rpl.data().negatives().referenceWidth());
+        assertEquals(0, Recipes.load("rpl", "sample-cpu", null, Map.of("data.negatives.referenceWidth", "0")).data()
+                .negatives().referenceWidth());
+        InputException width = assertThrows(InputException.class, () -> Recipes.load("rpl", "sample-cpu", null,
+                Map.of("data.negatives.referenceWidth", "-4")));
+        assertTrue(width.getMessage().contains("referenceWidth") && width.getMessage().contains("-4"),
+                width.getMessage());
     }
 }

@@ -60,13 +60,19 @@ public sealed interface LossConfig {
 
     /**
      * RPL on a frozen base: inlier_ce + entropy_mse + energyWeight * energy_out + contrastWeight * contrast;
-     * reference energy weight 0.05, temperature 0.10, 512 samples.
+     * reference energy weight 0.05, temperature 0.10, 512 samples. {@code energyAnchor} (not in RPL; 0, the
+     * default, leaves the reference loss) adds that weight times energy_anchor, which holds the inliers' energy at
+     * the frozen base's: RPL's inlier terms do not change when every logit shifts by the same amount, so energy_out
+     * can be lowered by lowering the energy of every pixel.
      */
-    record Rpl(double energyWeight, double contrastWeight, double temperature, int samples) implements LossConfig {
+    record Rpl(double energyWeight, double contrastWeight, double temperature, int samples, Double energyAnchor)
+            implements LossConfig {
         /** Checks the values. */
         public Rpl {
-            if (!(energyWeight >= 0) || !(contrastWeight >= 0)) {
-                throw new IllegalArgumentException("loss.energyWeight and loss.contrastWeight must be >= 0");
+            energyAnchor = energyAnchor == null ? 0.0 : energyAnchor;
+            if (!(energyWeight >= 0) || !(contrastWeight >= 0) || !(energyAnchor >= 0)) {
+                throw new IllegalArgumentException("loss.energyWeight, loss.contrastWeight and loss.energyAnchor "
+                        + "must be >= 0, found " + energyWeight + ", " + contrastWeight + ", " + energyAnchor);
             }
             if (!(temperature > 0)) {
                 throw new IllegalArgumentException("loss.temperature must be > 0, found " + temperature);
@@ -87,7 +93,8 @@ public sealed interface LossConfig {
                     new CompositeLoss.Weighted(Terms.rplInlierCe(), 1),
                     new CompositeLoss.Weighted(Terms.rplEntropyMse(), 1),
                     new CompositeLoss.Weighted(Terms.rplEnergyOut(), energyWeight),
-                    new CompositeLoss.Weighted(Terms.contrastive(temperature, samples), contrastWeight)));
+                    new CompositeLoss.Weighted(Terms.contrastive(temperature, samples), contrastWeight),
+                    new CompositeLoss.Weighted(Terms.rplEnergyAnchor(), energyAnchor)));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** The loss terms of the reference methods (notes: methods.md), each a named {@link LossTerm}. */
 public final class Terms {
@@ -79,12 +80,12 @@ public final class Terms {
         };
     }
 
-    /** RPL inlier term: cross-entropy of the RPL logits against the frozen base's argmax on non-outlier pixels. */
-    public static LossTerm rplInlierCe() {
+    /** A term on a network with an RPL residual (it reads the base's own logits). */
+    private static LossTerm residualTerm(String name, BiFunction<SegOutput, Targets, NDArray> compute) {
         return new LossTerm() {
             @Override
             public String name() {
-                return "inlier_ce";
+                return name;
             }
 
             @Override
@@ -94,11 +95,18 @@ public final class Terms {
 
             @Override
             public NDArray compute(SegOutput out, Targets t) {
-                NDArray pseudo = out.vanilla().argMax(1).toType(DataType.INT64, false);
-                NDArray lp = pick(out.logits().logSoftmax(1), pseudo);
-                return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
+                return compute.apply(out, t);
             }
         };
+    }
+
+    /** RPL inlier term: cross-entropy of the RPL logits against the frozen base's argmax on non-outlier pixels. */
+    public static LossTerm rplInlierCe() {
+        return residualTerm("inlier_ce", (out, t) -> {
+            NDArray pseudo = out.vanilla().argMax(1).toType(DataType.INT64, false);
+            NDArray lp = pick(out.logits().logSoftmax(1), pseudo);
+            return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
+        });
     }
 
     static NDArray entropy(NDArray logits) {
@@ -108,44 +116,29 @@ public final class Terms {
 
     /** RPL inlier term: squared difference of the softmax entropies of RPL and base logits on non-outlier pixels. */
     public static LossTerm rplEntropyMse() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "entropy_mse";
-            }
-
-            @Override
-            public boolean needsResidual() {
-                return true;
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray d = entropy(out.logits()).sub(entropy(out.vanilla()));
-                return Targets.masked(d.square(), t.inlier(), t.inlierCount());
-            }
-        };
+        return residualTerm("entropy_mse", (out, t) -> {
+            NDArray d = entropy(out.logits()).sub(entropy(out.vanilla()));
+            return Targets.masked(d.square(), t.inlier(), t.inlierCount());
+        });
     }
 
     /** RPL outlier term: relu(logsumexp(RPL logits)) on pasted pixels. */
     public static LossTerm rplEnergyOut() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "energy_out";
-            }
+        return residualTerm("energy_out", (out, t) -> {
+            NDArray e = Activation.relu(Ops.logSumExp(out.logits(), 1, false));
+            return Targets.masked(e, t.outlier(), t.outlierCount());
+        });
+    }
 
-            @Override
-            public boolean needsResidual() {
-                return true;
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray e = Activation.relu(Ops.logSumExp(out.logits(), 1, false));
-                return Targets.masked(e, t.outlier(), t.outlierCount());
-            }
-        };
+    /**
+     * Not in RPL: squared difference of the RPL and base logits' logsumexp on non-outlier pixels, which keeps the
+     * inliers' energy where the frozen base has it (RPL's inlier terms are blind to a shift of all logits).
+     */
+    public static LossTerm rplEnergyAnchor() {
+        return residualTerm("energy_anchor", (out, t) -> {
+            NDArray d = Ops.logSumExp(out.logits(), 1, false).sub(Ops.logSumExp(out.vanilla(), 1, false));
+            return Targets.masked(d.square(), t.inlier(), t.inlierCount());
+        });
     }
 
     /**

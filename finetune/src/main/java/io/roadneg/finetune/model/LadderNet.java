@@ -119,14 +119,15 @@ public final class LadderNet extends AbstractBlock implements SegmenterBase {
     }
 
     /**
-     * The decoder over encoder outputs: {@code [logits, features]}; {@code topResidual} (decoder channels at the
-     * deepest resolution, or null) is added to the top projection first, where RPL's residual enters.
+     * The decoder over encoder outputs: {@code [logits, features]}; {@code residual} (decoder channels on the
+     * stride-4 grid, or null) is added to the input of the last 3x3 blend (to the top projection of a one-level
+     * ladder), where RPL's residual enters: what follows is the frozen blend and classifier.
      */
-    public NDList decode(ParameterStore ps, List<NDArray> levels, NDArray topResidual, boolean training) {
+    public NDList decode(ParameterStore ps, List<NDArray> levels, NDArray residual, boolean training) {
         NDArray x = levels.get(levels.size() - 1);
         NDArray y = scoped(top, ps, x, training);
-        if (topResidual != null) {
-            y = y.add(topResidual);
+        if (residual != null && laterals.isEmpty()) {
+            y = y.add(residual);
         }
         for (int j = 0; j < laterals.size(); j++) {
             NDArray skip = levels.get(levels.size() - 2 - j);
@@ -134,6 +135,11 @@ public final class LadderNet extends AbstractBlock implements SegmenterBase {
             NDArray lat = scoped(laterals.get(j), ps, skip, training);
             NDArray up = Ops.resize(y, s[2], s[3]);
             NDArray sum = up.add(lat);
+            if (residual != null && j == laterals.size() - 1) {
+                NDArray with = sum.add(residual);
+                sum.close();
+                sum = with;
+            }
             NDArray next = scoped(blends.get(j), ps, sum, training);
             for (NDArray done : new NDArray[] {lat, up, sum}) {
                 if (done != y) {

@@ -24,11 +24,19 @@ import java.util.Set;
 
 /**
  * A segmenter base plus what the losses need: extra heads on the decoder features and, for RPL, a residual module
- * on the frozen base whose output goes through the base's own layers: on the built-in ladder it reads the deepest
- * encoder features and is added to the top projection in front of the frozen decoder (where RPL's code puts it); on
- * an opaque TorchScript base it reads the decoder features and is added to them in front of the classifier.
+ * on the frozen base whose output goes through the base's own layers. On the built-in ladder it is RPL's: an
+ * ASPP-like {@link RplResidual} on the deepest encoder features whose output is added to the decoder's stride-4 input
+ * (RPL's code adds it to the input of DeepLabV3+'s final convolutions), with the projection head on its bottleneck
+ * features. On an opaque TorchScript base it reads the decoder features and is added to them in front of the
+ * classifier, and the projection head reads the decoder features.
  */
 public final class SegmentationNet extends AbstractBlock {
+    /**
+     * Atrous rates of the ladder residual's dilated branches on the stride-16 grid: RPL's 12 / 24 / 36 on a stride-8
+     * grid of 2048-wide frames reach 96-288 pixels; on the 512-wide sample frames a quarter of that is 1.5-4.5 cells.
+     */
+    static final int[] LADDER_RESIDUAL_RATES = {1, 2, 3};
+
     private final SegmenterBase base;
     private final Map<Head, Block> heads = new EnumMap<>(Head.class);
     private final Block residual;
@@ -53,7 +61,9 @@ public final class SegmentationNet extends AbstractBlock {
                     : LadderNet.conv(h.channels(), 1, 1, true);
             this.heads.put(h, addChildBlock(h.key(), b));
         }
-        if (rplResidual) {
+        if (rplResidual && base instanceof LadderNet) {
+            residual = addChildBlock("residual", new RplResidual(c, LADDER_RESIDUAL_RATES));
+        } else if (rplResidual) {
             Conv2d out = LadderNet.conv(c, 1, 1, true);
             // a zero projection: the residual starts at 0, so RPL logits start equal to the base's
             out.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
@@ -128,17 +138,20 @@ public final class SegmentationNet extends AbstractBlock {
             features = features.add(residual.forward(ps, new NDList(features), training).singletonOrThrow());
             logits = base.classify(ps, features, false);
         }
-        return output(ps, logits, features, vanilla, training, h, w);
+        return output(ps, logits, features, features, vanilla, training, h, w);
     }
 
-    /** The output with the extra heads run on {@code features}; logits resized to H x W. */
-    private SegOutput output(ParameterStore ps, NDArray logits, NDArray features, NDArray vanilla, boolean training,
-            long h, long w) {
+    /**
+     * The output with the extra heads run on {@code features} and the projection head on {@code embed}; logits
+     * resized to H x W.
+     */
+    private SegOutput output(ParameterStore ps, NDArray logits, NDArray features, NDArray embed, NDArray vanilla,
+            boolean training, long h, long w) {
         NDArray dout = head(Head.DOUT, ps, features, training, h, w);
         NDArray abstain = head(Head.ABSTAIN, ps, features, training, h, w);
         NDArray projection = null;
         if (heads.containsKey(Head.PROJECTION)) {
-            NDArray e = heads.get(Head.PROJECTION).forward(ps, new NDList(features), training).singletonOrThrow();
+            NDArray e = heads.get(Head.PROJECTION).forward(ps, new NDList(embed), training).singletonOrThrow();
             NDArray norm = e.square().sum(new int[] {1}, true).add(1e-12f).sqrt();
             projection = e.div(norm);
         }
@@ -147,8 +160,8 @@ public final class SegmentationNet extends AbstractBlock {
 
     /**
      * RPL on the built-in ladder, where RPL's code puts its residual: on the deepest encoder features, added to the
-     * top projection, then through the frozen decoder and classifier. The frozen encoder and the vanilla decoder run
-     * without autograd; the second decoder pass keeps it, so gradients reach the residual.
+     * decoder's stride-4 input, then through the frozen last blend and classifier. The frozen encoder and the vanilla
+     * decoder run without autograd; the second decoder pass keeps it, so gradients reach the residual.
      */
     private SegOutput runLadderRpl(ParameterStore ps, LadderNet ladder, NDArray images, boolean training, long h,
             long w) {
@@ -164,9 +177,10 @@ public final class SegmentationNet extends AbstractBlock {
         }
         NDArray vanilla = Ops.resize(plain.get(0), h, w);
         NDArray deep = levels.get(levels.size() - 1);
-        NDArray add = residual.forward(ps, new NDList(deep), training).singletonOrThrow();
-        NDList rpl = ladder.decode(ps, levels, add, false);
-        return output(ps, rpl.get(0), rpl.get(1), vanilla, training, h, w);
+        Shape fine = levels.get(0).getShape();
+        NDList res = ((RplResidual) residual).run(ps, deep, fine.get(2), fine.get(3), training);
+        NDList rpl = ladder.decode(ps, levels, res.get(0), false);
+        return output(ps, rpl.get(0), rpl.get(1), res.get(1), vanilla, training, h, w);
     }
 
     private NDArray head(Head head, ParameterStore ps, NDArray features, boolean training, long h, long w) {

@@ -1,5 +1,6 @@
 package io.roadneg.finetune.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.roadneg.finetune.loss.LossConfig;
 import io.roadneg.finetune.model.LadderSpec;
 import java.util.List;
@@ -100,10 +101,17 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
     /**
      * Where negatives come from: {@code none}, a paste recipe run on the fly ({@code coco}, {@code ade20k},
      * {@code patches}, with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
+     * {@code referenceWidth}, when set, replaces the preset's {@code placement.referenceWidth} (0: the recipe's pixel
+     * sizes as written, whatever the frame width).
      */
-    public record NegativesConfig(String source, String preset, String dir, double mix) {
+    public record NegativesConfig(String source, String preset, String dir, double mix,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth) {
         /** Checks the values. */
         public NegativesConfig {
+            if (referenceWidth != null && referenceWidth < 0) {
+                throw new IllegalArgumentException("data.negatives.referenceWidth must be >= 0, found "
+                        + referenceWidth);
+            }
             if (!List.of("none", "coco", "ade20k", "patches", "dir").contains(source)) {
                 throw new IllegalArgumentException("data.negatives.source must be none, coco, ade20k, patches or "
                         + "dir, found " + source);
