@@ -14,11 +14,12 @@ mkdir -p "$work" && cd "$work"
 for loss in ce densehybrid rpl pebal metaood; do
   "$G" finetune -q --resume --seed "$seed" --loss "$loss" --model runs/base --out "runs/$loss" > "runs-$loss.log"
 done
-# RPL with the settings it needs on the small sample frames (README): the energy anchor on inliers, energy weight 1,
-# lr 5e-3 for the freshly initialised residual, and the recipe's paste sizes as written (not scaled to 512-wide frames)
+# RPL (without CoroCL) with the settings it needs on the small sample frames (README): the energy anchor on inliers,
+# energy weight 1, lr 5e-3 for the freshly initialised residual, the recipe's paste sizes as written (not scaled down
+# to the 512-wide frames)
 "$G" finetune -q --resume --seed "$seed" --loss rpl --model runs/base --out runs/rpl-anchored \
   --set loss.energyAnchor=1 --set loss.energyWeight=1 --set optimizer.lr=5e-3 --set data.negatives.referenceWidth=0 \
-  > runs-rpl-anchored.log
+  --set loss.contrastWeight=0 > runs-rpl-anchored.log
 
 sets="smiyc-anomaly:smiyc smiyc-obstacle:smiyc fs-laf:fishyscapes fs-static:fishyscapes road-anomaly-masks:road_anomaly"
 rows="base:msp base:maxlogit base:energy ce:msp ce:energy densehybrid:densehybrid densehybrid:energy rpl:rpl rpl-anchored:rpl pebal:energy metaood:entropy"
@@ -37,6 +38,8 @@ for row in $rows; do
   for s in $sets; do
     name="${s%%:*}"; sub="${s##*:}"
     out="scores/$run-$score/$name"; ev="eval/$run-$score/$name"
+    # maps and metrics are derived: made afresh, so a retrained run is never scored from its old maps
+    rm -rf "$out" "$ev"
     "$G" score -q --model "runs/$run" --score "$score" --dataset "$name" --root "sample-data/$sub" --out "$out" > /dev/null
     "$G" eval --quiet --dataset "$name" --root "sample-data/$sub" --scores "$out" --out "$ev" > /dev/null
     ap=$(field "$ev/metrics.json" ap); fpr=$(field "$ev/metrics.json" fpr95)

@@ -109,6 +109,8 @@ abstract class TrainCommands {
         Trainer.Result r = Trainer.run(opts);
         if (r.diverged()) {
             o.println("run stopped: " + r.stopReason());
+        } else if (r.checkpoint() == null && r.steps() >= r.totalSteps()) {
+            o.printf(Locale.ROOT, "already finished: %d of %d steps, nothing to do%n", r.steps(), r.totalSteps());
         } else {
             o.printf(Locale.ROOT, "done: %d of %d steps, last loss %.4f; checkpoint %s%n", r.steps(), r.totalSteps(),
                     r.lastLoss(), r.checkpoint());

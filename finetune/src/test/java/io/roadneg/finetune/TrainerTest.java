@@ -126,6 +126,14 @@ class TrainerTest {
         InputException e = assertThrows(InputException.class, () -> ScoreJob.run(base, Score.DENSEHYBRID,
                 Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("x"), Progress.NONE));
         assertTrue(e.getMessage().contains("dout"), e.getMessage());
+        // the same model resumes into its folder; another model's maps are not taken for its own
+        ScoreJob.Result again = ScoreJob.run(dir.resolve("ft-densehybrid"), Score.DENSEHYBRID,
+                Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), scores, Progress.NONE);
+        assertEquals(s.frames(), again.kept());
+        InputException other = assertThrows(InputException.class, () -> ScoreJob.run(dir.resolve("ft-pebal"),
+                Score.ENERGY, Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), scores, Progress.NONE));
+        assertTrue(other.getMessage().contains("modelSha256") && other.getMessage().contains("score.json"),
+                other.getMessage());
     }
 
     /** A Cityscapes tree with pasted (254) pixels, as gen paste writes it. */

@@ -15,10 +15,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +32,9 @@ import java.util.Set;
  * fine-tune can start from a base checkpoint and add parts.
  */
 public final class Checkpoints {
+    /** The optimiser state file of a checkpoint. */
+    public static final String OPTIMIZER_FILE = "optimizer.bin";
+
     /** Shared JSON writer (sorted keys). */
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -68,6 +75,27 @@ public final class Checkpoints {
         NDManager manager = NDManager.newBaseManager();
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
         return new Loaded(net, spec, manager);
+    }
+
+    /**
+     * SHA-256 over the names and bytes of the files that define a checkpoint's (or TorchScript folder's) outputs:
+     * every regular file in {@code dir} but the optimiser state, in name order.
+     */
+    public static String fingerprint(Path dir) {
+        try (var files = Files.list(dir)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(
+                    OPTIMIZER_FILE)).sorted().toList()) {
+                sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(Files.readAllBytes(f));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new InputException(dir, null, null, "unreadable: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reads the spec of a checkpoint folder. */
@@ -138,7 +166,7 @@ public final class Checkpoints {
             Files.write(tmp.resolve(partName(child.getKey()) + ".params"), bytes.toByteArray());
         }
         if (optimizer != null) {
-            Files.write(tmp.resolve("optimizer.bin"), optimizer);
+            Files.write(tmp.resolve(OPTIMIZER_FILE), optimizer);
         }
         ObjectNode root = JSON.createObjectNode();
         root.set("spec", JSON.valueToTree(spec));

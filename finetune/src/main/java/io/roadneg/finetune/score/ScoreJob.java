@@ -1,5 +1,6 @@
 package io.roadneg.finetune.score;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
@@ -20,8 +21,9 @@ import java.util.List;
 
 /**
  * Writes one score map per benchmark frame ({@code {frame}.npy}, float32, higher = more anomalous) for
- * {@code gen eval}, with a {@code score.json} naming the model, the score and the frames. Frames already written are
- * kept, so an interrupted run resumes.
+ * {@code gen eval}, with a {@code score.json} naming the model (path and SHA-256 of its files), the score and the
+ * frames. Frames already written are kept, so an interrupted run resumes; a folder whose {@code score.json} names
+ * another model, score or benchmark is refused (its maps would otherwise be kept as if they were this model's).
  */
 public final class ScoreJob {
     private ScoreJob() {
@@ -47,7 +49,29 @@ public final class ScoreJob {
                     + "(use energy for a model without the residual)");
         }
         List<Frame> frames = benchmark.frames(root);
+        ObjectNode n = Checkpoints.JSON.createObjectNode();
+        n.put("model", ck.toString());
+        n.put("modelSha256", Checkpoints.fingerprint(ck));
+        n.put("spec", spec.describe());
+        n.put("score", score.key());
+        n.put("benchmark", benchmark.cliName());
+        n.put("root", root.toString());
+        n.put("frames", frames.size());
+        Path manifest = out.resolve("score.json");
+        if (Files.isRegularFile(manifest)) {
+            JsonNode old = Checkpoints.JSON.readTree(manifest.toFile());
+            for (String field : new String[] {"modelSha256", "score", "benchmark"}) {
+                if (!n.get(field).equals(old.get(field))) {
+                    String what = field.equals("modelSha256") ? "model (or another checkpoint of it)" : field;
+                    throw new InputException(manifest, field, old.get(field) == null ? null : old.get(field).asText(),
+                            "the score maps here were made with another " + what + ": use another --out or delete "
+                                    + out);
+                }
+            }
+        }
         Files.createDirectories(out);
+        // the manifest comes first, so a resumed run can tell whose maps it finds
+        AtomicFiles.write(manifest, Checkpoints.JSON.writeValueAsBytes(n));
         int written = 0;
         int kept = 0;
         try (Checkpoints.Loaded model = Checkpoints.build(spec, 0)) {
@@ -73,14 +97,6 @@ public final class ScoreJob {
                 progress.close();
             }
         }
-        ObjectNode n = Checkpoints.JSON.createObjectNode();
-        n.put("model", ck.toString());
-        n.put("spec", spec.describe());
-        n.put("score", score.key());
-        n.put("benchmark", benchmark.cliName());
-        n.put("root", root.toString());
-        n.put("frames", frames.size());
-        AtomicFiles.write(out.resolve("score.json"), Checkpoints.JSON.writeValueAsBytes(n));
         return new Result(frames.size(), written, kept, out);
     }
 }

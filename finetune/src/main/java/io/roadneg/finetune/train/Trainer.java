@@ -200,7 +200,7 @@ public final class Trainer {
             TrainConfig.OptimizerConfig oc = c.optimizer();
             try (Adam adam = new Adam(trainable, oc.betas().get(0), oc.betas().get(1), oc.eps(), oc.weightDecay())) {
                 if (resuming) {
-                    try (InputStream in = Files.newInputStream(resumeFrom.resolve("optimizer.bin"))) {
+                    try (InputStream in = Files.newInputStream(resumeFrom.resolve(Checkpoints.OPTIMIZER_FILE))) {
                         adam.load(in);
                     }
                 }
