@@ -214,6 +214,11 @@ class TrainerTest {
         InputException rpl = assertThrows(InputException.class, () -> run(config("rpl",
                 Map.of("data.negatives.source", "none")), dir.resolve("b4"), null, false, 0, null, null));
         assertTrue(rpl.getMessage().contains("--model"), rpl.getMessage());
+        InputException one = assertThrows(InputException.class, () -> run(config("rpl",
+                Map.of("data.negatives.source", "none", "data.batch", "1")), dir.resolve("b5"), base, false, 0, null,
+                null));
+        assertTrue(one.getMessage().contains("data.batch"), one.getMessage());
+        assertTrue(!Files.exists(dir.resolve("b5").resolve("train.jsonl")), "nothing trained");
     }
 
     /** RPL with negatives pasted on the fly: its batches carry raw outlier views and the contrast term sees them. */

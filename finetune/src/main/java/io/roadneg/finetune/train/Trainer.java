@@ -171,6 +171,10 @@ public final class Trainer {
             throw new InputException(null, "data.crop", c.data().crop(), "must be a multiple of " + stride
                     + " for this network");
         }
+        if (spec.residual() && spec.type().equals("ladder") && c.data().batch() < 2) {
+            throw new InputException(null, "data.batch", c.data().batch(), "RPL's residual on the built-in ladder "
+                    + "has batch norm (its image-pooling branch sees one value per image): use a batch of 2 or more");
+        }
         Files.createDirectories(o.out());
         long perEpoch = c.train().stepsPerEpoch() > 0 ? c.train().stepsPerEpoch()
                 : Math.max(1, (frames.size() + c.data().batch() - 1) / c.data().batch());
