@@ -32,8 +32,9 @@ import java.util.Set;
  */
 public final class SegmentationNet extends AbstractBlock {
     /**
-     * Atrous rates of the ladder residual's dilated branches on the stride-16 grid: RPL's 12 / 24 / 36 on a stride-8
-     * grid of 2048-wide frames reach 96-288 pixels; on the 512-wide sample frames a quarter of that is 1.5-4.5 cells.
+     * Atrous rates of the ladder residual's dilated branches on the deepest encoder grid (stride 16 at depth 3): RPL's
+     * 12 / 24 / 36 on a stride-8 grid of 2048-wide frames reach 96-288 pixels; on the 512-wide sample frames a
+     * quarter of that is 1.5-4.5 cells of stride 16.
      */
     static final int[] LADDER_RESIDUAL_RATES = {1, 2, 3};
 
