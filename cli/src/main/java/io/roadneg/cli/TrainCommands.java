@@ -13,7 +13,6 @@ import io.roadneg.finetune.train.TrainConfig;
 import io.roadneg.finetune.train.Trainer;
 import io.roadneg.finetune.train.Validation;
 import io.roadneg.generators.PasteConfig;
-import io.roadneg.generators.Presets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -126,14 +125,7 @@ abstract class TrainCommands {
         if (n.source().equals("dir")) {
             return new FolderNegatives(Path.of(n.dir()), split);
         }
-        String preset = n.preset() != null ? n.preset() : Presets.DEFAULT_FOR_SOURCE.get(n.source());
-        Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
-                : Map.of("placement.referenceWidth", n.referenceWidth().toString());
-        PasteConfig pc = Presets.load(preset, null, overrides);
-        if (!Presets.sourceType(pc).equals(n.source())) {
-            throw new InputException(null, "data.negatives.preset", preset, "pastes from "
-                    + Presets.sourceType(pc) + ", not " + n.source());
-        }
+        PasteConfig pc = Recipes.pasteConfig(n);
         return new PastedNegatives(pc, roots().open(pc, o));
     }
 

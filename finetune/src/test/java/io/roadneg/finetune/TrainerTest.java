@@ -272,8 +272,13 @@ class TrainerTest {
         TrainConfig rpl = Recipes.load("rpl", "sample-cpu", null, Map.of());
         assertEquals(0.0, ((io.roadneg.finetune.loss.LossConfig.Rpl) rpl.loss()).energyAnchor());
         assertNull(rpl.data().negatives().referenceWidth());
-        assertEquals(0, Recipes.load("rpl", "sample-cpu", null, Map.of("data.negatives.referenceWidth", "0")).data()
-                .negatives().referenceWidth());
+        assertEquals(2048, Recipes.pasteConfig(rpl.data().negatives()).placement().referenceWidth());
+        TrainConfig absolute = Recipes.load("rpl", "sample-cpu", null, Map.of("data.negatives.referenceWidth", "0"));
+        assertEquals(0, absolute.data().negatives().referenceWidth());
+        assertEquals(0, Recipes.pasteConfig(absolute.data().negatives()).placement().referenceWidth());
+        InputException source = assertThrows(InputException.class, () -> Recipes.pasteConfig(Recipes.load("rpl",
+                "sample-cpu", null, Map.of("data.negatives.preset", "densehybrid-ade20k")).data().negatives()));
+        assertTrue(source.getMessage().contains("data.negatives.preset"), source.getMessage());
         InputException width = assertThrows(InputException.class, () -> Recipes.load("rpl", "sample-cpu", null,
                 Map.of("data.negatives.referenceWidth", "-4")));
         assertTrue(width.getMessage().contains("referenceWidth") && width.getMessage().contains("-4"),

@@ -3,6 +3,8 @@ package io.roadneg.finetune.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.Presets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,22 @@ public final class Recipes {
     public static final List<String> PROFILES = List.of("reference", "sample-cpu");
 
     private Recipes() {
+    }
+
+    /**
+     * The paste recipe for negatives pasted on the fly: {@code data.negatives.preset} (or the source's default
+     * preset) with {@code data.negatives.referenceWidth} when set; refused when it pastes from another source.
+     */
+    public static PasteConfig pasteConfig(TrainConfig.NegativesConfig n) {
+        String preset = n.preset() != null ? n.preset() : Presets.DEFAULT_FOR_SOURCE.get(n.source());
+        Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
+                : Map.of("placement.referenceWidth", n.referenceWidth().toString());
+        PasteConfig pc = Presets.load(preset, null, overrides);
+        if (!Presets.sourceType(pc).equals(n.source())) {
+            throw new InputException(null, "data.negatives.preset", preset, "pastes from "
+                    + Presets.sourceType(pc) + ", not " + n.source());
+        }
+        return pc;
     }
 
     /** The recipe's YAML tree. */
