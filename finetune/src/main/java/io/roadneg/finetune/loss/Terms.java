@@ -25,72 +25,31 @@ public final class Terms {
         return logProbs.gather(classIndex.expandDims(1), 1).squeeze(1);
     }
 
-    /** Cross-entropy on inlier pixels (negatives and void ignored). */
-    public static LossTerm crossEntropy(String name) {
+    /** A named term: {@code compute} gives its unweighted scalar value. */
+    private static LossTerm term(String name, BiFunction<SegOutput, Targets, NDArray> compute) {
+        return term(name, Set.of(), false, compute);
+    }
+
+    /**
+     * A named term that reads the heads {@code needs} and, when {@code residual}, the frozen base's logits of an RPL
+     * network.
+     */
+    private static LossTerm term(String name, Set<Head> needs, boolean residual,
+            BiFunction<SegOutput, Targets, NDArray> compute) {
         return new LossTerm() {
             @Override
             public String name() {
                 return name;
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray lp = pick(out.logits().logSoftmax(1), t.classIndex());
-                return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
-            }
-        };
-    }
-
-    /** DenseHybrid's L_x: mean over negative pixels of logsumexp_k s_k (pushes the unnormalised likelihood down). */
-    public static LossTerm logSumExpOnNegatives() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "lse_neg";
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                return Targets.masked(Ops.logSumExp(out.logits(), 1, false), t.outlier(), t.outlierCount());
-            }
-        };
-    }
-
-    /** DenseHybrid's dataset-posterior cross-entropy: label 1 on negatives, 0 elsewhere, over all pixels. */
-    public static LossTerm datasetPosterior() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "dout";
             }
 
             @Override
             public Set<Head> needs() {
-                return Set.of(Head.DOUT);
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray lp = out.dout().logSoftmax(1);
-                NDArray lpOut = lp.get(new NDIndex(":, 1"));
-                NDArray lpIn = lp.get(new NDIndex(":, 0"));
-                NDArray o = t.outlier();
-                return lpOut.mul(o).add(lpIn.mul(o.neg().add(1f))).mean().neg();
-            }
-        };
-    }
-
-    /** A term on a network with an RPL residual (it reads the base's own logits). */
-    private static LossTerm residualTerm(String name, BiFunction<SegOutput, Targets, NDArray> compute) {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return name;
+                return needs;
             }
 
             @Override
             public boolean needsResidual() {
-                return true;
+                return residual;
             }
 
             @Override
@@ -100,9 +59,34 @@ public final class Terms {
         };
     }
 
+    /** Cross-entropy on inlier pixels (negatives and void ignored). */
+    public static LossTerm crossEntropy(String name) {
+        return term(name, (out, t) -> {
+            NDArray lp = pick(out.logits().logSoftmax(1), t.classIndex());
+            return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
+        });
+    }
+
+    /** DenseHybrid's L_x: mean over negative pixels of logsumexp_k s_k (pushes the unnormalised likelihood down). */
+    public static LossTerm logSumExpOnNegatives() {
+        return term("lse_neg",
+                (out, t) -> Targets.masked(Ops.logSumExp(out.logits(), 1, false), t.outlier(), t.outlierCount()));
+    }
+
+    /** DenseHybrid's dataset-posterior cross-entropy: label 1 on negatives, 0 elsewhere, over all pixels. */
+    public static LossTerm datasetPosterior() {
+        return term("dout", Set.of(Head.DOUT), false, (out, t) -> {
+            NDArray lp = out.dout().logSoftmax(1);
+            NDArray lpOut = lp.get(new NDIndex(":, 1"));
+            NDArray lpIn = lp.get(new NDIndex(":, 0"));
+            NDArray o = t.outlier();
+            return lpOut.mul(o).add(lpIn.mul(o.neg().add(1f))).mean().neg();
+        });
+    }
+
     /** RPL inlier term: cross-entropy of the RPL logits against the frozen base's argmax on non-outlier pixels. */
     public static LossTerm rplInlierCe() {
-        return residualTerm("inlier_ce", (out, t) -> {
+        return term("inlier_ce", Set.of(), true, (out, t) -> {
             NDArray pseudo = out.vanilla().argMax(1).toType(DataType.INT64, false);
             NDArray lp = pick(out.logits().logSoftmax(1), pseudo);
             return Targets.masked(lp, t.inlier(), t.inlierCount()).neg();
@@ -116,7 +100,7 @@ public final class Terms {
 
     /** RPL inlier term: squared difference of the softmax entropies of RPL and base logits on non-outlier pixels. */
     public static LossTerm rplEntropyMse() {
-        return residualTerm("entropy_mse", (out, t) -> {
+        return term("entropy_mse", Set.of(), true, (out, t) -> {
             NDArray d = entropy(out.logits()).sub(entropy(out.vanilla()));
             return Targets.masked(d.square(), t.inlier(), t.inlierCount());
         });
@@ -124,7 +108,7 @@ public final class Terms {
 
     /** RPL outlier term: relu(logsumexp(RPL logits)) on pasted pixels. */
     public static LossTerm rplEnergyOut() {
-        return residualTerm("energy_out", (out, t) -> {
+        return term("energy_out", Set.of(), true, (out, t) -> {
             NDArray e = Activation.relu(Ops.logSumExp(out.logits(), 1, false));
             return Targets.masked(e, t.outlier(), t.outlierCount());
         });
@@ -135,7 +119,7 @@ public final class Terms {
      * inliers' energy where the frozen base has it (RPL's inlier terms are blind to a shift of all logits).
      */
     public static LossTerm rplEnergyAnchor() {
-        return residualTerm("energy_anchor", (out, t) -> {
+        return term("energy_anchor", Set.of(), true, (out, t) -> {
             NDArray d = Ops.logSumExp(out.logits(), 1, false).sub(Ops.logSumExp(out.vanilla(), 1, false));
             return Targets.masked(d.square(), t.inlier(), t.inlierCount());
         });
@@ -152,80 +136,67 @@ public final class Terms {
      * where any of the sets is empty gives 0.
      */
     public static LossTerm contrastive(double temperature, int samples) {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "contrast";
-            }
-
-            @Override
-            public Set<Head> needs() {
-                return Set.of(Head.PROJECTION);
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray z = out.projection();
-                NDManager m = z.getManager();
-                long[] s = z.getShape().getShape();
-                int n = (int) s[0];
-                int e = (int) s[1];
-                int h = (int) s[2];
-                int w = (int) s[3];
-                List<List<Long>> sets = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                        new ArrayList<>());
-                int[] labels = t.labels();
-                for (int b = 0; b < n; b++) {
-                    for (int y = 0; y < h; y++) {
-                        // nearest downsampling as F.interpolate(mode='nearest'): source index floor(i * in / out)
-                        int ly = (int) ((long) y * t.height() / h);
-                        for (int x = 0; x < w; x++) {
-                            int lx = (int) ((long) x * t.width() / w);
-                            int v = labels[(b * t.height() + ly) * t.width() + lx];
-                            int set = v == LabelValues.PASTED_OUTLIER ? 0 : v < t.numClasses() ? 1 : -1;
-                            if (set >= 0) {
-                                sets.get(set + (b < t.n() ? 0 : 2)).add(((long) b * h + y) * w + x);
-                            }
+        return term("contrast", Set.of(Head.PROJECTION), false, (out, t) -> {
+            NDArray z = out.projection();
+            NDManager m = z.getManager();
+            long[] s = z.getShape().getShape();
+            int n = (int) s[0];
+            int e = (int) s[1];
+            int h = (int) s[2];
+            int w = (int) s[3];
+            List<List<Long>> sets = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
+            int[] labels = t.labels();
+            for (int b = 0; b < n; b++) {
+                for (int y = 0; y < h; y++) {
+                    // nearest downsampling as F.interpolate(mode='nearest'): source index floor(i * in / out)
+                    int ly = (int) ((long) y * t.height() / h);
+                    for (int x = 0; x < w; x++) {
+                        int lx = (int) ((long) x * t.width() / w);
+                        int v = labels[(b * t.height() + ly) * t.width() + lx];
+                        int set = v == LabelValues.PASTED_OUTLIER ? 0 : v < t.numClasses() ? 1 : -1;
+                        if (set >= 0) {
+                            sets.get(set + (b < t.n() ? 0 : 2)).add(((long) b * h + y) * w + x);
                         }
                     }
                 }
-                boolean raw = t.raw() > 0;
-                int k = Math.min(samples, Math.min(sets.get(0).size(), sets.get(1).size()));
-                if (raw) {
-                    k = Math.min(k, Math.min(sets.get(2).size(), sets.get(3).size()));
-                }
-                if (k < 1 || (!raw && k < 2)) {
-                    return m.create(0f);
-                }
-                Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
-                int parts = raw ? 4 : 2;
-                long[] idx = new long[parts * k];
-                float[] kind = new float[idx.length];
-                for (int p = 0; p < parts; p++) {
-                    List<Long> chosen = sample(sets.get(p), k, rng);
-                    for (int i = 0; i < k; i++) {
-                        idx[p * k + i] = chosen.get(i);
-                        kind[p * k + i] = p % 2 == 0 ? 1f : 0f;
-                    }
-                }
-                int anchors = 2 * k;
-                NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
-                NDArray all = rows.get(new NDIndex("{}", m.create(idx)));
-                NDArray anc = all.get(new NDIndex("0:{}", anchors));
-                NDArray sim = anc.matMul(all.transpose()).div((float) temperature);
-                NDArray kinds = m.create(kind, new Shape(idx.length, 1));
-                NDArray same = kinds.get(new NDIndex("0:{}", anchors)).eq(kinds.transpose())
-                        .toType(DataType.FLOAT32, false);
-                NDArray other = same.neg().add(1f);
-                NDArray positives = same.sub(m.eye(anchors, idx.length, 0));
-                NDArray shifted = sim.sub(sim.max(new int[] {1}, true).stopGradient());
-                NDArray exp = shifted.exp();
-                NDArray negSum = exp.mul(other).sum(new int[] {1}, true);
-                NDArray logProb = shifted.sub(exp.add(negSum).log());
-                NDArray perAnchor = logProb.mul(positives).sum(new int[] {1}).div(positives.sum(new int[] {1}));
-                return perAnchor.mean().neg();
             }
-        };
+            boolean raw = t.raw() > 0;
+            int k = Math.min(samples, Math.min(sets.get(0).size(), sets.get(1).size()));
+            if (raw) {
+                k = Math.min(k, Math.min(sets.get(2).size(), sets.get(3).size()));
+            }
+            if (k < 1 || (!raw && k < 2)) {
+                return m.create(0f);
+            }
+            Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
+            int parts = raw ? 4 : 2;
+            long[] idx = new long[parts * k];
+            float[] kind = new float[idx.length];
+            for (int p = 0; p < parts; p++) {
+                List<Long> chosen = sample(sets.get(p), k, rng);
+                for (int i = 0; i < k; i++) {
+                    idx[p * k + i] = chosen.get(i);
+                    kind[p * k + i] = p % 2 == 0 ? 1f : 0f;
+                }
+            }
+            int anchors = 2 * k;
+            NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
+            NDArray all = rows.get(new NDIndex("{}", m.create(idx)));
+            NDArray anc = all.get(new NDIndex("0:{}", anchors));
+            NDArray sim = anc.matMul(all.transpose()).div((float) temperature);
+            NDArray kinds = m.create(kind, new Shape(idx.length, 1));
+            NDArray same = kinds.get(new NDIndex("0:{}", anchors)).eq(kinds.transpose())
+                    .toType(DataType.FLOAT32, false);
+            NDArray other = same.neg().add(1f);
+            NDArray positives = same.sub(m.eye(anchors, idx.length, 0));
+            NDArray shifted = sim.sub(sim.max(new int[] {1}, true).stopGradient());
+            NDArray exp = shifted.exp();
+            NDArray negSum = exp.mul(other).sum(new int[] {1}, true);
+            NDArray logProb = shifted.sub(exp.add(negSum).log());
+            NDArray perAnchor = logProb.mul(positives).sum(new int[] {1}).div(positives.sum(new int[] {1}));
+            return perAnchor.mean().neg();
+        });
     }
 
     private static List<Long> sample(List<Long> from, int max, Random rng) {
@@ -249,37 +220,24 @@ public final class Terms {
      * the mean over the K known classes of log(p_k + p_abstain / r); the loss is minus the sum of the two means.
      */
     public static LossTerm gambler(double oodReg) {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "gambler";
+        return term("gambler", Set.of(Head.ABSTAIN), false, (out, t) -> {
+            NDArray all = out.logits().concat(out.abstain(), 1);
+            NDArray p = all.softmax(1);
+            int k = t.numClasses();
+            NDArray known = p.get(new NDIndex(":, :{}", k));
+            NDArray res = p.get(new NDIndex(":, {}", k));
+            NDArray lse = Ops.logSumExp(out.logits(), 1, false);
+            NDArray payoff = Ops.gaussianBlur7(lse.square()).maximum(1e-6f);
+            NDArray boosted = res.div(payoff);
+            NDArray pin = known.gather(t.classIndex().expandDims(1), 1).squeeze(1).add(boosted);
+            NDArray inTerm = Targets.masked(pin.maximum(1e-7f).log(), t.inlier(), t.inlierCount());
+            if (t.outlierPixels() == 0) {
+                return inTerm.neg();
             }
-
-            @Override
-            public Set<Head> needs() {
-                return Set.of(Head.ABSTAIN);
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray all = out.logits().concat(out.abstain(), 1);
-                NDArray p = all.softmax(1);
-                int k = t.numClasses();
-                NDArray known = p.get(new NDIndex(":, :{}", k));
-                NDArray res = p.get(new NDIndex(":, {}", k));
-                NDArray lse = Ops.logSumExp(out.logits(), 1, false);
-                NDArray payoff = Ops.gaussianBlur7(lse.square()).maximum(1e-6f);
-                NDArray boosted = res.div(payoff);
-                NDArray pin = known.gather(t.classIndex().expandDims(1), 1).squeeze(1).add(boosted);
-                NDArray inTerm = Targets.masked(pin.maximum(1e-7f).log(), t.inlier(), t.inlierCount());
-                if (t.outlierPixels() == 0) {
-                    return inTerm.neg();
-                }
-                NDArray pout = known.add(boosted.expandDims(1)).maximum(1e-7f).log().mean(new int[] {1});
-                NDArray outTerm = Targets.masked(pout, t.outlier(), t.outlierCount());
-                return inTerm.add(outTerm.mul((float) oodReg)).neg();
-            }
-        };
+            NDArray pout = known.add(boosted.expandDims(1)).maximum(1e-7f).log().mean(new int[] {1});
+            NDArray outTerm = Targets.masked(pout, t.outlier(), t.outlierCount());
+            return inTerm.add(outTerm.mul((float) oodReg)).neg();
+        });
     }
 
     /**
@@ -287,24 +245,16 @@ public final class Terms {
      * half of that plus half the mean relu(m_out - E)^2 over them (the reference's 0.5 (in + out)).
      */
     public static LossTerm energyHinge(double mIn, double mOut) {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "energy_hinge";
+        return term("energy_hinge", (out, t) -> {
+            NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+            NDArray in = Targets.masked(Activation.relu(energy.sub((float) mIn)).square(), t.inlier(),
+                    t.inlierCount());
+            if (t.outlierPixels() == 0) {
+                return in;
             }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
-                NDArray in = Targets.masked(Activation.relu(energy.sub((float) mIn)).square(), t.inlier(),
-                        t.inlierCount());
-                if (t.outlierPixels() == 0) {
-                    return in;
-                }
-                NDArray o = Activation.relu(energy.neg().add((float) mOut)).square();
-                return in.add(Targets.masked(o, t.outlier(), t.outlierCount())).mul(0.5f);
-            }
-        };
+            NDArray o = Activation.relu(energy.neg().add((float) mOut)).square();
+            return in.add(Targets.masked(o, t.outlier(), t.outlierCount())).mul(0.5f);
+        });
     }
 
     /**
@@ -312,21 +262,13 @@ public final class Terms {
      * of the batch (not a mean, as in the reference); 0 without negatives.
      */
     public static LossTerm energySparsity() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "energy_sparsity";
+        return term("energy_sparsity", (out, t) -> {
+            NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+            if (t.outlierPixels() == 0) {
+                return energy.getManager().create(0f);
             }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
-                if (t.outlierPixels() == 0) {
-                    return energy.getManager().create(0f);
-                }
-                return energy.square().mul(t.outlier()).sum().add(1e-12f).sqrt();
-            }
-        };
+            return energy.square().mul(t.outlier()).sum().add(1e-12f).sqrt();
+        });
     }
 
     /**
@@ -334,38 +276,22 @@ public final class Terms {
      * the reference) of the squared differences between vertical and between horizontal neighbours.
      */
     public static LossTerm energySmoothness() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "energy_smooth";
+        return term("energy_smooth", (out, t) -> {
+            NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
+            if (t.raw() > 0) {
+                energy = energy.get(new NDIndex(":{}", t.n()));
             }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray energy = Ops.logSumExp(out.logits(), 1, false).neg();
-                if (t.raw() > 0) {
-                    energy = energy.get(new NDIndex(":{}", t.n()));
-                }
-                NDArray dy = energy.get(":, 1:, :").sub(energy.get(":, :-1, :"));
-                NDArray dx = energy.get(":, :, 1:").sub(energy.get(":, :, :-1"));
-                return dy.square().sum().add(dx.square().sum()).mul(0.5f);
-            }
-        };
+            NDArray dy = energy.get(":, 1:, :").sub(energy.get(":, :-1, :"));
+            NDArray dx = energy.get(":, :, 1:").sub(energy.get(":, :, :-1"));
+            return dy.square().sum().add(dx.square().sum()).mul(0.5f);
+        });
     }
 
     /** Meta-OOD's outlier term: cross-entropy to the uniform distribution on negative pixels. */
     public static LossTerm uniformOnNegatives() {
-        return new LossTerm() {
-            @Override
-            public String name() {
-                return "entropy_out";
-            }
-
-            @Override
-            public NDArray compute(SegOutput out, Targets t) {
-                NDArray ce = out.logits().logSoftmax(1).mean(new int[] {1}).neg();
-                return Targets.masked(ce, t.outlier(), t.outlierCount());
-            }
-        };
+        return term("entropy_out", (out, t) -> {
+            NDArray ce = out.logits().logSoftmax(1).mean(new int[] {1}).neg();
+            return Targets.masked(ce, t.outlier(), t.outlierCount());
+        });
     }
 }
