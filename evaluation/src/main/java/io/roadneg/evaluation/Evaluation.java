@@ -8,6 +8,7 @@ import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.bench.Target;
 import io.roadneg.evaluation.metrics.ComponentMetrics;
 import io.roadneg.evaluation.metrics.ExactPixelMetrics;
+import io.roadneg.evaluation.metrics.Half;
 import io.roadneg.evaluation.metrics.OpenSetMetrics;
 import io.roadneg.evaluation.metrics.PerImageMetrics;
 import io.roadneg.evaluation.metrics.PixelMetrics;
@@ -94,8 +95,9 @@ public final class Evaluation {
                 ScoreMap s = load(scoreFiles.get(i), t);
                 sizes[i] = t.width() + "x" + t.height();
                 own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
-                smiyc.update(s.values(), t.values());
-                uniform.update(s.values(), t.values());
+                short[] half = halfScores(scoreFiles.get(i), s);
+                smiyc.update(half, t.values());
+                uniform.update(half, t.values());
                 progress.step(1);
             }
             pixel = smiyc.compute();
@@ -106,7 +108,8 @@ public final class Evaluation {
                 ComponentMetrics cm = new ComponentMetrics(track, pixel.bestF1Threshold());
                 for (int i = 0; i < n; i++) {
                     Target t = benchmark.target(frames.get(i));
-                    cm.update(load(scoreFiles.get(i), t).values(), t.values(), t.width(), t.height());
+                    ScoreMap s = load(scoreFiles.get(i), t);
+                    cm.update(halfScores(scoreFiles.get(i), s), t.values(), t.width(), t.height());
                 }
                 components = cm.compute();
             }
@@ -214,6 +217,26 @@ public final class Evaluation {
                 + "pooled TPR-95%% threshold %s; else the predicted class; %d known classes + anomaly, void ignored; "
                 + "open-mIoU over the known classes present; pooled over frames", threshold, where, k);
         return new OpenSetSummary(protocol, cal.cliName(), k, all.compute());
+    }
+
+    /**
+     * The scores as float16, the type the official SMIYC tool stores them in (float32 maps rounded to nearest even);
+     * a score beyond float16's range (65504) is refused, since the official tool would turn it into infinity.
+     */
+    private static short[] halfScores(Path file, ScoreMap s) {
+        if (s.halfBits() != null) {
+            return s.halfBits();
+        }
+        float[] v = s.values();
+        short[] h = SmiycPixelMetrics.toHalf(v);
+        for (int i = 0; i < h.length; i++) {
+            if (!Half.isFinite(h[i])) {
+                throw new InputException(file, "score", v[i] + " at pixel (" + (i % s.width()) + ", "
+                        + (i / s.width()) + ")", "overflows float16, the type the official SMIYC scorer stores "
+                        + "scores in (largest 65504); rescale the scores");
+            }
+        }
+        return h;
     }
 
     private static ScoreMap load(Path file, Target t) {

@@ -5,22 +5,17 @@ import java.util.List;
 
 /**
  * Walks a pooled confusion curve from the highest threshold down and sums AP, AUROC, FPR95 and best F1 on the way,
- * keeping a thinned copy of the curve for plots. Two conventions, because the scorers differ:
- * {@link Convention#SKLEARN} starts ROC at (0,0) and counts the first recall step in AP (sklearn, bdl-benchmark);
- * {@link Convention#SMIYC} starts both curves at the first point with a prediction (the SMIYC scorer's
- * {@code sum(diff(recall) * precision[1:])} and {@code trapz(tpr, fpr)}).
+ * keeping a thinned copy of the curve for plots, with sklearn's conventions (bdl-benchmark, PEBAL and RPL print
+ * these): ROC starts at (0,0) and the first recall step counts in AP. The SMIYC scorer's own curve rules are in
+ * {@link SmiycPixelMetrics}.
  */
 public final class CurveSummary {
-    /** Which scorer's curve conventions to follow. */
-    public enum Convention { SKLEARN, SMIYC }
-
     /** A point of a thinned curve for plots. */
     public record Point(double threshold, double tpr, double fpr, double precision) {
     }
 
     private static final double PLOT_STEP = 1e-3;
 
-    private final Convention convention;
     private final long positives;
     private final long negatives;
     private final List<Point> points = new ArrayList<>();
@@ -38,8 +33,7 @@ public final class CurveSummary {
     private double lastFpr = -1;
 
     /** A summary over {@code positives} anomaly and {@code negatives} inlier pixels in all. */
-    public CurveSummary(Convention convention, long positives, long negatives) {
-        this.convention = convention;
+    public CurveSummary(long positives, long negatives) {
         this.positives = positives;
         this.negatives = negatives;
     }
@@ -57,11 +51,6 @@ public final class CurveSummary {
         double precision = (double) tp / (tp + fp);
         double prevTpr = (double) prevTp / positives;
         double prevFprV = (double) prevFp / negatives;
-        if (!started && convention == Convention.SMIYC) {
-            // the official curve starts at its first point: no area before it
-            prevTpr = tpr;
-            prevFprV = fpr;
-        }
         ap += (tpr - prevTpr) * precision;
         auroc += (fpr - prevFprV) * (tpr + prevTpr) / 2;
         if (Double.isNaN(fpr95) && tpr >= 0.95) {

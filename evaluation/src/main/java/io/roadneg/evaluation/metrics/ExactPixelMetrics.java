@@ -104,7 +104,7 @@ public final class ExactPixelMetrics {
         byte[] labels2 = new byte[valid];
         radixPass(keys, labels, keys2, labels2, 0);
         radixPass(keys2, labels2, keys, labels, 16);
-        CurveSummary sum = new CurveSummary(CurveSummary.Convention.SKLEARN, p, valid - p);
+        CurveSummary sum = new CurveSummary(p, valid - p);
         long tp = 0;
         long fp = 0;
         for (int i = valid - 1; i >= 0; ) {
@@ -420,7 +420,7 @@ public final class ExactPixelMetrics {
      */
     public PixelMetrics compute(int threads) {
         compactAll(threads);
-        return walk(new CurveSummary(CurveSummary.Convention.SKLEARN, positives, negatives))
+        return walk(new CurveSummary(positives, negatives))
                 .finish(PROTOCOL);
     }
 

@@ -25,6 +25,46 @@ public final class Half {
         return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
 
+    /**
+     * Half-precision bits of {@code d}, correctly rounded (nearest, ties to even) straight from the double, as numpy's
+     * {@code npy_double_to_half} does for {@code float64 -> float16} casts (a detour through float could round twice).
+     */
+    public static short fromDouble(double d) {
+        if (Double.isNaN(d)) {
+            return (short) 0x7e00;
+        }
+        double a = Math.abs(d);
+        int sign = (Double.doubleToRawLongBits(d) < 0) ? 0x8000 : 0;
+        // the quantum of the half binade holding |d| (subnormal halves have the fixed quantum 2^-24)
+        int e = a == 0 ? -25 : Math.getExponent(a);
+        double quantum = Math.scalb(1.0, Math.max(e, -14) - 10);
+        double r = Math.rint(a / quantum) * quantum; // exact scaling by a power of two; rint rounds ties to even
+        if (r >= 65520.0 || Double.isInfinite(a)) {
+            return (short) (sign | 0x7c00);
+        }
+        return (short) (sign | (fromFloat((float) r) & 0x7fff)); // r is a half value: the float cast is exact
+    }
+
+    /** Whether half bits hold a finite value. */
+    public static boolean isFinite(short bits) {
+        return (bits & 0x7c00) != 0x7c00;
+    }
+
+    /** {@code fromFloat(toFloat(a) - toFloat(b))}: numpy's float16 subtraction (float32 arithmetic, then rounding). */
+    public static short subtract(short a, short b) {
+        return fromFloat(toFloat(a) - toFloat(b));
+    }
+
+    /** numpy's float16 addition. */
+    public static short add(short a, short b) {
+        return fromFloat(toFloat(a) + toFloat(b));
+    }
+
+    /** numpy's float16 multiplication. */
+    public static short multiply(short a, short b) {
+        return fromFloat(toFloat(a) * toFloat(b));
+    }
+
     /** Half-precision bits of {@code f}, rounded to nearest even; overflow gives infinity, NaN stays NaN. */
     public static short fromFloat(float f) {
         int x = Float.floatToRawIntBits(f);

@@ -1,16 +1,46 @@
 package io.roadneg.evaluation.metrics;
 
 import io.roadneg.datasets.LabelValues;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * The SMIYC official pixel metric ("PixBinaryClass"): per frame, candidate thresholds are up to 384 quantiles
- * (numpy's linear rule) of the anomaly scores and up to 384 of the inlier scores plus the frame's min - eps and
- * max + eps (eps = max(1% of the range, 0.01)); counts fall into the histogram bins between them, and each bin's counts
- * are credited at its upper edge. All frames' thresholds are pooled, sorted descending, equal ones collapsed, and the
- * counts accumulated. The uniform variant ("PixBinaryClass-uniThr") uses 4096 equal bins on [-0.01, 1.01]; scores
- * outside that range fall out of every bin, as in numpy's histogram. Arithmetic is in double (the official tool works
- * on float16 arrays, so the thresholds of float16 inputs can differ in the last float16 bit).
+ * The SegmentMeIfYouCan pixel metric, rule by rule as the official scorer computes it
+ * (github.com/SegmentMeIfYouCan/road-anomaly-benchmark, {@code metrics/pixel_classification.py} and
+ * {@code metrics/pixel_classification_curves.py}, run with the numpy 1.23 its requirements pin).
+ *
+ * <p>Scores are float16, as the official {@code Evaluation.save_output} stores them ({@code astype(np.float16)});
+ * float32 maps are rounded to nearest even first. Every float16 operation of the official code is done in float16
+ * here too ({@link Half}), every float64 one in double. Per frame (its region of interest: label not 255):
+ * <ul>
+ * <li><b>{@code binary_confusion_matrix}, "percentiles" (768 bins, "PixBinaryClass")</b>: the edges are
+ * {@code vmin - eps} and {@code vmax + eps} (float16, eps = max(1% of the range, 0.01) in float16), up to 384
+ * {@code np.quantile} values (linear rule, float64 from the float16 data, the difference b - a taken in float16 as
+ * numpy's {@code _lerp} does) of the anomaly scores and of the inlier scores at {@code linspace(0, 1, k)}, sorted and
+ * de-duplicated ({@code np.unique}). Counts follow {@code np.histogram}: bin i is [e_i, e_i+1), the last one closed.
+ * <li><b>"uniform" (4096 bins on [-0.01, 1.01], "PixBinaryClass-uniThr")</b>: numpy makes the edges and the bin
+ * index in float16 (the data's type): edges are {@code linspace} rounded to float16 (many coincide above 0.5), the
+ * index is {@code (a - (-0.01)) * (4096 / 1.02)} in float16, truncated, then moved by one where the float16 edges
+ * disagree; scores outside [-0.01, 1.01] (compared in float16) fall out. A table of all 65536 float16 values holds
+ * the result of that procedure.
+ * <li><b>Which edge a bin's counts belong to (rule 1)</b>: the curve walks thresholds from high to low and credits
+ * bin i at its <i>lower</i> edge e_i ({@code bin_edges[::-1][1:]} paired with the reversed counts): a pixel counts as
+ * predicted anomalous at threshold e when its score is at or above e.
+ * </ul>
+ * <b>{@code aggregate_dynamic_bins} / {@code aggregate_fixed_bins}</b>: the thresholds of all frames are pooled and
+ * sorted high to low and the counts accumulated. <b>{@code curves_from_cmats}</b>: of a run of equal thresholds only
+ * the last (complete) point is kept, and the very first point of the curve is kept too: with uniform bins that is the
+ * top bin alone. With percentile bins the first threshold is each frame's highest score; when several frames share it,
+ * which frame's partial count the official scorer keeps as its first point depends on numpy's unstable argsort and on
+ * the order its worker pool returns frames, so it is not reproducible there; this class then counts all of them
+ * together (the complete point, which is what the official comment says it intends) and {@link #topTies()} says so.
+ * <b>The first point (rule 2)</b>: the curve is started at (tp, fp) = (0, 0) with precision 1 whenever its first
+ * point has a prediction, so AP = {@code sum(diff(recall) * precision[1:])} includes the first recall step, and ROC
+ * starts at (0, 0); it is closed at (P, N) when pixels fell out of every bin. AUROC = {@code np.trapz(tpr, fpr)},
+ * FPR95 = fpr at {@code searchsorted(tpr, 0.95)} (1.0 when TPR never reaches 0.95), best F1 = the first maximum of
+ * 2tp / (2tp + fp + fn) and its threshold.
  */
 public final class SmiycPixelMetrics {
     /** Bin strategy of the official scorer. */
@@ -23,92 +53,183 @@ public final class SmiycPixelMetrics {
 
     private static final int PERCENTILE_BINS = 768;
     private static final int UNIFORM_BINS = 4096;
+    private static final int HALVES = 65536;
+    private static final double PLOT_STEP = 1e-3;
 
     private final Bins bins;
+    // percentile bins: one (lower edge, counts) entry per bin per frame
     private double[] thr = new double[1024];
     private long[] tpRel = new long[1024];
     private long[] fpRel = new long[1024];
     private int n;
+    private double topThreshold = Double.NEGATIVE_INFINITY;
+    private int topTies;
+    // uniform bins: counts per bin, summed over frames
+    private final long[] uniformTp;
+    private final long[] uniformFp;
     private long positives;
     private long negatives;
+    // per-frame counts of each float16 value, indexed by its order key
+    private final int[] countP = new int[HALVES];
+    private final int[] countN = new int[HALVES];
 
     /** An accumulator with the given bin strategy. */
     public SmiycPixelMetrics(Bins bins) {
         this.bins = bins;
-        if (bins == Bins.UNIFORM) {
-            // fixed bins: one slot per bin, summed over frames
-            n = UNIFORM_BINS;
-            thr = new double[UNIFORM_BINS];
-            tpRel = new long[UNIFORM_BINS];
-            fpRel = new long[UNIFORM_BINS];
-            double[] edges = uniformEdges();
-            for (int i = 0; i < UNIFORM_BINS; i++) {
-                thr[i] = edges[i + 1];
-            }
-        }
+        uniformTp = bins == Bins.UNIFORM ? new long[UNIFORM_BINS] : null;
+        uniformFp = bins == Bins.UNIFORM ? new long[UNIFORM_BINS] : null;
     }
 
-    private static double[] uniformEdges() {
-        double[] e = new double[UNIFORM_BINS + 1];
-        double lo = -0.01;
-        double hi = 1.01;
-        double step = (hi - lo) / UNIFORM_BINS;
-        for (int i = 0; i <= UNIFORM_BINS; i++) {
-            e[i] = i == UNIFORM_BINS ? hi : lo + i * step;
-        }
-        return e;
-    }
-
-    /** Adds one frame; targets other than anomaly / inlier are void (outside the region of interest). */
+    /** Adds one frame of float32 scores, rounded to float16 first as the official tool stores them. */
     public void update(float[] scores, byte[] target) {
-        if (scores.length != target.length) {
-            throw new IllegalArgumentException("scores have " + scores.length + " pixels but the target has "
+        update(toHalf(scores), target);
+    }
+
+    /** Float16 bits of float32 scores, rounded to nearest even as numpy's {@code astype(np.float16)}. */
+    public static short[] toHalf(float[] scores) {
+        short[] h = new short[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            h[i] = Half.fromFloat(scores[i]);
+        }
+        return h;
+    }
+
+    /**
+     * Adds one frame of float16 scores (raw bits); targets other than anomaly / inlier are void (outside the region of
+     * interest). Scores must be finite in float16.
+     */
+    public void update(short[] half, byte[] target) {
+        if (half.length != target.length) {
+            throw new IllegalArgumentException("scores have " + half.length + " pixels but the target has "
                     + target.length);
         }
         int np = 0;
         int nn = 0;
-        for (byte t : target) {
-            if (t == LabelValues.ANOMALY) {
-                np++;
-            } else if (t == LabelValues.INLIER) {
-                nn++;
+        for (int i = 0; i < half.length; i++) {
+            byte t = target[i];
+            if (t != LabelValues.ANOMALY && t != LabelValues.INLIER) {
+                continue;
             }
-        }
-        double[] p = new double[np];
-        double[] q = new double[nn];
-        int ip = 0;
-        int iq = 0;
-        for (int i = 0; i < scores.length; i++) {
-            if (target[i] == LabelValues.ANOMALY) {
-                p[ip++] = scores[i];
-            } else if (target[i] == LabelValues.INLIER) {
-                q[iq++] = scores[i];
+            if (!Half.isFinite(half[i])) {
+                throw new IllegalArgumentException("score " + Half.toFloat(half[i]) + " at pixel " + i
+                        + " is not a finite float16");
+            }
+            int key = key(half[i]);
+            if (t == LabelValues.ANOMALY) {
+                countP[key]++;
+                np++;
+            } else {
+                countN[key]++;
+                nn++;
             }
         }
         positives += np;
         negatives += nn;
-        if (np + nn == 0) {
-            return;
-        }
-        Arrays.sort(p);
-        Arrays.sort(q);
-        double[] edges = bins == Bins.UNIFORM ? uniformEdges() : percentileEdges(p, q);
-        long[] hp = histogram(p, edges);
-        long[] hq = histogram(q, edges);
-        if (bins == Bins.UNIFORM) {
-            for (int i = 0; i < UNIFORM_BINS; i++) {
-                tpRel[i] += hp[i];
-                fpRel[i] += hq[i];
+        try {
+            if (np + nn == 0) {
+                return;
             }
-            return;
+            if (bins == Bins.UNIFORM) {
+                addUniform();
+            } else {
+                addPercentiles(np, nn);
+            }
+        } finally {
+            Arrays.fill(countP, 0);
+            Arrays.fill(countN, 0);
         }
-        int add = edges.length - 1;
-        ensure(n + add);
-        for (int i = 0; i < add; i++) {
-            thr[n] = edges[i + 1];
+    }
+
+    /** An order key of float16 bits: ascending keys are ascending values; -0 and +0 share the key of +0. */
+    static int key(short bits) {
+        int h = bits & 0xffff;
+        if (h == 0x8000) {
+            h = 0;
+        }
+        return (h & 0x8000) != 0 ? (~h & 0xffff) : (h | 0x8000);
+    }
+
+    /** The float16 bits of an order key. */
+    static short bitsOfKey(int key) {
+        return (short) ((key & 0x8000) != 0 ? (key & 0x7fff) : (~key & 0xffff));
+    }
+
+    private void addUniform() {
+        int[] table = UniformTable.BIN;
+        for (int k = 0; k < HALVES; k++) {
+            if (countP[k] == 0 && countN[k] == 0) {
+                continue;
+            }
+            int bin = table[bitsOfKey(k) & 0xffff];
+            if (bin >= 0) {
+                uniformTp[bin] += countP[k];
+                uniformFp[bin] += countN[k];
+            }
+        }
+    }
+
+    private void addPercentiles(int np, int nn) {
+        int lo = 0;
+        while (countP[lo] == 0 && countN[lo] == 0) {
+            lo++;
+        }
+        int hi = HALVES - 1;
+        while (countP[hi] == 0 && countN[hi] == 0) {
+            hi--;
+        }
+        short vmin = bitsOfKey(lo);
+        short vmax = bitsOfKey(hi);
+        // vrange * 1e-2 and np.maximum(., 1e-2) on float16 scalars: the constant is cast to float16 first
+        short hundredth = Half.fromDouble(1e-2);
+        short eps = Half.multiply(Half.subtract(vmax, vmin), hundredth);
+        if (Half.toFloat(hundredth) > Half.toFloat(eps)) {
+            eps = hundredth;
+        }
+        int kp = Math.min(PERCENTILE_BINS / 2, np);
+        int kq = Math.min(PERCENTILE_BINS / 2, nn);
+        double[] e = new double[2 + kp + kq];
+        e[0] = Half.toFloat(Half.subtract(vmin, eps));
+        e[1] = Half.toFloat(Half.add(vmax, eps));
+        quantiles(countP, np, kp, e, 2);
+        quantiles(countN, nn, kq, e, 2 + kp);
+        Arrays.sort(e);
+        int m = 0;
+        for (int i = 0; i < e.length; i++) {
+            if (i == 0 || e[i] != e[m - 1]) {
+                e[m++] = e[i];
+            }
+        }
+        int nb = m - 1;
+        long[] hp = new long[nb];
+        long[] hq = new long[nb];
+        int bin = 0;
+        for (int k = lo; k <= hi; k++) {
+            if (countP[k] == 0 && countN[k] == 0) {
+                continue;
+            }
+            double v = Half.toFloat(bitsOfKey(k));
+            if (v < e[0] || v > e[nb]) {
+                continue; // np.histogram drops values outside the outer edges
+            }
+            while (bin < nb - 1 && v >= e[bin + 1]) {
+                bin++;
+            }
+            hp[bin] += countP[k];
+            hq[bin] += countN[k];
+        }
+        ensure(n + nb);
+        for (int i = 0; i < nb; i++) {
+            thr[n] = e[i];
             tpRel[n] = hp[i];
             fpRel[n] = hq[i];
             n++;
+        }
+        double top = e[nb - 1];
+        if (top > topThreshold) {
+            topThreshold = top;
+            topTies = 1;
+        } else if (top == topThreshold) {
+            topTies++;
         }
     }
 
@@ -121,86 +242,255 @@ public final class SmiycPixelMetrics {
         }
     }
 
-    private static double[] percentileEdges(double[] p, double[] q) {
-        double vmin = Math.min(p.length > 0 ? p[0] : Double.POSITIVE_INFINITY, q.length > 0 ? q[0]
-                : Double.POSITIVE_INFINITY);
-        double vmax = Math.max(p.length > 0 ? p[p.length - 1] : Double.NEGATIVE_INFINITY, q.length > 0
-                ? q[q.length - 1] : Double.NEGATIVE_INFINITY);
-        double eps = Math.max((vmax - vmin) * 1e-2, 1e-2);
-        int kp = Math.min(PERCENTILE_BINS / 2, p.length);
-        int kq = Math.min(PERCENTILE_BINS / 2, q.length);
-        double[] e = new double[2 + kp + kq];
-        e[0] = vmin - eps;
-        e[1] = vmax + eps;
-        quantiles(p, kp, e, 2);
-        quantiles(q, kq, e, 2 + kp);
-        Arrays.sort(e);
-        int m = 0;
-        for (int i = 0; i < e.length; i++) {
-            if (i == 0 || e[i] != e[m - 1]) {
-                e[m++] = e[i];
-            }
+    /**
+     * {@code np.quantile(x, np.linspace(0, 1, k))} (linear rule) of the {@code count} values whose float16 histogram
+     * by order key is {@code hist}, written to {@code out[at..at+k)}. numpy 1.23's {@code _quantile}: virtual index
+     * v = (count - 1) q in float64; at or above the last index the last value; else a = x[floor v], b = x[floor v + 1],
+     * t = v - floor v, {@code _lerp}: diff = b - a in float16, a + diff t for t below 0.5, b - diff (1 - t) from 0.5.
+     */
+    static void quantiles(int[] hist, int count, int k, double[] out, int at) {
+        if (k == 0) {
+            return;
         }
-        return Arrays.copyOf(e, m);
-    }
-
-    /** numpy's quantile with the default linear method at linspace(0, 1, k), of sorted {@code x}. */
-    static void quantiles(double[] x, int k, double[] out, int at) {
+        double step = k > 1 ? 1.0 / (k - 1) : Double.NaN;
+        int key = -1;
+        long seen = 0; // values with order key <= key
         for (int j = 0; j < k; j++) {
-            double q = k == 1 ? 0 : (double) j / (k - 1);
-            double pos = q * (x.length - 1);
-            int lo = (int) Math.floor(pos);
-            int hi = Math.min(lo + 1, x.length - 1);
-            double t = pos - lo;
-            double a = x[lo];
-            double b = x[hi];
-            // numpy's _lerp: a + (b-a)t, computed from the nearer end for t >= 0.5
-            out[at + j] = t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
-        }
-    }
-
-    /** numpy.histogram on sorted data: bins [e_i, e_i+1), the last one closed; values outside fall out. */
-    private static long[] histogram(double[] sorted, double[] edges) {
-        long[] h = new long[edges.length - 1];
-        int last = edges.length - 1;
-        for (double v : sorted) {
-            if (v < edges[0] || v > edges[last]) {
+            double q = k == 1 ? 0.0 : j == k - 1 ? 1.0 : j * step; // np.linspace(0, 1, k)
+            double v = (count - 1) * q;
+            long prev = (long) Math.floor(v);
+            boolean last = v >= count - 1;
+            long ia = last ? count - 1 : prev;
+            // advance to the key holding order statistic ia
+            while (seen <= ia) {
+                key++;
+                seen += hist[key];
+            }
+            short a = bitsOfKey(key);
+            if (last) {
+                out[at + j] = Half.toFloat(a);
                 continue;
             }
-            int idx = Arrays.binarySearch(edges, v);
-            int bin;
-            if (idx >= 0) {
-                bin = idx == last ? last - 1 : idx;
-                // binarySearch may land on any equal edge; edges are unique, so idx is the edge itself
+            short b;
+            if (seen > ia + 1) {
+                b = a; // x[ia + 1] has the same value
             } else {
-                bin = -idx - 2;
+                int kb = key + 1;
+                while (hist[kb] == 0) {
+                    kb++;
+                }
+                b = bitsOfKey(kb);
             }
-            h[bin]++;
+            double t = v - prev;
+            double diff = Half.toFloat(Half.subtract(b, a));
+            out[at + j] = t >= 0.5 ? Half.toFloat(b) - diff * (1 - t) : Half.toFloat(a) + diff * t;
         }
-        return h;
     }
 
-    /** Pixel metrics with the SMIYC curve conventions. */
+    /**
+     * How many frames share the highest percentile threshold (1 when it is one frame's own; 0 before any frame).
+     * Above 1 the official scorer's first curve point is not reproducible (see the class comment).
+     */
+    public int topTies() {
+        return topTies;
+    }
+
+    /** How many distinct values the 4097 float16 edges of the uniform bins take (numpy 1.24: 3083). */
+    static int distinctUniformEdges() {
+        java.util.TreeSet<Double> d = new java.util.TreeSet<>();
+        for (double e : UniformTable.EDGES) {
+            d.add(e);
+        }
+        d.add((double) Half.toFloat(Half.fromDouble(1.01)));
+        return d.size();
+    }
+
+    /** Pixel metrics with the official curve conventions. */
     public PixelMetrics compute() {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(thr[b], thr[a]));
-        CurveSummary sum = new CurveSummary(CurveSummary.Convention.SMIYC, positives, negatives);
-        long tp = 0;
-        long fp = 0;
-        for (int k = 0; k < n; ) {
-            double t = thr[order[k]];
-            while (k < n && thr[order[k]] == t) {
-                tp += tpRel[order[k]];
-                fp += fpRel[order[k]];
-                k++;
+        int cap = bins == Bins.UNIFORM ? UNIFORM_BINS : n;
+        double[] t = new double[cap];
+        long[] tp = new long[cap];
+        long[] fp = new long[cap];
+        int m = 0;
+        long ctp = 0;
+        long cfp = 0;
+        if (bins == Bins.UNIFORM) {
+            // thresholds e_4095 .. e_0 (float16 lower edges, equal neighbours where edges coincide); keep the first
+            // point and the last point of each run of equal thresholds
+            double[] edge = UniformTable.EDGES;
+            for (int i = UNIFORM_BINS - 1; i >= 0; i--) {
+                ctp += uniformTp[i];
+                cfp += uniformFp[i];
+                if (i == UNIFORM_BINS - 1 || i == 0 || edge[i - 1] != edge[i]) {
+                    t[m] = edge[i];
+                    tp[m] = ctp;
+                    fp[m++] = cfp;
+                }
             }
-            sum.add(t, tp, fp);
+        } else {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(thr[y], thr[x]));
+            for (int k = 0; k < n; ) {
+                double v = thr[order[k]];
+                while (k < n && thr[order[k]] == v) {
+                    ctp += tpRel[order[k]];
+                    cfp += fpRel[order[k]];
+                    k++;
+                }
+                t[m] = v;
+                tp[m] = ctp;
+                fp[m++] = cfp;
+            }
         }
-        String name = bins == Bins.UNIFORM ? "SMIYC PixBinaryClass-uniThr (4096 uniform bins on [-0.01, 1.01], pooled)"
-                : "SMIYC PixBinaryClass (768 percentile bins per frame, pooled)";
-        return sum.finish(name);
+        String name = bins == Bins.UNIFORM
+                ? "SMIYC PixBinaryClass-uniThr (official scorer: float16 scores, 4096 float16 uniform bins on"
+                        + " [-0.01, 1.01], pooled)"
+                : "SMIYC PixBinaryClass (official scorer: float16 scores, 768 percentile bins per frame, pooled)";
+        if (bins == Bins.PERCENTILES && topTies > 1) {
+            name += String.format(Locale.ROOT, "; note: %d frames share the highest score %s, where the official "
+                    + "scorer's first curve point depends on numpy's sort order; counted here as one complete point",
+                    topTies, Double.toString(topThreshold));
+        }
+        return curve(Arrays.copyOf(t, m), Arrays.copyOf(tp, m), Arrays.copyOf(fp, m), positives, negatives, name);
+    }
+
+    /**
+     * {@code curves_from_cmats} on thresholds (high to low) with cumulative counts: start at (0, 0) when the first
+     * point predicts something, end at (P, N) when the last does not hold every pixel, then AP, AUROC, FPR95 and the
+     * best F1. Package-private for tests.
+     */
+    static PixelMetrics curve(double[] t0, long[] tp0, long[] fp0, long pos, long neg, String protocol) {
+        if (t0.length == 0 || pos == 0 || neg == 0) {
+            return new PixelMetrics(protocol, pos, neg, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, List.of());
+        }
+        int m = t0.length;
+        boolean head = tp0[0] != 0 || fp0[0] != 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : t0) {
+            max = Math.max(max, v);
+        }
+        if (head) {
+            max = max + 1; // float(np.max(thresholds)) + 1 is prepended and is then the maximum
+        }
+        boolean tail = tp0[m - 1] != pos || fp0[m - 1] != neg;
+        int size = m + (head ? 1 : 0) + (tail ? 1 : 0);
+        double[] t = new double[size];
+        long[] tp = new long[size];
+        long[] fp = new long[size];
+        int o = 0;
+        if (head) {
+            t[o] = max;
+            o++;
+        }
+        System.arraycopy(t0, 0, t, o, m);
+        System.arraycopy(tp0, 0, tp, o, m);
+        System.arraycopy(fp0, 0, fp, o, m);
+        if (tail) {
+            t[size - 1] = max - 1; // the official code appends float(np.max(thresholds)) - 1
+            tp[size - 1] = pos;
+            fp[size - 1] = neg;
+        }
+        double ap = 0;
+        double auroc = 0;
+        double fpr95 = Double.NaN;
+        double thr95 = Double.NaN;
+        double bestF1 = Double.NaN;
+        double bestThr = Double.NaN;
+        double prevTpr = 0;
+        double prevFpr = 0;
+        List<CurveSummary.Point> points = new ArrayList<>();
+        double lastTpr = -1;
+        double lastFpr = -1;
+        double lastPrec = -1;
+        for (int i = 0; i < size; i++) {
+            double fn = (double) (pos - tp[i]);
+            double tpr = tp[i] / (tp[i] + fn);
+            double fpr = fp[i] / (double) (fp[i] + (neg - fp[i]));
+            double precision = tp[i] + fp[i] > 0 ? tp[i] / (double) (tp[i] + fp[i]) : 1.0;
+            if (i > 0) {
+                ap += (tpr - prevTpr) * precision;
+                auroc += (fpr - prevFpr) * (tpr + prevTpr) / 2.0;
+            }
+            if (Double.isNaN(fpr95) && tpr >= 0.95) {
+                fpr95 = fpr;
+                thr95 = t[i];
+            }
+            double f1 = 2.0 * tp[i] / (2.0 * tp[i] + fp[i] + fn);
+            if (!Double.isNaN(f1) && (Double.isNaN(bestF1) || f1 > bestF1)) {
+                bestF1 = f1;
+                bestThr = t[i];
+            }
+            if (i == 0 || i == size - 1 || Math.abs(tpr - lastTpr) >= PLOT_STEP || Math.abs(fpr - lastFpr) >= PLOT_STEP
+                    || Math.abs(precision - lastPrec) >= PLOT_STEP * 10) {
+                points.add(new CurveSummary.Point(t[i], tpr, fpr, precision));
+                lastTpr = tpr;
+                lastFpr = fpr;
+                lastPrec = precision;
+            }
+            prevTpr = tpr;
+            prevFpr = fpr;
+        }
+        if (Double.isNaN(fpr95)) {
+            fpr95 = 1.0; // TPR 0.95 never reached: the official scorer reports 1.0 (and threshold 0.0)
+            thr95 = 0.0;
+        }
+        return new PixelMetrics(protocol, pos, neg, ap, auroc, fpr95, thr95, bestF1, bestThr, List.copyOf(points));
+    }
+
+    /** The official uniform bins, worked out once for every float16 value. */
+    private static final class UniformTable {
+        /** Lower edges e_0 .. e_4095 (float16 values as doubles). */
+        static final double[] EDGES = new double[UNIFORM_BINS];
+        /** The bin of each float16 bit pattern, or -1 where the value falls out (or is not finite). */
+        static final int[] BIN = new int[HALVES];
+
+        static {
+            // np.histogram(a, bins=4096, range=[-0.01, 1.01]) on float16 data: bin_type = float16, the edges are
+            // np.linspace(-0.01, 1.01, 4097) (float64: k * step + start, the last one exactly the stop) cast to
+            // float16
+            double start = -0.01;
+            double stop = 1.01;
+            double step = (stop - start) / UNIFORM_BINS;
+            float[] edge = new float[UNIFORM_BINS + 1];
+            for (int k = 0; k <= UNIFORM_BINS; k++) {
+                double y = k == UNIFORM_BINS ? stop : k * step + start;
+                edge[k] = Half.toFloat(Half.fromDouble(y));
+            }
+            for (int k = 0; k < UNIFORM_BINS; k++) {
+                EDGES[k] = edge[k];
+            }
+            // the range limits and the scale factor take the data's type (float16) in the comparisons and products
+            short first = Half.fromDouble(start);
+            float firstF = Half.toFloat(first);
+            float lastF = Half.toFloat(Half.fromDouble(stop));
+            short norm = Half.fromDouble(UNIFORM_BINS / (stop - start));
+            for (int bits = 0; bits < HALVES; bits++) {
+                short h = (short) bits;
+                float a = Half.toFloat(h);
+                if (!Half.isFinite(h) || !(a >= firstF && a <= lastF)) {
+                    BIN[bits] = -1;
+                    continue;
+                }
+                float f = Half.toFloat(Half.multiply(Half.subtract(h, first), norm));
+                int idx = (int) f; // astype(np.intp) truncates
+                if (idx == UNIFORM_BINS) {
+                    idx--;
+                }
+                if (a < edge[idx]) {
+                    idx--;
+                }
+                if (a >= edge[idx + 1] && idx != UNIFORM_BINS - 1) {
+                    idx++;
+                }
+                BIN[bits] = idx;
+            }
+        }
+
+        private UniformTable() {
+        }
     }
 }

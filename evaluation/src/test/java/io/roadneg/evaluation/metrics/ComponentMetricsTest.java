@@ -91,6 +91,54 @@ class ComponentMetricsTest {
         assertAgrees(new Object[] {s, t}, ComponentMetrics.Track.ANOMALY, 0.6, ra);
     }
 
+    @Test
+    void scoresTiedWithTheThresholdAreNotPredicted() {
+        // official default_instancer: anomaly_p > thresh_p, compared in float16 (numpy 1.23 casts the threshold)
+        byte[] t = new byte[W * H];
+        float[] s = new float[W * H];
+        rect(t, 2, 2, 10, 10, 1); // gt: 64 px, scored exactly 0.5
+        rect(s, 2, 2, 10, 10, 0.5f);
+        rect(s, 20, 10, 28, 18, 0.6f); // a false response of 64 px
+        for (double thr : new double[] {0.5, 0.4999}) {
+            // 0.4999 rounds to the float16 0.5, so the tied object stays unpredicted in float16 as well
+            // only the false response is predicted: gt sIoU 0, PPV 0; every t: TP 0, FN 1, FP 1 -> F1 0.
+            // (with score >= threshold the object would be a 64 px prediction with sIoU 1: F1 = 2/(2+0+1))
+            checkObstacle(s, t, thr, 1, 0.0, 0.0, 0.0);
+        }
+        // just below the float16 0.5 the object is predicted: sIoU 1, PPV 1 and 0, F1 = 2/3 at every t
+        checkObstacle(s, t, 0.4995, 2, 1.0, 0.5, 2.0 / 3);
+    }
+
+    /** Obstacle-track metrics of one frame: one object, the predictions, mean sIoU / PPV / F1, and the set check. */
+    private static void checkObstacle(float[] s, byte[] t, double thr, int predictions, double sIoU, double ppv,
+            double f1) {
+        ComponentMetrics m = new ComponentMetrics(ComponentMetrics.Track.OBSTACLE, thr);
+        m.update(s, t, W, H);
+        ComponentMetrics.Result r = m.compute();
+        assertEquals(1, r.groundTruthComponents());
+        assertEquals(predictions, r.predictedComponents());
+        assertEquals(sIoU, r.meanSIoU(), 1e-15);
+        assertEquals(ppv, r.meanPpv(), 1e-15);
+        assertEquals(f1, r.meanF1(), 1e-15);
+        assertAgrees(new Object[] {s, t}, ComponentMetrics.Track.OBSTACLE, thr, r);
+    }
+
+    @Test
+    void smallObjectsBecomeVoidAfterThePredictionSizeRule() {
+        // official default_instancer removes small predicted components first, then makes small objects void
+        byte[] t = new byte[W * H];
+        float[] s = new float[W * H];
+        rect(t, 2, 2, 10, 10, 1); // gt A: 64 px, found exactly
+        rect(s, 2, 2, 10, 10, 0.9f);
+        rect(t, 20, 20, 23, 22, 1); // gt B: 6 px, under the obstacle minimum of 10 -> void
+        rect(s, 20, 20, 23, 22, 0.9f);
+        rect(s, 14, 20, 20, 28, 0.9f); // false response of 48 px touching B: one component of 54 px
+        // the 54 px component passes the 50 px rule; counted without B's 6 px it has 48 px, none on an object:
+        // PPV 0. A: sIoU 64 / (64 + 64 - 64) = 1, PPV 1. Every t: TP 1, FN 0, FP 1 -> F1 = 2/3.
+        // (making B void first would leave a 48 px component, dropped: PPV 1 only and F1 1)
+        checkObstacle(s, t, 0.5, 2, 1.0, 0.5, 2.0 / 3);
+    }
+
     /** The definitions again, written with explicit pixel sets. */
     private static void assertAgrees(Object[] c, ComponentMetrics.Track track, double thr, ComponentMetrics.Result r) {
         float[] s = (float[]) c[0];
@@ -104,10 +152,17 @@ class ComponentMetricsTest {
                 gts.add(g);
             }
         }
+        // official order: prediction (float16 score > float16 threshold, not on void), its components and their
+        // size rule first; only then are small objects void, and each prediction is counted without their pixels
+        float thrH = Half.toFloat(Half.fromDouble(thr));
         List<Set<Integer>> preds = new ArrayList<>();
-        for (Set<Integer> p : bfs(i -> s[i] >= thr && (t[i] == 0 || t[i] == 1) && !voids.contains(i))) {
+        for (Set<Integer> p : bfs(i -> Half.toFloat(Half.fromFloat(s[i])) > thrH && (t[i] == 0 || t[i] == 1))) {
             if (p.size() >= track.minPredicted()) {
-                preds.add(p);
+                Set<Integer> inRoi = new HashSet<>(p);
+                inRoi.removeAll(voids);
+                if (!inRoi.isEmpty()) {
+                    preds.add(inRoi);
+                }
             }
         }
         double sumS = 0;
