@@ -35,8 +35,8 @@ import org.opencv.imgcodecs.Imgcodecs;
  * would turn into colours. Commons Imaging is used only for metadata and PNG text chunks: it gamma-converts gray and
  * truncates 16-bit samples, so it never decodes a label.
  *
- * <p>PNGs are encoded by OpenCV (fast, exact for 8- and 16-bit) and provenance is added as {@code iTXt} chunks right
- * after IHDR; writes are atomic.
+ * <p>PNGs are encoded by {@link PngEncoder} (straight from the buffers, the JDK's zlib; exact for 8- and 16-bit)
+ * with provenance as {@code iTXt} chunks right after IHDR; writes are atomic.
  */
 public final class Images {
     /** Default PNG zlib level: 1 is several times faster than 9 for ~10-20% larger files on street scenes. */
@@ -218,42 +218,19 @@ public final class Images {
         AtomicFiles.write(file, encodePng(label, level, text));
     }
 
-    /** Encodes an RGB PNG. */
+    /** Encodes an RGB PNG ({@link PngEncoder}: UP filter, the JDK's zlib at {@code level}). */
     public static byte[] encodePng(RgbImage img, int level, Map<String, String> text) {
-        OpenCv.ensureLoaded();
-        Mat bgr = Mats.fromRgb(img);
-        try {
-            return withText(imencodePng(bgr, level), text);
-        } finally {
-            bgr.release();
-        }
+        return PngEncoder.rgb(img.width(), img.height(), img.data(), level, PngEncoder.Filter.UP, text);
     }
 
-    /** Encodes a label PNG (8-bit when all values fit, else 16-bit). */
+    /** Encodes a label PNG (8-bit when all values fit, else 16-bit; values 0..65535 only). */
     public static byte[] encodePng(LabelMap label, int level, Map<String, String> text) {
-        OpenCv.ensureLoaded();
-        int max = label.max();
-        int min = label.min();
-        if (min < 0 || max > 65535) {
-            throw new IllegalArgumentException("label values must be 0..65535, found " + min + ".." + max);
-        }
-        Mat m = Mats.fromLabel(label, max <= 255 ? CvType.CV_8UC1 : CvType.CV_16UC1);
-        try {
-            return withText(imencodePng(m, level), text);
-        } finally {
-            m.release();
-        }
+        return PngEncoder.gray(label.width(), label.height(), label.data(), false, level, PngEncoder.Filter.UP, text);
     }
 
     /** Encodes a label PNG as 16-bit gray whatever its values (Cityscapes instanceIds are always 16-bit). */
     public static byte[] encodePng16(LabelMap label, int level, Map<String, String> text) {
-        OpenCv.ensureLoaded();
-        Mat m = Mats.fromLabel(label, CvType.CV_16UC1);
-        try {
-            return withText(imencodePng(m, level), text);
-        } finally {
-            m.release();
-        }
+        return PngEncoder.gray(label.width(), label.height(), label.data(), true, level, PngEncoder.Filter.UP, text);
     }
 
     /** Encodes a JPEG at the given quality (0..100). */
@@ -284,65 +261,6 @@ public final class Images {
             bgr.release();
             buf.release();
         }
-    }
-
-    private static byte[] imencodePng(Mat m, int level) {
-        if (level < 0 || level > 9) {
-            throw new IllegalArgumentException("PNG compression level must be 0..9, found " + level);
-        }
-        MatOfByte buf = new MatOfByte();
-        try {
-            if (!Imgcodecs.imencode(".png", m, buf, new MatOfInt(Imgcodecs.IMWRITE_PNG_COMPRESSION, level))) {
-                throw new IllegalStateException("PNG encoding failed");
-            }
-            return buf.toArray();
-        } finally {
-            buf.release();
-        }
-    }
-
-    /** Inserts one uncompressed UTF-8 {@code iTXt} chunk per entry right after the IHDR chunk of a PNG. */
-    static byte[] withText(byte[] png, Map<String, String> text) {
-        if (text == null || text.isEmpty()) {
-            return png;
-        }
-        int ihdrEnd = 8 + 4 + 4 + 13 + 4;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 256);
-        out.write(png, 0, ihdrEnd);
-        for (Map.Entry<String, String> e : text.entrySet()) {
-            byte[] key = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
-            if (key.length < 1 || key.length > 79) {
-                throw new IllegalArgumentException("PNG text keyword must be 1..79 bytes: " + e.getKey());
-            }
-            byte[] val = e.getValue().getBytes(StandardCharsets.UTF_8);
-            ByteArrayOutputStream body = new ByteArrayOutputStream(val.length + key.length + 16);
-            body.write('i');
-            body.write('T');
-            body.write('X');
-            body.write('t');
-            body.write(key, 0, key.length);
-            body.write(0); // keyword terminator
-            body.write(0); // not compressed
-            body.write(0); // compression method
-            body.write(0); // empty language tag
-            body.write(0); // empty translated keyword
-            body.write(val, 0, val.length);
-            byte[] chunk = body.toByteArray();
-            writeInt(out, chunk.length - 4);
-            out.write(chunk, 0, chunk.length);
-            CRC32 crc = new CRC32();
-            crc.update(chunk);
-            writeInt(out, (int) crc.getValue());
-        }
-        out.write(png, ihdrEnd, png.length - ihdrEnd);
-        return out.toByteArray();
-    }
-
-    private static void writeInt(ByteArrayOutputStream out, int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
     }
 
     /** Wraps an IOException for callers that cannot throw it. */
