@@ -31,6 +31,7 @@ public final class CurveSummary {
     private double bestF1Threshold = Double.NaN;
     private double lastTpr = -1;
     private double lastFpr = -1;
+    private double lastPrecision = -1;
 
     /** A summary over {@code positives} anomaly and {@code negatives} inlier pixels in all. */
     public CurveSummary(long positives, long negatives) {
@@ -63,10 +64,12 @@ public final class CurveSummary {
             bestF1Threshold = threshold;
         }
         if (!started || Math.abs(tpr - lastTpr) >= PLOT_STEP || Math.abs(fpr - lastFpr) >= PLOT_STEP
-                || Math.abs(precision - prevPrecision) >= PLOT_STEP * 10) {
+                || Math.abs(precision - lastPrecision) >= PLOT_STEP * 10) {
+            // measured against the last point kept: a jittery precision (random scores) must not keep every point
             points.add(new Point(threshold, tpr, fpr, precision));
             lastTpr = tpr;
             lastFpr = fpr;
+            lastPrecision = precision;
         }
         prevPrecision = precision;
         started = true;
