@@ -1,6 +1,5 @@
 package io.roadneg.generators;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.pasting.BlendMode;
@@ -39,116 +38,25 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
         }
     }
 
-    static void range(List<Double> r, String field, double lo, double hi) {
+    /** Checks a {@code [min, max]} range field; the message names the field and the value. */
+    public static void range(List<Double> r, String field, double lo, double hi) {
         if (r == null || r.size() != 2 || r.get(0) > r.get(1) || r.get(0) < lo || r.get(1) > hi) {
             throw new IllegalArgumentException(field + " must be [min, max] within [" + lo + ", " + hi + "], found "
                     + r);
         }
     }
 
-    /** The outlier source, chosen by {@code type}. */
+    /**
+     * The outlier source section, chosen by {@code type}. Each type is a record of an {@link OutlierSourceProvider},
+     * registered with the config mapper when a recipe is bound ({@link OutlierSources#configTypes()}), so a new
+     * source adds its record without an edit here.
+     */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-    @JsonSubTypes({
-        @JsonSubTypes.Type(value = CocoSourceConfig.class, name = "coco"),
-        @JsonSubTypes.Type(value = Ade20kSourceConfig.class, name = "ade20k"),
-        @JsonSubTypes.Type(value = PatchSourceConfig.class, name = "patches")})
-    public sealed interface Source permits CocoSourceConfig, Ade20kSourceConfig, PatchSourceConfig {
+    public interface Source {
     }
 
-    /**
-     * COCO objects with the Meta-OOD filter.
-     *
-     * @param mode {@code union}: the bounding box of all Meta-OOD 254 pixels of an image (RPL, PEBAL, Mask2Anomaly);
-     *     {@code instance}: one annotated instance
-     * @param split COCO split
-     * @param excluded category names whose images are not used (Meta-OOD list by default)
-     * @param minSize minimum image height and width (Meta-OOD: 480)
-     * @param rescale factors the whole COCO image is rescaled by, one drawn uniformly per object (RPL); empty = none
-     * @param centreCrop side of the centre crop/pad applied after rescaling (RPL: 700); 0 = none
-     * @param minArea objects with fewer pixels are not usable
-     * @param maskFrom {@code annotation}: the COCO mask; {@code box}: the mask a box-prompted segmenter makes from the
-     *     annotation's bbox (instance mode; an ablation of mask quality)
-     * @param prompter the box-prompted segmenter for {@code maskFrom: box} ({@code grabcut[:options]} or
-     *     {@code torchscript:DIR})
-     */
-    public record CocoSourceConfig(String mode, String split, List<String> excluded, Integer minSize,
-            List<Double> rescale, Integer centreCrop, Integer minArea, String maskFrom, String prompter)
-            implements Source {
-        public CocoSourceConfig {
-            maskFrom = maskFrom == null ? "annotation" : maskFrom;
-            if (!maskFrom.equals("annotation") && !maskFrom.equals("box")) {
-                throw new IllegalArgumentException("source.maskFrom must be annotation or box, found " + maskFrom);
-            }
-            if (maskFrom.equals("box") && "union".equals(mode == null ? "union" : mode)) {
-                throw new IllegalArgumentException("source.maskFrom box needs source.mode instance (a box per object)");
-            }
-            prompter = prompter == null ? "grabcut" : prompter;
-            mode = mode == null ? "union" : mode;
-            if (!mode.equals("union") && !mode.equals("instance")) {
-                throw new IllegalArgumentException("mode must be union or instance, found " + mode);
-            }
-            split = split == null ? "train" : split;
-            excluded = excluded == null ? io.roadneg.datasets.coco.CocoCategories.META_OOD_EXCLUDED
-                    : List.copyOf(excluded);
-            minSize = minSize == null ? 480 : minSize;
-            rescale = rescale == null ? List.of() : List.copyOf(rescale);
-            for (double f : rescale) {
-                if (!(f > 0)) {
-                    throw new IllegalArgumentException("rescale factors must be positive, found " + f);
-                }
-            }
-            centreCrop = centreCrop == null ? 0 : centreCrop;
-            minArea = minArea == null ? 1 : minArea;
-            if (centreCrop < 0 || minArea < 1 || minSize < 1) {
-                throw new IllegalArgumentException("centreCrop >= 0, minArea >= 1 and minSize >= 1 required, found "
-                        + centreCrop + ", " + minArea + ", " + minSize);
-            }
-        }
-    }
 
-    /**
-     * DenseHybrid ADE20K negatives: image and label resized to {@code shortSide}, scale-jittered, cropped to
-     * {@code crop}; the mask is a rectangle (probability {@code rectProbability}, side a multiple of
-     * {@code rectStep} below {@code crop}) or the union of {@code classCount} class ids drawn from the crop.
-     */
-    public record Ade20kSourceConfig(String split, Integer shortSide, List<Double> jitter, Integer crop,
-            Double rectProbability, Integer rectMin, Integer rectStep, Integer classCount, Integer minArea)
-            implements Source {
-        public Ade20kSourceConfig {
-            split = split == null ? "training" : split;
-            shortSide = shortSide == null ? 384 : shortSide;
-            jitter = jitter == null ? List.of(0.5, 2.0) : List.copyOf(jitter);
-            range(jitter, "jitter", 0.01, 100);
-            crop = crop == null ? 192 : crop;
-            rectProbability = rectProbability == null ? 0.5 : rectProbability;
-            rectMin = rectMin == null ? 16 : rectMin;
-            rectStep = rectStep == null ? 8 : rectStep;
-            classCount = classCount == null ? 2 : classCount;
-            minArea = minArea == null ? 16 : minArea;
-            if (shortSide < 8 || crop < 8 || rectMin < 1 || rectStep < 1 || rectMin >= crop || classCount < 1
-                    || rectProbability < 0 || rectProbability > 1) {
-                throw new IllegalArgumentException("ade20k source: invalid sizes or probability (shortSide "
-                        + shortSide + ", crop " + crop + ", rectMin " + rectMin + ", rectStep " + rectStep
-                        + ", classCount " + classCount + ", rectProbability " + rectProbability + ")");
-            }
-        }
-    }
 
-    /**
-     * Noisy negatives: rectangular patches cut at random from any image folder.
-     *
-     * @param folder image folder (null: the ADE20K images of the sample data or of {@code --ade20k-root})
-     * @param side patch side range in pixels
-     * @param aspect aspect-ratio jitter range (width / height)
-     */
-    public record PatchSourceConfig(String folder, List<Double> side, List<Double> aspect) implements Source {
-        public PatchSourceConfig {
-            side = side == null ? List.of(32.0, 128.0) : List.copyOf(side);
-            range(side, "side", 2, 100000);
-            aspect = aspect == null ? List.of(0.5, 2.0) : List.copyOf(aspect);
-            range(aspect, "aspect", 0.01, 100);
-        }
-    }
 
     /**
      * Placement.

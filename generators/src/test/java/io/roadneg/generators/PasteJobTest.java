@@ -44,10 +44,7 @@ class PasteJobTest {
     private static PasteJob.Options options(String preset, Map<String, String> set, Path cs, Path out, int threads,
             long seed, int count) {
         PasteConfig c = Presets.load(preset, null, set);
-        OutlierSource src = c.source() instanceof PasteConfig.CocoSourceConfig cc
-                ? CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), cc)
-                : new PatchSource(sample.resolve("ade20k/ADEChallengeData2016/images"),
-                        (PasteConfig.PatchSourceConfig) c.source());
+        OutlierSource src = OutlierSources.open(c.source(), SourceContext.of(Map.of(), sample));
         return new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", count, null, out, threads, seed);
     }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roadneg.datasets.InputException;
-import io.roadneg.datasets.config.Configs;
+import io.roadneg.generators.sources.Ade20kSourceConfig;
+import io.roadneg.generators.sources.CocoSourceConfig;
 import io.roadneg.pasting.BlendMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ class PresetsTest {
         try (Stream<Path> s = Files.list(configs)) {
             files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
         }
-        assertEquals(Presets.NAMES.stream().map(n -> n + ".yaml").sorted().toList(), files);
+        assertEquals(Presets.names().stream().map(n -> n + ".yaml").sorted().toList(), files);
         for (String f : files) {
-            PasteConfig fromFile = Configs.load(null, configs.resolve(f), Map.of(), PasteConfig.class);
+            PasteConfig fromFile = Presets.load(null, configs.resolve(f), Map.of());
             assertEquals(fromFile, Presets.load(f.replace(".yaml", ""), null, Map.of()), f);
             assertEquals(f.replace(".yaml", ""), fromFile.name());
         }
@@ -33,13 +34,13 @@ class PresetsTest {
     @Test
     void referenceNumbers() {
         PasteConfig rpl = Presets.load("rpl", null, Map.of());
-        PasteConfig.CocoSourceConfig c = (PasteConfig.CocoSourceConfig) rpl.source();
+        CocoSourceConfig c = (CocoSourceConfig) rpl.source();
         assertEquals(List.of(0.25, 0.5, 0.5, 0.75, 0.1, 0.125), c.rescale());
         assertEquals(700, c.centreCrop());
         assertEquals(700, rpl.placement().cropSize());
         assertEquals(0.2, Presets.load("mask2anomaly", null, Map.of()).placement().probability());
         PasteConfig dh = Presets.load("densehybrid-ade20k", null, Map.of());
-        PasteConfig.Ade20kSourceConfig a = (PasteConfig.Ade20kSourceConfig) dh.source();
+        Ade20kSourceConfig a = (Ade20kSourceConfig) dh.source();
         assertEquals(384, a.shortSide());
         assertEquals(192, a.crop());
         assertEquals(0.5, a.rectProbability());
@@ -54,7 +55,7 @@ class PresetsTest {
     @Test
     void unknownPresetsKeysAndValuesAreNamed() {
         InputException p = assertThrows(InputException.class, () -> Presets.load("rlp", null, Map.of()));
-        assertTrue(p.getMessage().startsWith("--preset = rlp: unknown preset; known: rpl, pebal"), p.getMessage());
+        assertTrue(p.getMessage().startsWith("--preset = rlp: unknown preset; known: densehybrid-ade20k, pebal, rpl"), p.getMessage());
         InputException k = assertThrows(InputException.class,
                 () -> Presets.load("rpl", null, Map.of("placement.cropsize", "512")));
         assertTrue(k.getMessage().contains("placement.cropsize: unknown key"), k.getMessage());
