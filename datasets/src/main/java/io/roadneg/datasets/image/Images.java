@@ -301,7 +301,11 @@ public final class Images {
         }
     }
 
-    /** Inserts one uncompressed UTF-8 {@code iTXt} chunk per entry right after the IHDR chunk of a PNG. */
+    /**
+     * Inserts one uncompressed UTF-8 {@code iTXt} chunk per entry right after the IHDR chunk of a PNG, in keyword
+     * order: the bytes do not depend on the iteration order of the map a caller passes (that of {@code Map.of} and
+     * {@code Map.copyOf} changes from one JVM to the next).
+     */
     static byte[] withText(byte[] png, Map<String, String> text) {
         if (text == null || text.isEmpty()) {
             return png;
@@ -309,7 +313,7 @@ public final class Images {
         int ihdrEnd = 8 + 4 + 4 + 13 + 4;
         ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 256);
         out.write(png, 0, ihdrEnd);
-        for (Map.Entry<String, String> e : text.entrySet()) {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(text).entrySet()) {
             byte[] key = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
             if (key.length < 1 || key.length > 79) {
                 throw new IllegalArgumentException("PNG text keyword must be 1..79 bytes: " + e.getKey());

@@ -1,6 +1,7 @@
 package io.roadneg.datasets.sample;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesLayout.FrameId;
 import io.roadneg.datasets.cityscapes.CityscapesWriter;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -62,7 +63,7 @@ public final class SampleData {
             String city = split.equals("train") ? TRAIN_CITIES.get(i % TRAIN_CITIES.size()) : VAL_CITY;
             // the sequence number is the frame index; 19 is the annotated frame of every real Cityscapes snippet
             FrameId id = new FrameId(city, i, 19);
-            StreetPlan plan = StreetPlan.sample(Seeds.rng(o.seed(), "cityscapes/" + split, i), o.scale().streetWidth,
+            StreetPlan plan = StreetPlan.sample(Seeds.splittable(o.seed(), "cityscapes/" + split, i), o.scale().streetWidth,
                     o.scale().streetHeight, StreetPlan.Anomalies.NONE);
             StreetRenderer.StreetFrame f = StreetRenderer.render(plan);
             new CityscapesWriter(PNG_LEVEL, provenance(o, "cityscapes/" + split + "/" + id.stem()))

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -25,7 +26,6 @@ import io.roadneg.finetune.model.ModelSpec;
 import io.roadneg.finetune.model.SegOutput;
 import io.roadneg.finetune.model.TorchScriptBase;
 import io.roadneg.finetune.score.Inference;
-import io.roadneg.generators.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -241,7 +241,7 @@ public final class Trainer {
                 try (NDManager sm = model.manager().newSubManager()) {
                     NDArray x = sm.create(b.images(), new Shape(b.total(), 3, b.height(), b.width()));
                     Targets t = new Targets(sm, b.labels(), b.n(), b.raw(), b.height(), b.width(), spec.classes(),
-                            Seeds.itemSeed(o.seed(), step));
+                            Seeds.of(o.seed(), Seeds.TRAIN_CONTRAST, step));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
                         v = loss.compute(out, t);
