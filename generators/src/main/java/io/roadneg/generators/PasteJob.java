@@ -15,6 +15,7 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.Sha256;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.PastedInstance;
@@ -121,7 +122,7 @@ public final class PasteJob {
         Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
                 o.config().labels().outlierLabelId());
         PastePlanner planner = new PastePlanner(o.config(), o.source());
-        String configHash = sha256(o.configYaml());
+        String configHash = Sha256.of(o.configYaml());
 
         progress.start("paste " + o.config().name(), total);
         int already = 0;
@@ -204,7 +205,7 @@ public final class PasteJob {
         ObjectNode run = JSON.createObjectNode();
         run.put("tool", "roadneg gen paste");
         run.put("recipe", o.config().name());
-        run.put("configSha256", sha256(o.configYaml()));
+        run.put("configSha256", Sha256.of(o.configYaml()));
         run.put("seed", o.seed());
         run.put("source", o.source().name());
         run.put("sourceItems", o.source().size());
@@ -388,19 +389,6 @@ public final class PasteJob {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("roadneg:provenance", JSON.writeValueAsString(n));
         return m;
-    }
-
-    static String sha256(String s) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : d) {
-                sb.append(String.format("%02x", b));
-            }
-            return sb.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */

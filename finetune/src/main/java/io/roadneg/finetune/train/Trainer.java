@@ -14,6 +14,7 @@ import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.Sha256;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.Normalization;
@@ -35,10 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,7 +136,7 @@ public final class Trainer {
         CompositeLoss loss = c.loss().build();
         Path ckDir = o.out().resolve("checkpoints");
         Path latest = ckDir.resolve("latest");
-        String fingerprint = sha256(o.configYaml() + "\nseed=" + o.seed() + "\ninit=" + o.init() + "\nroot="
+        String fingerprint = Sha256.of(o.configYaml() + "\nseed=" + o.seed() + "\ninit=" + o.init() + "\nroot="
                 + o.cityscapesRoot() + "\nsplit=" + o.split());
         boolean resuming = o.resume() && Files.isRegularFile(latest);
         if (!o.resume() && Files.isRegularFile(latest)) {
@@ -363,14 +361,5 @@ public final class Trainer {
         out.write((Checkpoints.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
-                    StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
