@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.image.Images;
@@ -19,6 +20,7 @@ import io.roadneg.datasets.io.Sha256;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.PastedInstance;
+import io.roadneg.pasting.Placement;
 import io.roadneg.pasting.RoadGeometry;
 import io.roadneg.pasting.Scene;
 import java.io.BufferedWriter;
@@ -50,6 +52,8 @@ public final class PasteJob {
     public static final String ITEMS = ".items";
     /** The run fingerprint file. */
     public static final String RUN_FILE = "run.json";
+    /** The provenance of the run that last completed the set (with its environment). */
+    public static final String PROVENANCE_FILE = "provenance.json";
     /** Items whose thumbnails are kept, per preview slot: the preview shows the first made items with objects. */
     static final int THUMB_ITEMS_PER_PREVIEW = 4;
 
@@ -375,20 +379,15 @@ public final class PasteJob {
         }
     }
 
-    private static Map<String, String> provenance(Options o, PastePlanner.Planned p, String configHash)
-            throws IOException {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("tool", "roadneg gen paste");
-        n.put("recipe", o.config().name());
-        n.put("configSha256", configHash);
-        n.put("seed", o.seed());
-        n.put("item", p.plan().index());
-        n.put("destination", p.plan().destination());
-        ArrayNode src = n.putArray("sources");
-        p.plan().placements().forEach(pl -> src.add(pl.sourceItem()));
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("roadneg:provenance", JSON.writeValueAsString(n));
-        return m;
+    /** The output's provenance (reproducible form: recipe, seed, item, destination, source items). */
+    private static Map<String, String> provenance(Options o, PastePlanner.Planned p, String configHash) {
+        Provenance item = runProvenance(o, configHash).forItem(String.valueOf(p.plan().index()),
+                p.plan().destination(), p.plan().placements().stream().map(Placement::sourceItem).toList());
+        return Map.of(Provenance.PNG_KEY, item.reproducible().toJson());
+    }
+
+    private static Provenance runProvenance(Options o, String configHash) {
+        return Provenance.run("gen paste", o.config().name(), configHash, o.seed());
     }
 
     /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */
@@ -421,6 +420,8 @@ public final class PasteJob {
             }
         });
         CocoExport.write(coco, o, items, total, configHash);
+        AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (runProvenance(o, configHash).toJson() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
                 previewItems);
         return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);

@@ -153,7 +153,11 @@ class PasteJobTest {
             assertEquals("pebal", prov.get("recipe").asText());
             assertEquals(i, prov.get("item").asInt());
             assertTrue(prov.get("sources").get(0).asText().startsWith("coco:train2017:"));
+            assertTrue(prov.get("environment") == null, "PNG chunks hold no environment: their bytes repeat");
         }
+        JsonNode run = json.readTree(out.resolve(PasteJob.PROVENANCE_FILE).toFile());
+        assertEquals("pebal", run.get("recipe").asText());
+        assertEquals(System.getProperty("java.version"), run.get("environment").get("java").asText().split(" ")[0]);
         assertTrue(Files.size(r.preview()) > 0);
     }
 

@@ -1,6 +1,7 @@
 package io.roadneg.datasets.sample;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesLayout.FrameId;
 import io.roadneg.datasets.cityscapes.CityscapesWriter;
@@ -73,11 +74,15 @@ public final class SampleData {
         return 6 * n;
     }
 
-    /** Text chunks of every sample PNG: what made it, from which seed; no time, so bytes stay reproducible. */
+    /**
+     * Text chunks of every sample PNG: what made it, from which seed (the reproducible {@link Provenance}: no time, no
+     * environment, so bytes repeat).
+     */
     static Map<String, String> provenance(SampleDataOptions o, String item) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("Software", "roadneg gen sample-data");
-        m.put("roadneg.sample", "seed=" + o.seed() + " scale=" + o.scale().name().toLowerCase() + " item=" + item);
+        m.put(Provenance.PNG_KEY, new Provenance("gen sample-data", "scale " + o.scale().name().toLowerCase(), null,
+                o.seed(), item, null, List.of(), null).toJson());
         return m;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -57,6 +58,9 @@ public final class ScoreJob {
         n.put("benchmark", benchmark.cliName());
         n.put("root", root.toString());
         n.put("frames", frames.size());
+        n.set("provenance", Checkpoints.JSON.readTree(Provenance.run("gen score", score.key(), null, null)
+                .forItem(null, benchmark.cliName(), List.of(ck.toString()))
+                .withLibtorch(ai.djl.engine.Engine.getInstance().getVersion()).toJson()));
         Path manifest = out.resolve("score.json");
         if (Files.isRegularFile(manifest)) {
             JsonNode old = Checkpoints.JSON.readTree(manifest.toFile());

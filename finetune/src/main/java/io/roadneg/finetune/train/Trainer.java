@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
@@ -48,6 +49,9 @@ import java.util.concurrent.CompletableFuture;
  * continues from the latest checkpoint exactly (batches and sampling depend only on the seed and the step).
  */
 public final class Trainer {
+    /** The run's provenance in its folder (recipe hash, seed, environment with libtorch). */
+    public static final String PROVENANCE_FILE = "provenance.json";
+
     private Trainer() {
     }
 
@@ -207,6 +211,9 @@ public final class Trainer {
                     }
                 }
                 Files.writeString(o.out().resolve("config.yaml"), o.configYaml());
+                AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (Provenance.run(o.init() == null ? "gen train"
+                        : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(Engine
+                        .getInstance().getVersion()).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
                 o.log().printf("%s %s: %s; %d trainable tensors; %d frames, %d steps per epoch, %d epochs%s%n",
                         resuming ? "resuming" : "training", loss.name(), spec.describe(), trainable.size(),
                         frames.size(), perEpoch, c.train().epochs(), resuming ? " from step " + step : "");
