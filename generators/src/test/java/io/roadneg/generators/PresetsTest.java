@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.config.Configs;
 import io.roadneg.generators.sources.Ade20kSourceConfig;
 import io.roadneg.generators.sources.CocoSourceConfig;
 import io.roadneg.pasting.BlendMode;
 import java.nio.file.Files;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,6 +33,40 @@ class PresetsTest {
             PasteConfig fromFile = Presets.load(null, configs.resolve(f), Map.of());
             assertEquals(fromFile, Presets.load(f.replace(".yaml", ""), null, Map.of()), f);
             assertEquals(f.replace(".yaml", ""), fromFile.name());
+        }
+    }
+
+    /**
+     * Every number of a recipe is in its YAML: each preset states every field of every section (the Java defaults
+     * of the config records never fill in a preset), and a preset bound from its own tree with Java's defaults out
+     * of reach (the config written back to YAML and read again) gives the same plans.
+     */
+    @Test
+    void everyPresetStatesEveryField() throws Exception {
+        Path configs = Path.of(System.getProperty("roadneg.root", ".."), "configs");
+        for (String name : Presets.names()) {
+            ObjectNode tree = Configs.readTree(configs.resolve(name + ".yaml"));
+            PasteConfig c = Presets.load(name, null, Map.of());
+            List<String> missing = new ArrayList<>();
+            unstated(c, tree, "", missing);
+            assertEquals(List.of(), missing, name + " leaves fields to Java defaults");
+            assertEquals(c, Configs.load(Configs.yaml().valueToTree(c), null, Map.of(), PasteConfig.class,
+                    OutlierSources.configTypes()), name);
+        }
+    }
+
+    private static void unstated(Record r, JsonNode tree, String path, List<String> missing) throws Exception {
+        for (RecordComponent rc : r.getClass().getRecordComponents()) {
+            String key = rc.getName();
+            JsonNode n = tree.get(key);
+            if (n == null) {
+                missing.add(path + key);
+                continue;
+            }
+            Object v = rc.getAccessor().invoke(r);
+            if (v instanceof Record child) {
+                unstated(child, n, path + key + ".", missing);
+            }
         }
     }
 
