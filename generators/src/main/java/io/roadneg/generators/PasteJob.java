@@ -16,6 +16,7 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.Sha256;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
@@ -224,38 +225,15 @@ public final class PasteJob {
         try {
             run = (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(run)); // same number node types as a file read
             if (Files.exists(f)) {
-                JsonNode old = JSON.readTree(f.toFile());
-                if (!old.equals(run)) {
-                    String diff = differingKey(old, run);
-                    throw new InputException(f, diff, old.get(diff), "this output folder holds another run's files "
-                            + "(now " + run.get(diff) + "); use a new --out or delete the folder");
-                }
+                RunFolders.refuseAnother(f, JSON.readTree(f.toFile()), run, List.of(), "use a new --out or delete "
+                        + "the folder");
                 return;
             }
-            if (Files.isDirectory(o.out())) {
-                try (Stream<Path> s = Files.list(o.out())) {
-                    if (s.findAny().isPresent()) {
-                        throw new InputException(o.out(), "--out", o.out(), "folder is not empty and holds no "
-                                + RUN_FILE + ": refusing to write into files of unknown origin");
-                    }
-                }
-            }
+            RunFolders.refuseUnknown(o.out(), RUN_FILE);
             AtomicFiles.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String differingKey(JsonNode a, JsonNode b) {
-        List<String> keys = new ArrayList<>();
-        a.fieldNames().forEachRemaining(keys::add);
-        b.fieldNames().forEachRemaining(keys::add);
-        for (String k : keys) {
-            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
-                return k;
-            }
-        }
-        return "run";
     }
 
     private static void cleanTemps(Path out) {

@@ -15,6 +15,7 @@ import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.Sha256;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.NegativeSource;
@@ -159,11 +160,9 @@ public final class Trainer {
             resumeFrom = ckDir.resolve(Files.readString(latest).trim());
             ObjectNode st = Checkpoints.readState(resumeFrom);
             resumeStep = st.path("step").asLong();
-            if (!fingerprint.equals(st.path("fingerprint").asText())) {
-                throw new InputException(resumeFrom.resolve("model.json"), "state.fingerprint",
-                        st.path("fingerprint").asText(), "the run was started with another config, seed, model or "
-                                + "data; --resume needs the same ones");
-            }
+            RunFolders.refuseAnother(resumeFrom.resolve("model.json"), st, Checkpoints.JSON.createObjectNode()
+                    .put("fingerprint", fingerprint), List.of("fingerprint"), "the run was started with another "
+                    + "config, seed, model or data; --resume needs the same ones");
             spec = Checkpoints.readSpec(resumeFrom);
         } else {
             spec = specFor(c, o.init(), loss);
