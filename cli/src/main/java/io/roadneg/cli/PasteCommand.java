@@ -40,7 +40,8 @@ final class PasteCommand implements Callable<Integer> {
     String dst;
 
     @Option(names = "--preset", paramLabel = "NAME", completionCandidates = PresetNames.class,
-            description = "Recipe preset: ${COMPLETION-CANDIDATES} (default: the source's first).")
+            description = "Recipe preset: ${COMPLETION-CANDIDATES} (default: the source's first); --config and --set "
+                    + "overlay it.")
     String preset;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -88,7 +89,8 @@ final class PasteCommand implements Callable<Integer> {
             throw new InputException(null, "--dst", dst, "only cityscapes destinations are supported");
         }
         OutlierSources.get(src, "--src");
-        String presetName = preset != null ? preset : common.config() == null ? Presets.defaultFor(src) : null;
+        // a config file overlays a preset (the source's default unless --preset names one): the code has no defaults
+        String presetName = preset != null ? preset : Presets.defaultFor(src);
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
         if (maskFrom != null) {
             overrides.put("source.maskFrom", maskFrom);

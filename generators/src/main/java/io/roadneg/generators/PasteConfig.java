@@ -1,13 +1,13 @@
 package io.roadneg.generators;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.roadneg.datasets.LabelValues;
 import io.roadneg.pasting.BlendMode;
 import java.util.List;
 
 /**
  * A paste recipe: where objects come from, where and how large they land, how they blend and what the labels say.
- * Every number of a reference recipe is a field here; presets in {@code configs/} set them.
+ * Every number of a reference recipe is a field here, and has no default in the code: the presets in
+ * {@code configs/} state every one, and a config file overlays a preset.
  *
  * @param version config format version (1)
  * @param name recipe name, written into provenance
@@ -24,18 +24,24 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
         if (version != 1) {
             throw new IllegalArgumentException("version must be 1, found " + version);
         }
-        require(source, "source");
-        require(placement, "placement");
-        require(blend, "blend");
-        labels = labels == null ? new LabelsConfig(LabelValues.PASTED_OUTLIER, LabelValues.PASTED_OUTLIER) : labels;
-        output = output == null ? new OutputConfig(1, 16) : output;
-        name = name == null ? "custom" : name;
+        required(source, "source");
+        required(placement, "placement");
+        required(blend, "blend");
+        required(labels, "labels");
+        required(output, "output");
+        required(name, "name");
     }
 
-    private static void require(Object o, String field) {
-        if (o == null) {
-            throw new IllegalArgumentException(field + " is required");
+    /**
+     * A field's value; a missing one is an error, not a default: every number of a recipe is stated in its YAML
+     * (the presets in {@code configs/} state them all, and a config file overlays one).
+     */
+    public static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required (a recipe states every field: start from a "
+                    + "preset)");
         }
+        return value;
     }
 
     /** Checks a {@code [min, max]} range field; the message names the field and the value. */
@@ -84,29 +90,29 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
             List<Double> scales, List<Double> scaleRange, List<Double> heightRatio, List<Integer> roadTrainIds,
             Double rotation, Double flipProbability, Integer referenceWidth) {
         public PlacementConfig {
-            mode = mode == null ? "image" : mode;
+            mode = required(mode, "placement.mode");
             if (!List.of("image", "crop", "road").contains(mode)) {
                 throw new IllegalArgumentException("placement.mode must be image, crop or road, found " + mode);
             }
-            cropSize = cropSize == null ? 700 : cropSize;
-            objects = objects == null ? List.of(1, 1) : List.copyOf(objects);
+            cropSize = required(cropSize, "placement.cropSize");
+            objects = List.copyOf(required(objects, "placement.objects"));
             if (objects.size() != 2 || objects.get(0) < 0 || objects.get(1) < objects.get(0)) {
                 throw new IllegalArgumentException("placement.objects must be [min, max] with 0 <= min <= max, found "
                         + objects);
             }
-            probability = probability == null ? 1.0 : probability;
+            probability = required(probability, "placement.probability");
             if (probability < 0 || probability > 1) {
                 throw new IllegalArgumentException("placement.probability must be in [0, 1], found " + probability);
             }
-            scales = scales == null ? List.of() : List.copyOf(scales);
-            scaleRange = scaleRange == null ? List.of(1.0, 1.0) : List.copyOf(scaleRange);
+            scales = List.copyOf(required(scales, "placement.scales"));
+            scaleRange = List.copyOf(required(scaleRange, "placement.scaleRange"));
             range(scaleRange, "placement.scaleRange", 1e-3, 1e3);
-            heightRatio = heightRatio == null ? List.of(0.1, 0.5) : List.copyOf(heightRatio);
+            heightRatio = List.copyOf(required(heightRatio, "placement.heightRatio"));
             range(heightRatio, "placement.heightRatio", 1e-3, 10);
-            roadTrainIds = roadTrainIds == null ? List.of(0) : List.copyOf(roadTrainIds);
-            rotation = rotation == null ? 0.0 : rotation;
-            flipProbability = flipProbability == null ? 0.0 : flipProbability;
-            referenceWidth = referenceWidth == null ? 2048 : referenceWidth;
+            roadTrainIds = List.copyOf(required(roadTrainIds, "placement.roadTrainIds"));
+            rotation = required(rotation, "placement.rotation");
+            flipProbability = required(flipProbability, "placement.flipProbability");
+            referenceWidth = required(referenceWidth, "placement.referenceWidth");
             if (referenceWidth < 0) {
                 throw new IllegalArgumentException("placement.referenceWidth must be >= 0, found " + referenceWidth);
             }
@@ -128,14 +134,14 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      */
     public record BlendConfig(BlendMode mode, Double featherSigma, List<Double> colorMatch, List<Double> brightness) {
         public BlendConfig {
-            mode = mode == null ? BlendMode.HARD : mode;
-            featherSigma = featherSigma == null ? 2.0 : featherSigma;
+            mode = required(mode, "blend.mode");
+            featherSigma = required(featherSigma, "blend.featherSigma");
             if (featherSigma < 0) {
                 throw new IllegalArgumentException("blend.featherSigma must be >= 0, found " + featherSigma);
             }
-            colorMatch = colorMatch == null ? List.of(0.0, 0.0) : List.copyOf(colorMatch);
+            colorMatch = List.copyOf(required(colorMatch, "blend.colorMatch"));
             range(colorMatch, "blend.colorMatch", 0, 1);
-            brightness = brightness == null ? List.of(1.0, 1.0) : List.copyOf(brightness);
+            brightness = List.copyOf(required(brightness, "blend.brightness"));
             range(brightness, "blend.brightness", 0.01, 100);
         }
     }
@@ -143,8 +149,8 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
     /** Values of pasted pixels in the trainId and labelId maps. */
     public record LabelsConfig(Integer outlierTrainId, Integer outlierLabelId) {
         public LabelsConfig {
-            outlierTrainId = outlierTrainId == null ? LabelValues.PASTED_OUTLIER : outlierTrainId;
-            outlierLabelId = outlierLabelId == null ? LabelValues.PASTED_OUTLIER : outlierLabelId;
+            outlierTrainId = required(outlierTrainId, "labels.outlierTrainId");
+            outlierLabelId = required(outlierLabelId, "labels.outlierLabelId");
             if (outlierTrainId < 0 || outlierTrainId > 254 || outlierLabelId < 34 || outlierLabelId > 254) {
                 throw new IllegalArgumentException("labels: outlierTrainId must be 0..254 and outlierLabelId 34..254 "
                         + "(outside the Cityscapes ids), found " + outlierTrainId + ", " + outlierLabelId);
@@ -160,8 +166,8 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      */
     public record OutputConfig(Integer pngLevel, Integer preview) {
         public OutputConfig {
-            pngLevel = pngLevel == null ? 1 : pngLevel;
-            preview = preview == null ? 16 : preview;
+            pngLevel = required(pngLevel, "output.pngLevel");
+            preview = required(preview, "output.preview");
             if (pngLevel < 0 || pngLevel > 9 || preview < 0) {
                 throw new IllegalArgumentException("output: pngLevel must be 0..9 and preview >= 0, found " + pngLevel
                         + ", " + preview);

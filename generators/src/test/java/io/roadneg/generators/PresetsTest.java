@@ -37,9 +37,9 @@ class PresetsTest {
     }
 
     /**
-     * Every number of a recipe is in its YAML: each preset states every field of every section (the Java defaults
-     * of the config records never fill in a preset), and a preset bound from its own tree with Java's defaults out
-     * of reach (the config written back to YAML and read again) gives the same plans.
+     * Every number of a recipe is in its YAML: the config records have no defaults (a missing field is refused, named),
+     * each preset states every field of every section (optional ones such as the patches' folder as null), and a
+     * preset written back to YAML and bound again is the same config.
      */
     @Test
     void everyPresetStatesEveryField() throws Exception {
@@ -67,6 +67,20 @@ class PresetsTest {
             if (v instanceof Record child) {
                 unstated(child, n, path + key + ".", missing);
             }
+        }
+    }
+
+    @Test
+    void aMissingFieldIsRefusedNotDefaulted() throws Exception {
+        Path file = Files.createTempFile("recipe", ".yaml");
+        try {
+            Files.writeString(file, Files.readString(Path.of(System.getProperty("roadneg.root", ".."), "configs",
+                    "pebal.yaml")).replace("  featherSigma: 2.0", ""));
+            InputException e = assertThrows(InputException.class, () -> Presets.load(null, file, Map.of()));
+            assertTrue(e.getMessage().contains("blend.featherSigma is required"), e.getMessage());
+            assertEquals(2.0, Presets.load("pebal", file, Map.of()).blend().featherSigma(), "a file overlays a preset");
+        } finally {
+            Files.delete(file);
         }
     }
 

@@ -14,16 +14,16 @@ public record Ade20kSourceConfig(String split, Integer shortSide, List<Double> j
         Double rectProbability, Integer rectMin, Integer rectStep, Integer classCount, Integer minArea)
         implements PasteConfig.Source {
     public Ade20kSourceConfig {
-        split = split == null ? "training" : split;
-        shortSide = shortSide == null ? 384 : shortSide;
-        jitter = jitter == null ? List.of(0.5, 2.0) : List.copyOf(jitter);
+        split = PasteConfig.required(split, "source.split");
+        shortSide = PasteConfig.required(shortSide, "source.shortSide");
+        jitter = List.copyOf(PasteConfig.required(jitter, "source.jitter"));
         PasteConfig.range(jitter, "jitter", 0.01, 100);
-        crop = crop == null ? 192 : crop;
-        rectProbability = rectProbability == null ? 0.5 : rectProbability;
-        rectMin = rectMin == null ? 16 : rectMin;
-        rectStep = rectStep == null ? 8 : rectStep;
-        classCount = classCount == null ? 2 : classCount;
-        minArea = minArea == null ? 16 : minArea;
+        crop = PasteConfig.required(crop, "source.crop");
+        rectProbability = PasteConfig.required(rectProbability, "source.rectProbability");
+        rectMin = PasteConfig.required(rectMin, "source.rectMin");
+        rectStep = PasteConfig.required(rectStep, "source.rectStep");
+        classCount = PasteConfig.required(classCount, "source.classCount");
+        minArea = PasteConfig.required(minArea, "source.minArea");
         if (shortSide < 8 || crop < 8 || rectMin < 1 || rectStep < 1 || rectMin >= crop || classCount < 1
                 || rectProbability < 0 || rectProbability > 1) {
             throw new IllegalArgumentException("ade20k source: invalid sizes or probability (shortSide "

@@ -14,9 +14,9 @@ import java.util.List;
 @JsonTypeName("patches")
 public record PatchSourceConfig(String folder, List<Double> side, List<Double> aspect) implements PasteConfig.Source {
     public PatchSourceConfig {
-        side = side == null ? List.of(32.0, 128.0) : List.copyOf(side);
+        side = List.copyOf(PasteConfig.required(side, "source.side"));
         PasteConfig.range(side, "side", 2, 100000);
-        aspect = aspect == null ? List.of(0.5, 2.0) : List.copyOf(aspect);
+        aspect = List.copyOf(PasteConfig.required(aspect, "source.aspect"));
         PasteConfig.range(aspect, "aspect", 0.01, 100);
     }
 }
