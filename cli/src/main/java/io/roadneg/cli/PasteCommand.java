@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "set in the Cityscapes layout (labelTrainIds with 254, labelIds, _ood.png 0/1/255), a manifest, a "
                 + "COCO JSON of the pasted objects and a preview sheet.",
             "Without dataset roots it uses the bundled sample data (made on first use in --sample-data).",
-            "Sources and presets come from the registered outlier sources (gen paste --help lists them)."})
+            "Sources and presets: those of the registered outlier sources (listed under --src and --preset)."})
 final class PasteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
