@@ -61,7 +61,7 @@ public final class Ade20kSourceProvider implements OutlierSourceProvider {
                     + "annotations/ and objectInfo150.csv", "point " + ADE20K.option() + " at the unzipped "
                     + "ADEChallengeData2016.zip");
         }
-        return new RootCheck(RootCheck.Status.OK, path + " (training: " + Roots.count(img.resolve("training"), ".jpg")
-                + " images, validation: " + Roots.count(img.resolve("validation"), ".jpg") + " images)", null);
+        return new RootCheck(RootCheck.Status.OK, path + " (training: " + FileCounts.count(img.resolve("training"), ".jpg")
+                + " images, validation: " + FileCounts.count(img.resolve("validation"), ".jpg") + " images)", null);
     }
 }

@@ -77,7 +77,7 @@ public final class CocoSourceProvider implements OutlierSourceProvider {
             Path ann = path.resolve("annotations/instances_" + split + "2017.json");
             Path img = path.resolve(split + "2017");
             if (Files.isRegularFile(ann) && Files.isDirectory(img)) {
-                found.add(split + "2017: " + Roots.count(img, ".jpg") + " images");
+                found.add(split + "2017: " + FileCounts.count(img, ".jpg") + " images");
             }
         }
         if (found.isEmpty()) {

@@ -51,7 +51,7 @@ public final class PatchSourceProvider implements OutlierSourceProvider {
             return new RootCheck(RootCheck.Status.MISSING, path + ": not a folder", "point " + PATCHES.option()
                     + " at a folder of jpg, png or webp images");
         }
-        return new RootCheck(RootCheck.Status.OK, path + " (" + (Roots.count(path, ".jpg") + Roots.count(path, ".png"))
+        return new RootCheck(RootCheck.Status.OK, path + " (" + (FileCounts.count(path, ".jpg") + FileCounts.count(path, ".png"))
                 + " jpg/png images at its top level; sub-folders are searched too)", null);
     }
 }

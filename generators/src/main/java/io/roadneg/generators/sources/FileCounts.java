@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Small helpers the providers' root checks share. */
-final class Roots {
-    private Roots() {
+final class FileCounts {
+    private FileCounts() {
     }
 
     /** Files in {@code dir} (not recursive) whose name ends with {@code suffix}; 0 when it cannot be listed. */
