@@ -13,7 +13,7 @@ import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.sample.SampleData;
 import io.roadneg.datasets.sample.SampleDataOptions;
 import io.roadneg.datasets.sample.SampleScale;
-import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.sources.CocoSource;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.PasteJob;
 import io.roadneg.generators.Presets;
@@ -137,7 +137,7 @@ public final class PasteBenchmark {
         for (int rep = 0; rep < 2; rep++) {
             Path out = work.resolve("job-" + preset + "-" + threads + "-" + rep);
             delete(out);
-            try (CocoSource src = CocoSource.open(coco, coco, (PasteConfig.CocoSourceConfig) c.source())) {
+            try (CocoSource src = CocoSource.open(coco, coco, (io.roadneg.generators.sources.CocoSourceConfig) c.source())) {
                 PasteJob.Options o = new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", items, null, out,
                         threads, 1);
                 long t0 = System.nanoTime();

@@ -3,14 +3,13 @@ package io.roadneg.cli;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.image.OpenCv;
-import java.io.IOException;
+import io.roadneg.generators.OutlierSourceProvider;
+import io.roadneg.generators.OutlierSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /** The checks behind {@code gen doctor}: runtime, native libraries, GPU and dataset roots. */
 final class Doctor {
@@ -82,18 +81,22 @@ final class Doctor {
         return ErrorHandler.oneLine(root.getClass().getSimpleName() + ": " + root.getMessage());
     }
 
-    /** Checks the dataset roots the user named; a null root is skipped. */
-    static List<Check> datasets(Map<String, Path> roots) {
+    /**
+     * Checks the dataset roots the user named: Cityscapes here, each source root by the source that reads it
+     * ({@link OutlierSources#check}).
+     */
+    static List<Check> datasets(Path cityscapesRoot, Map<String, Path> sourceRoots) {
         List<Check> out = new ArrayList<>();
-        Map<String, Function<Path, Check>> checks = Map.of(
-                "cityscapes", Doctor::cityscapes,
-                "coco", Doctor::coco,
-                "ade20k", Doctor::ade20k);
-        roots.forEach((name, root) -> {
-            if (root != null) {
-                out.add(checks.get(name).apply(root));
+        if (cityscapesRoot != null) {
+            out.add(cityscapes(cityscapesRoot));
+        }
+        for (OutlierSourceProvider.DatasetRoot r : OutlierSources.roots()) {
+            Path p = sourceRoots.get(r.name());
+            if (p != null) {
+                OutlierSourceProvider.RootCheck c = OutlierSources.check(r.name(), p);
+                out.add(new Check(r.name(), Status.valueOf(c.status().name()), c.detail(), c.fix()));
             }
-        });
+        }
         return out;
     }
 
@@ -113,50 +116,8 @@ final class Doctor {
             return new Check("cityscapes", trainIds ? Status.OK : Status.WARN, root + " (" + sb + ")", fixTrain);
         } catch (InputException e) {
             return new Check("cityscapes", Status.MISSING, e.getMessage(),
-                    "point --cityscapes at the folder holding leftImg8bit/ and gtFine/ (from leftImg8bit_trainvaltest"
+                    "point --cityscapes-root at the folder holding leftImg8bit/ and gtFine/ (from leftImg8bit_trainvaltest"
                             + ".zip and gtFine_trainvaltest.zip)");
-        }
-    }
-
-    private static Check coco(Path root) {
-        List<String> found = new ArrayList<>();
-        for (String split : List.of("train", "val")) {
-            Path ann = root.resolve("annotations/instances_" + split + "2017.json");
-            Path img = root.resolve(split + "2017");
-            if (Files.isRegularFile(ann) && Files.isDirectory(img)) {
-                found.add(split + "2017: " + count(img, ".jpg") + " images");
-            }
-        }
-        if (found.isEmpty()) {
-            return new Check("coco", Status.MISSING, root + ": no annotations/instances_{train,val}2017.json with "
-                    + "its {train,val}2017/ image folder", "point --coco at the folder holding annotations/ and "
-                    + "train2017/ (from train2017.zip and annotations_trainval2017.zip)");
-        }
-        return new Check("coco", Status.OK, root + " (" + String.join(", ", found) + ")", null);
-    }
-
-    private static Check ade20k(Path root) {
-        Path base = Files.isDirectory(root.resolve("ADEChallengeData2016")) ? root.resolve("ADEChallengeData2016")
-                : root;
-        Path img = base.resolve("images");
-        Path ann = base.resolve("annotations");
-        if (!Files.isDirectory(img) || !Files.isDirectory(ann) || !Files.isRegularFile(base.resolve(
-                "objectInfo150.csv"))) {
-            return new Check("ade20k", Status.MISSING, root + ": expected ADEChallengeData2016 with images/, "
-                    + "annotations/ and objectInfo150.csv", "point --ade20k at the unzipped ADEChallengeData2016.zip");
-        }
-        return new Check("ade20k", Status.OK, root + " (training: " + count(img.resolve("training"), ".jpg")
-                + " images, validation: " + count(img.resolve("validation"), ".jpg") + " images)", null);
-    }
-
-    private static long count(Path dir, String suffix) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.roadneg.cli;
 
+import io.roadneg.generators.OutlierSources;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,14 +18,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cityscapes", paramLabel = "DIR", description = "Cityscapes root (leftImg8bit/, gtFine/).")
-    Path cityscapes;
-
-    @Option(names = "--coco", paramLabel = "DIR", description = "COCO root (annotations/, train2017/, val2017/).")
-    Path coco;
-
-    @Option(names = "--ade20k", paramLabel = "DIR", description = "ADE20K SceneParsing root (ADEChallengeData2016).")
-    Path ade20k;
+    @Mixin
+    DatasetRootOptions roots;
 
     @Option(names = "--no-native", description = "Skip loading OpenCV and PyTorch (quick check of datasets only).")
     boolean noNative;
@@ -38,11 +31,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (!noNative) {
             checks.addAll(Doctor.runtime());
         }
-        Map<String, Path> roots = new LinkedHashMap<>();
-        roots.put("cityscapes", cityscapes);
-        roots.put("coco", coco);
-        roots.put("ade20k", ade20k);
-        checks.addAll(Doctor.datasets(roots));
+        checks.addAll(Doctor.datasets(roots.cityscapesRoot(), roots.sourceRoots()));
         boolean missing = false;
         for (Doctor.Check c : checks) {
             String tag = switch (c.status()) {
@@ -56,9 +45,10 @@ final class DoctorCommand implements Callable<Integer> {
             }
             missing |= c.status() == Doctor.Status.MISSING;
         }
-        if (roots.values().stream().allMatch(p -> p == null)) {
+        if (roots.cityscapesRoot() == null && roots.sourceRoots().isEmpty()) {
             out.println("          (no dataset roots given: without them every command uses the bundled sample data;"
-                    + " pass --cityscapes/--coco/--ade20k to check real ones)");
+                    + " pass --cityscapes-root, " + OutlierSources.roots().stream().map(r -> r.option())
+                    .collect(java.util.stream.Collectors.joining(", ")) + " to check real ones)");
         }
         out.println(missing ? "Some checks failed: see the fixes above." : "All checks passed.");
         out.flush();

@@ -3,10 +3,10 @@ package io.roadneg.cli;
 import io.roadneg.datasets.InputException;
 import io.roadneg.finetune.train.Recipes;
 import io.roadneg.finetune.train.TrainConfig;
+import io.roadneg.generators.OutlierSources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Fine-tune a segmenter with a hybrid anomaly loss on inliers plus pasted negatives.",
             "Losses: densehybrid, rpl (residual on the frozen base), pebal, metaood (configs/finetune/LOSS.yaml).",
             "--model: a gen train run or checkpoint, or a TorchScript segmenter folder (model.pt + model.json).",
-            "--negatives: coco, ade20k, patches (pasted on the fly by the paste presets), none, or a gen paste "
-                    + "output folder."})
+            "--negatives: an outlier source (pasted on the fly by its paste presets), none, or a gen paste output "
+                    + "folder."})
 final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -33,8 +33,8 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             + "or ce (the control: cross-entropy on inliers only, no negatives).")
     String loss;
 
-    @Option(names = "--negatives", paramLabel = "SRC", description = "coco, ade20k, patches, none or a folder "
-            + "(default: the recipe's).")
+    @Option(names = "--negatives", paramLabel = "SRC", completionCandidates = PasteCommand.SourceTypes.class,
+            description = "${COMPLETION-CANDIDATES}, none or a folder (default: the recipe's).")
     String negatives;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base: run folder, checkpoint or "
@@ -49,7 +49,7 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
         }
         Map<String, String> extra = new LinkedHashMap<>();
         if (negatives != null) {
-            if (List.of("coco", "ade20k", "patches", "none").contains(negatives)) {
+            if (negatives.equals("none") || OutlierSources.find(negatives).isPresent()) {
                 extra.put("data.negatives.source", negatives);
                 if (!negatives.equals("none")) {
                     extra.put("data.negatives.preset", "null");

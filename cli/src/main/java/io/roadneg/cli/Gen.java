@@ -43,6 +43,7 @@ public final class Gen implements Runnable {
     /** A configured command line (used by {@link #main} and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Gen());
+        DatasetRootOptions.addSourceRoots(cl);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         CommandLine gc = cl.getSubcommands().get("generate-completion");

@@ -3,12 +3,14 @@ package io.roadneg.cli;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.generators.OutlierSource;
+import io.roadneg.generators.OutlierSources;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.PasteJob;
 import io.roadneg.generators.Presets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "set in the Cityscapes layout (labelTrainIds with 254, labelIds, _ood.png 0/1/255), a manifest, a "
                 + "COCO JSON of the pasted objects and a preview sheet.",
             "Without dataset roots it uses the bundled sample data (made on first use in --sample-data).",
-            "Presets: rpl, pebal, mask2anomaly, densehybrid-ade20k, noisy-patches, road-obstacles."})
+            "Sources and presets: those of the registered outlier sources (listed under --src and --preset)."})
 final class PasteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,23 +31,31 @@ final class PasteCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--src", required = true, paramLabel = "coco|ade20k|patches", description = "Outlier source.")
+    @Option(names = "--src", required = true, paramLabel = "SOURCE", completionCandidates = SourceTypes.class,
+            description = "Outlier source: ${COMPLETION-CANDIDATES}.")
     String src;
 
     @Option(names = "--dst", defaultValue = "cityscapes", paramLabel = "cityscapes",
             description = "Destination dataset (default: ${DEFAULT-VALUE}).")
     String dst;
 
-    @Option(names = "--preset", paramLabel = "NAME",
-            description = "Recipe preset (default per source: coco=pebal, ade20k=densehybrid-ade20k, "
-                    + "patches=noisy-patches).")
+    @Option(names = "--preset", paramLabel = "NAME", completionCandidates = PresetNames.class,
+            description = "Recipe preset: ${COMPLETION-CANDIDATES} (default: the source's first); --config and --set "
+                    + "overlay it.")
     String preset;
 
-    @Option(names = "--count", paramLabel = "N", description = "Number of outputs, cycling over destination frames.")
-    Integer count;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Amount amount = new Amount();
 
-    @Option(names = "--per-image", paramLabel = "K", description = "Outputs per destination frame (default 1).")
-    Integer perImage;
+    /** How many outputs: a total, or a number per destination frame; not both. */
+    static final class Amount {
+        @Option(names = "--count", paramLabel = "N", description = "Number of outputs, cycling over destination "
+                + "frames.")
+        Integer count;
+
+        @Option(names = "--per-image", paramLabel = "K", description = "Outputs per destination frame (default 1).")
+        Integer perImage;
+    }
 
     @Option(names = "--split", defaultValue = "train", description = "Destination split (default: ${DEFAULT-VALUE}).")
     String split;
@@ -56,23 +66,8 @@ final class PasteCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--cityscapes-root", paramLabel = "DIR", description = "Cityscapes root (leftImg8bit/, gtFine/).")
-    Path cityscapesRoot;
-
-    @Option(names = "--coco-root", paramLabel = "DIR", description = "COCO root (annotations/, train2017/).")
-    Path cocoRoot;
-
-    @Option(names = "--coco-ood", paramLabel = "DIR",
-            description = "Root of the Meta-OOD masks from gen prepare coco-ood (default: --coco-root).")
-    Path cocoOod;
-
-    @Option(names = "--ade20k-root", paramLabel = "DIR", description = "ADE20K SceneParsing root "
-            + "(ADEChallengeData2016).")
-    Path adeRoot;
-
-    @Option(names = "--patches-dir", paramLabel = "DIR", description = "Image folder for --src patches (default: the "
-            + "ADE20K images).")
-    Path patchesDir;
+    @Mixin
+    DatasetRootOptions roots;
 
     @Option(names = "--mask-from", paramLabel = "annotation|box",
             description = "COCO instance masks from the annotation (default) or from a box-prompted segmenter run on "
@@ -84,10 +79,6 @@ final class PasteCommand implements Callable<Integer> {
                     + "torchscript:DIR.")
     String prompterSpec;
 
-    @Option(names = "--sample-data", defaultValue = "sample-data", paramLabel = "DIR",
-            description = "Where the bundled sample data lives or is made (default: ${DEFAULT-VALUE}).")
-    Path sampleDir;
-
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -97,11 +88,9 @@ final class PasteCommand implements Callable<Integer> {
         if (!dst.equals("cityscapes")) {
             throw new InputException(null, "--dst", dst, "only cityscapes destinations are supported");
         }
-        if (!Presets.DEFAULT_FOR_SOURCE.containsKey(src)) {
-            throw new InputException(null, "--src", src, "must be coco, ade20k or patches");
-        }
-        String presetName = preset != null ? preset : common.config() == null ? Presets.DEFAULT_FOR_SOURCE.get(src)
-                : null;
+        OutlierSources.get(src, "--src");
+        // a config file overlays a preset (the source's default unless --preset names one): the code has no defaults
+        String presetName = preset != null ? preset : Presets.defaultFor(src);
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
         if (maskFrom != null) {
             overrides.put("source.maskFrom", maskFrom);
@@ -114,17 +103,12 @@ final class PasteCommand implements Callable<Integer> {
             throw new InputException(common.config(), "source.type", Presets.sourceType(config),
                     "the recipe's source does not match --src " + src);
         }
-        boolean useSample = cityscapesRoot == null || (src.equals("coco") && cocoRoot == null)
-                || (src.equals("ade20k") && adeRoot == null) || (src.equals("patches") && patchesDir == null
-                        && adeRoot == null);
-        if (useSample) {
-            roots().ensureSample(o);
-        }
-        Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
-        try (OutlierSource source = roots().open(config, o)) {
-            if (count == null && perImage == null) {
-                perImage = 1;
-            }
+        SourceRoots context = new SourceRoots(roots, o, quiet, "gen paste");
+        Path cs = context.cityscapes();
+        try (OutlierSource source = context.open(config)) {
+            Amount a = amount != null ? amount : new Amount();
+            Integer count = a.count;
+            Integer perImage = a.count == null && a.perImage == null ? Integer.valueOf(1) : a.perImage;
             PasteJob.Options opts = new PasteJob.Options(config, Configs.toYaml(config), source, cs, split, count,
                     perImage, out, threads, common.seed());
             o.printf("gen paste: recipe %s, source %s (%d items), destination %s/%s, seed %d, %d threads%n",
@@ -146,12 +130,19 @@ final class PasteCommand implements Callable<Integer> {
         }
     }
 
-    private SourceRoots roots;
-
-    private SourceRoots roots() {
-        if (roots == null) {
-            roots = new SourceRoots(cocoRoot, cocoOod, adeRoot, patchesDir, sampleDir, quiet, "gen paste");
+    /** The registered source types, for {@code --src}'s help and completion. */
+    static final class SourceTypes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return OutlierSources.types().iterator();
         }
-        return roots;
+    }
+
+    /** The registered presets, for {@code --preset}'s help and completion. */
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Presets.names().iterator();
+        }
     }
 }

@@ -1,12 +1,10 @@
 package io.roadneg.cli;
 
 import io.roadneg.datasets.Progress;
-import io.roadneg.evaluation.scores.Npy;
-import io.roadneg.evaluation.scores.ScoreMap;
+import io.roadneg.evaluation.refine.RefineJob;
+import io.roadneg.evaluation.refine.ScoreRefiner;
 import io.roadneg.generators.masks.PromptableSegmenter;
 import io.roadneg.generators.masks.Prompters;
-import io.roadneg.generators.masks.RefineJob;
-import io.roadneg.generators.masks.ScoreRefiner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,31 +56,12 @@ public final class RefineCommand implements Runnable {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    /** Score files as the evaluation module reads and writes them. */
-    static final RefineJob.ScoreMaps NPY = new RefineJob.ScoreMaps() {
-        @Override
-        public String suffix() {
-            return ".npy";
-        }
-
-        @Override
-        public RefineJob.ScoreGrid read(Path file) {
-            ScoreMap m = Npy.read(file);
-            return new RefineJob.ScoreGrid(m.width(), m.height(), m.values(), m.halfBits() != null);
-        }
-
-        @Override
-        public void write(Path file, RefineJob.ScoreGrid g) {
-            Npy.write(file, g.width(), g.height(), g.values(), g.half());
-        }
-    };
-
     @Override
     public void run() {
         ScoreRefiner.Options ro = new ScoreRefiner.Options(threshold, minArea, maxBoxes);
         RefineJob.Result r;
         try (PromptableSegmenter p = Prompters.open(prompter); Progress progress = ProgressBars.stderr(quiet)) {
-            r = RefineJob.run(new RefineJob.Options(scores, images, out, ro), NPY, p, progress);
+            r = RefineJob.run(new RefineJob.Options(scores, images, out, ro), RefineJob.NPY, p, progress);
         }
         printSkipped(spec, r.skipped());
         PrintWriter w = spec.commandLine().getOut();

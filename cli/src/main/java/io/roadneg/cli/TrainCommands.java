@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What {@code gen train} and {@code gen finetune} share: data roots, the sample data, negatives, validation. */
@@ -27,25 +28,11 @@ abstract class TrainCommands {
     static final Map<String, String> SAMPLE_BENCHMARKS = Map.of("smiyc-anomaly", "smiyc", "smiyc-obstacle", "smiyc",
             "fs-laf", "fishyscapes", "fs-static", "fishyscapes", "road-anomaly-masks", "road_anomaly");
 
-    @Option(names = "--cityscapes-root", paramLabel = "DIR", description = "Cityscapes-layout training data.")
-    Path cityscapesRoot;
+    @Mixin
+    DatasetRootOptions roots;
 
     @Option(names = "--split", defaultValue = "train", paramLabel = "NAME", description = "Training split.")
     String split;
-
-    @Option(names = "--coco-root", paramLabel = "DIR", description = "COCO root for COCO negatives.")
-    Path cocoRoot;
-
-    @Option(names = "--coco-ood", paramLabel = "DIR", description = "Where the Meta-OOD masks are (default: "
-            + "--coco-root).")
-    Path cocoOod;
-
-    @Option(names = "--ade20k-root", paramLabel = "DIR", description = "ADE20K SceneParsing root for ADE20K "
-            + "negatives.")
-    Path adeRoot;
-
-    @Option(names = "--patches", paramLabel = "DIR", description = "Image folder for noisy patches.")
-    Path patchesDir;
 
     @Option(names = "--validate-root", paramLabel = "DIR", description = "Root of the benchmark named by "
             + "train.validate (default: its sample set).")
@@ -65,24 +52,20 @@ abstract class TrainCommands {
             + "(0: the whole schedule).")
     long maxSteps;
 
-    @Option(names = "--sample-data", defaultValue = "sample-data", paramLabel = "DIR",
-            description = "Where the bundled sample data lives or is made (default: ${DEFAULT-VALUE}).")
-    Path sampleDir;
-
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
     boolean usesSample() {
-        return cityscapesRoot == null;
+        return roots.cityscapesRoot() == null;
     }
 
-    private SourceRoots roots;
+    private SourceRoots context;
 
-    SourceRoots roots() {
-        if (roots == null) {
-            roots = new SourceRoots(cocoRoot, cocoOod, adeRoot, patchesDir, sampleDir, quiet, "gen");
+    SourceRoots context(PrintWriter o) {
+        if (context == null) {
+            context = new SourceRoots(roots, o, quiet, "gen");
         }
-        return roots;
+        return context;
     }
 
     /** Loads the recipe with the profile (sample-cpu by default on the sample data), a file and overrides. */
@@ -91,18 +74,16 @@ abstract class TrainCommands {
         Map<String, String> ov = new LinkedHashMap<>(extra);
         ov.putAll(common.overrides());
         TrainConfig c = Recipes.load(recipe, p, common.config(), ov);
-        o.printf("recipe %s, profile %s%s%n", recipe, p, usesSample() ? ", bundled sample data in " + sampleDir : "");
+        o.printf("recipe %s, profile %s%s%n", recipe, p, usesSample() ? ", bundled sample data in " + roots.sampleDir()
+                : "");
         return c;
     }
 
     Trainer.Result train(TrainConfig c, String recipe, Path init, CommonOptions common, PrintWriter o)
             throws java.io.IOException {
-        if (usesSample()) {
-            roots().ensureSample(o);
-        }
-        Path cs = cityscapesRoot != null ? cityscapesRoot : sampleDir.resolve("cityscapes");
+        Path cs = context(o).cityscapes();
         NegativeSource neg = negatives(c, o);
-        Validation val = validation(c, cs);
+        Validation val = validation(c, cs, o);
         Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, val,
                 common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o);
         Trainer.Result r = Trainer.run(opts);
@@ -126,10 +107,10 @@ abstract class TrainCommands {
             return new FolderNegatives(Path.of(n.dir()), split);
         }
         PasteConfig pc = Recipes.pasteConfig(n);
-        return new PastedNegatives(pc, roots().open(pc, o));
+        return new PastedNegatives(pc, context(o).open(pc));
     }
 
-    private Validation validation(TrainConfig c, Path cs) {
+    private Validation validation(TrainConfig c, Path cs, PrintWriter o) {
         CityscapesDataset ds = CityscapesDataset.open(cs);
         List<CityscapesDataset.CityscapesFrame> val = ds.splits().contains("val") ? ds.labelledFrames("val")
                 : List.of();
@@ -143,8 +124,7 @@ abstract class TrainCommands {
                 if (sub == null) {
                     throw new InputException(null, "--validate-root", null, "needed for train.validate " + name);
                 }
-                roots().ensureSample(new PrintWriter(System.err, true));
-                root = sampleDir.resolve(sub);
+                root = context(o).sampleData().resolve(sub);
             }
         }
         Score s = switch (c.loss().build().name()) {

@@ -84,6 +84,8 @@ class EvalCommandTest {
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(3, m.get("frames").asInt());
         assertEquals("exact", m.get("protocol").asText());
+        assertEquals("gen eval", m.get("provenance").get("command").asText());
+        assertTrue(m.get("provenance").get("environment").has("java"), m.toString());
         assertEquals(W + "x" + H, m.get("resolution").asText());
         assertTrue(m.get("void_rule").asText().contains("255 void"));
         assertEquals(ap, m.get("pixel").get("ap").asDouble(), 1e-12);

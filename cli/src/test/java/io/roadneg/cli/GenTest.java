@@ -63,19 +63,34 @@ class GenTest {
 
     @Test
     void doctorChecksDatasetRootsAndSaysHowToFix() throws Exception {
-        Run bad = new Run("doctor", "--no-native", "--cityscapes", dir.resolve("nope").toString());
+        Run bad = new Run("doctor", "--no-native", "--cityscapes-root", dir.resolve("nope").toString());
         assertEquals(1, bad.code);
         assertTrue(bad.out.contains("[missing] cityscapes"), bad.out);
-        assertTrue(bad.out.contains("fix: point --cityscapes at the folder holding leftImg8bit/"), bad.out);
+        assertTrue(bad.out.contains("fix: point --cityscapes-root at the folder holding leftImg8bit/"), bad.out);
         Files.createDirectories(dir.resolve("cs/leftImg8bit/train/aachen"));
         Files.createDirectories(dir.resolve("coco/annotations"));
         Files.createDirectories(dir.resolve("coco/val2017"));
         Files.writeString(dir.resolve("coco/annotations/instances_val2017.json"), "{}");
-        Run ok = new Run("doctor", "--no-native", "--cityscapes", dir.resolve("cs").toString(), "--coco",
+        Run ok = new Run("doctor", "--no-native", "--cityscapes-root", dir.resolve("cs").toString(), "--coco-root",
                 dir.resolve("coco").toString());
         assertTrue(ok.out.contains("cityscapes: " + dir.resolve("cs") + " (train: 0 images, 0 labelled; )"), ok.out);
         assertTrue(ok.out.contains("[ok]      coco: " + dir.resolve("coco") + " (val2017: 0 images)"), ok.out);
         assertFalse(ok.out.contains("[missing]"), ok.out);
+        Run ade = new Run("doctor", "--no-native", "--ade20k-root", dir.resolve("nope").toString(), "--patches-dir",
+                dir.resolve("cs").toString());
+        assertTrue(ade.out.contains("[missing] ade20k: ") && ade.out.contains("fix: point --ade20k-root at"), ade.out);
+        assertTrue(ade.out.contains("[ok]      patches: " + dir.resolve("cs")), ade.out);
+    }
+
+    @Test
+    void everyDatasetCommandTakesTheSameRootOptions() {
+        for (String cmd : new String[] {"paste", "train", "finetune", "doctor"}) {
+            Run help = new Run(cmd, "--help");
+            for (String opt : new String[] {"--cityscapes-root", "--sample-data", "--coco-root", "--coco-ood",
+                "--ade20k-root", "--patches-dir"}) {
+                assertTrue(help.out.contains(opt), cmd + " lacks " + opt + ":\n" + help.out);
+            }
+        }
     }
 
     @Test

@@ -57,5 +57,12 @@ class PasteCommandTest {
         GenTest.Run d = paste("--src", "coco", "--dst", "mapillary", "--out", dir.resolve("d").toString());
         assertEquals(2, d.code);
         assertTrue(d.err.contains("--dst = mapillary"), d.err);
+        GenTest.Run s = paste("--src", "imagenet", "--out", dir.resolve("e").toString());
+        assertEquals(2, s.code);
+        assertTrue(s.err.contains("--src = imagenet: unknown outlier source; known: ade20k, coco, patches"), s.err);
+        GenTest.Run both = paste("--src", "coco", "--count", "3", "--per-image", "2", "--out",
+                dir.resolve("f").toString());
+        assertEquals(2, both.code, "--count and --per-image are exclusive: " + both.err);
+        assertTrue(both.err.contains("mutually exclusive"), both.err);
     }
 }

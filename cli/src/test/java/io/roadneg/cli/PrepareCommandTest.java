@@ -136,7 +136,8 @@ class PrepareCommandTest {
         assertEquals(480 * 480, m4.data().length);
         assertFalse(Files.exists(dir.resolve("000000000002.png")));
         assertFalse(Files.exists(dir.resolve("000000000003.png")));
-        assertTrue(Images.readPngText(dir.resolve("000000000001.png")).get("roadneg.exclude").contains("person"));
+        assertTrue(Images.readPngText(dir.resolve("000000000001.png")).get("roadneg:provenance")
+                .contains("exclude=person,"));
         String manifest = Files.readString(o.resolve("annotations/ood_seg_val2017_manifest.json"));
         assertTrue(manifest.contains("\"file_name\":\"000000000002.jpg\",\"image_id\":2,\"status\":\"dropped\","
                 + "\"reason\":\"excluded category\""), manifest);

@@ -35,12 +35,14 @@ class TrainCommandsTest {
     }
 
     @Test
-    void trainFinetuneScoreEvaluate() {
+    void trainFinetuneScoreEvaluate() throws Exception {
         Path base = dir.resolve("base");
         GenTest.Run t = new GenTest.Run(small("train", "--out", base.toString(), "--max-steps", "2"));
         assertEquals(0, t.code, t.out + t.err);
         assertTrue(Files.isRegularFile(base.resolve("checkpoints/latest")));
         assertTrue(t.out.contains("profile sample-cpu"), t.out);
+        String prov = Files.readString(base.resolve("provenance.json"));
+        assertTrue(prov.contains("\"command\":\"gen train\"") && prov.contains("\"libtorch\":\"2.7.1\""), prov);
 
         Path ft = dir.resolve("ft");
         GenTest.Run f = new GenTest.Run(small("finetune", "--loss", "densehybrid", "--negatives", "patches",
@@ -55,6 +57,8 @@ class TrainCommandsTest {
         GenTest.Run e = new GenTest.Run("eval", "--quiet", "--dataset", "road-anomaly-masks", "--root",
                 sd.resolve("road_anomaly").toString(), "--scores", scores.toString());
         assertEquals(0, e.code, e.out + e.err);
+        assertEquals("gen score", new com.fasterxml.jackson.databind.ObjectMapper().readTree(scores.resolve(
+                "score.json").toFile()).get("provenance").get("command").asText());
 
         GenTest.Run noHead = new GenTest.Run("score", "-q", "--model", base.toString(), "--score", "densehybrid",
                 "--dataset", "road-anomaly-masks", "--root", sd.resolve("road_anomaly").toString(), "--out",

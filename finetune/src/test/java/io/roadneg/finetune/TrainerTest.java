@@ -230,10 +230,10 @@ class TrainerTest {
         io.roadneg.datasets.coco.MetaOodPreparer.run(io.roadneg.datasets.coco.MetaOodPreparer.Options.defaults(coco,
                 "train", coco), Progress.NONE);
         io.roadneg.generators.PasteConfig pc = io.roadneg.generators.Presets.load("rpl", null, Map.of());
-        var neg = new io.roadneg.finetune.data.PastedNegatives(pc, io.roadneg.generators.CocoSource.open(coco, coco,
-                (io.roadneg.generators.PasteConfig.CocoSourceConfig) pc.source()));
+        var neg = new io.roadneg.finetune.data.PastedNegatives(pc, io.roadneg.generators.sources.CocoSource.open(coco, coco,
+                (io.roadneg.generators.sources.CocoSourceConfig) pc.source()));
         Path out = dir.resolve("rpl-raw");
-        Trainer.Result r = run(config("rpl", Map.of("train.epochs", "1")), out, base, false, 0, neg, null);
+        Trainer.Result r = run(config("rpl", Map.of("train.epochs", "3")), out, base, false, 0, neg, null);
         assertNull(r.stopReason());
         boolean contrasted = false;
         for (String line : Files.readAllLines(out.resolve("train.jsonl"))) {

@@ -14,7 +14,7 @@ import io.roadneg.finetune.data.FolderNegatives;
 import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.data.TrainingData;
-import io.roadneg.generators.CocoSource;
+import io.roadneg.generators.sources.CocoSource;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.Presets;
 import java.nio.file.Path;
@@ -101,7 +101,7 @@ class TrainingDataTest {
     private static TrainingData rplData(java.util.List<CityscapesDataset.CityscapesFrame> frames, Path coco,
             PasteConfig pc, int workers, boolean raw) {
         return new TrainingData(new TrainingData.Options(frames, 19, new PastedNegatives(pc,
-                CocoSource.open(coco, coco, (PasteConfig.CocoSourceConfig) pc.source())), 1.0, 3, 64, 128, 0.5, 1.5,
+                CocoSource.open(coco, coco, (io.roadneg.generators.sources.CocoSourceConfig) pc.source())), 1.0, 3, 64, 128, 0.5, 1.5,
                 true, Normalization.imagenet(), 5, workers, raw));
     }
 }

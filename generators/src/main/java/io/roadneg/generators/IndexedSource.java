@@ -3,8 +3,8 @@ package io.roadneg.generators;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The id-to-index bookkeeping shared by sources whose items are a fixed, ordered list. */
-abstract class IndexedSource implements OutlierSource {
+/** The id-to-index bookkeeping for sources whose items are a fixed, ordered list (extend it in a new source). */
+public abstract class IndexedSource implements OutlierSource {
     private Map<String, Integer> index;
 
     @Override

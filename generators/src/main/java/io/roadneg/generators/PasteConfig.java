@@ -1,14 +1,13 @@
 package io.roadneg.generators;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.roadneg.datasets.LabelValues;
 import io.roadneg.pasting.BlendMode;
 import java.util.List;
 
 /**
  * A paste recipe: where objects come from, where and how large they land, how they blend and what the labels say.
- * Every number of a reference recipe is a field here; presets in {@code configs/} set them.
+ * Every number of a reference recipe is a field here, and has no default in the code: the presets in
+ * {@code configs/} state every one, and a config file overlays a preset.
  *
  * @param version config format version (1)
  * @param name recipe name, written into provenance
@@ -25,130 +24,45 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
         if (version != 1) {
             throw new IllegalArgumentException("version must be 1, found " + version);
         }
-        require(source, "source");
-        require(placement, "placement");
-        require(blend, "blend");
-        labels = labels == null ? new LabelsConfig(LabelValues.PASTED_OUTLIER, LabelValues.PASTED_OUTLIER) : labels;
-        output = output == null ? new OutputConfig(1, 16) : output;
-        name = name == null ? "custom" : name;
+        required(source, "source");
+        required(placement, "placement");
+        required(blend, "blend");
+        required(labels, "labels");
+        required(output, "output");
+        required(name, "name");
     }
 
-    private static void require(Object o, String field) {
-        if (o == null) {
-            throw new IllegalArgumentException(field + " is required");
+    /**
+     * A field's value; a missing one is an error, not a default: every number of a recipe is stated in its YAML
+     * (the presets in {@code configs/} state them all, and a config file overlays one).
+     */
+    public static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required (a recipe states every field: start from a "
+                    + "preset)");
         }
+        return value;
     }
 
-    static void range(List<Double> r, String field, double lo, double hi) {
+    /** Checks a {@code [min, max]} range field; the message names the field and the value. */
+    public static void range(List<Double> r, String field, double lo, double hi) {
         if (r == null || r.size() != 2 || r.get(0) > r.get(1) || r.get(0) < lo || r.get(1) > hi) {
             throw new IllegalArgumentException(field + " must be [min, max] within [" + lo + ", " + hi + "], found "
                     + r);
         }
     }
 
-    /** The outlier source, chosen by {@code type}. */
+    /**
+     * The outlier source section, chosen by {@code type}. Each type is a record of an {@link OutlierSourceProvider},
+     * registered with the config mapper when a recipe is bound ({@link OutlierSources#configTypes()}), so a new
+     * source adds its record without an edit here.
+     */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-    @JsonSubTypes({
-        @JsonSubTypes.Type(value = CocoSourceConfig.class, name = "coco"),
-        @JsonSubTypes.Type(value = Ade20kSourceConfig.class, name = "ade20k"),
-        @JsonSubTypes.Type(value = PatchSourceConfig.class, name = "patches")})
-    public sealed interface Source permits CocoSourceConfig, Ade20kSourceConfig, PatchSourceConfig {
+    public interface Source {
     }
 
-    /**
-     * COCO objects with the Meta-OOD filter.
-     *
-     * @param mode {@code union}: the bounding box of all Meta-OOD 254 pixels of an image (RPL, PEBAL, Mask2Anomaly);
-     *     {@code instance}: one annotated instance
-     * @param split COCO split
-     * @param excluded category names whose images are not used (Meta-OOD list by default)
-     * @param minSize minimum image height and width (Meta-OOD: 480)
-     * @param rescale factors the whole COCO image is rescaled by, one drawn uniformly per object (RPL); empty = none
-     * @param centreCrop side of the centre crop/pad applied after rescaling (RPL: 700); 0 = none
-     * @param minArea objects with fewer pixels are not usable
-     * @param maskFrom {@code annotation}: the COCO mask; {@code box}: the mask a box-prompted segmenter makes from the
-     *     annotation's bbox (instance mode; an ablation of mask quality)
-     * @param prompter the box-prompted segmenter for {@code maskFrom: box} ({@code grabcut[:options]} or
-     *     {@code torchscript:DIR})
-     */
-    public record CocoSourceConfig(String mode, String split, List<String> excluded, Integer minSize,
-            List<Double> rescale, Integer centreCrop, Integer minArea, String maskFrom, String prompter)
-            implements Source {
-        public CocoSourceConfig {
-            maskFrom = maskFrom == null ? "annotation" : maskFrom;
-            if (!maskFrom.equals("annotation") && !maskFrom.equals("box")) {
-                throw new IllegalArgumentException("source.maskFrom must be annotation or box, found " + maskFrom);
-            }
-            if (maskFrom.equals("box") && "union".equals(mode == null ? "union" : mode)) {
-                throw new IllegalArgumentException("source.maskFrom box needs source.mode instance (a box per object)");
-            }
-            prompter = prompter == null ? "grabcut" : prompter;
-            mode = mode == null ? "union" : mode;
-            if (!mode.equals("union") && !mode.equals("instance")) {
-                throw new IllegalArgumentException("mode must be union or instance, found " + mode);
-            }
-            split = split == null ? "train" : split;
-            excluded = excluded == null ? io.roadneg.datasets.coco.CocoCategories.META_OOD_EXCLUDED
-                    : List.copyOf(excluded);
-            minSize = minSize == null ? 480 : minSize;
-            rescale = rescale == null ? List.of() : List.copyOf(rescale);
-            for (double f : rescale) {
-                if (!(f > 0)) {
-                    throw new IllegalArgumentException("rescale factors must be positive, found " + f);
-                }
-            }
-            centreCrop = centreCrop == null ? 0 : centreCrop;
-            minArea = minArea == null ? 1 : minArea;
-            if (centreCrop < 0 || minArea < 1 || minSize < 1) {
-                throw new IllegalArgumentException("centreCrop >= 0, minArea >= 1 and minSize >= 1 required, found "
-                        + centreCrop + ", " + minArea + ", " + minSize);
-            }
-        }
-    }
 
-    /**
-     * DenseHybrid ADE20K negatives: image and label resized to {@code shortSide}, scale-jittered, cropped to
-     * {@code crop}; the mask is a rectangle (probability {@code rectProbability}, side a multiple of
-     * {@code rectStep} below {@code crop}) or the union of {@code classCount} class ids drawn from the crop.
-     */
-    public record Ade20kSourceConfig(String split, Integer shortSide, List<Double> jitter, Integer crop,
-            Double rectProbability, Integer rectMin, Integer rectStep, Integer classCount, Integer minArea)
-            implements Source {
-        public Ade20kSourceConfig {
-            split = split == null ? "training" : split;
-            shortSide = shortSide == null ? 384 : shortSide;
-            jitter = jitter == null ? List.of(0.5, 2.0) : List.copyOf(jitter);
-            range(jitter, "jitter", 0.01, 100);
-            crop = crop == null ? 192 : crop;
-            rectProbability = rectProbability == null ? 0.5 : rectProbability;
-            rectMin = rectMin == null ? 16 : rectMin;
-            rectStep = rectStep == null ? 8 : rectStep;
-            classCount = classCount == null ? 2 : classCount;
-            minArea = minArea == null ? 16 : minArea;
-            if (shortSide < 8 || crop < 8 || rectMin < 1 || rectStep < 1 || rectMin >= crop || classCount < 1
-                    || rectProbability < 0 || rectProbability > 1) {
-                throw new IllegalArgumentException("ade20k source: invalid sizes or probability (shortSide "
-                        + shortSide + ", crop " + crop + ", rectMin " + rectMin + ", rectStep " + rectStep
-                        + ", classCount " + classCount + ", rectProbability " + rectProbability + ")");
-            }
-        }
-    }
 
-    /**
-     * Noisy negatives: rectangular patches cut at random from any image folder.
-     *
-     * @param folder image folder (null: the ADE20K images of the sample data or of {@code --ade20k-root})
-     * @param side patch side range in pixels
-     * @param aspect aspect-ratio jitter range (width / height)
-     */
-    public record PatchSourceConfig(String folder, List<Double> side, List<Double> aspect) implements Source {
-        public PatchSourceConfig {
-            side = side == null ? List.of(32.0, 128.0) : List.copyOf(side);
-            range(side, "side", 2, 100000);
-            aspect = aspect == null ? List.of(0.5, 2.0) : List.copyOf(aspect);
-            range(aspect, "aspect", 0.01, 100);
-        }
-    }
 
     /**
      * Placement.
@@ -176,29 +90,29 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
             List<Double> scales, List<Double> scaleRange, List<Double> heightRatio, List<Integer> roadTrainIds,
             Double rotation, Double flipProbability, Integer referenceWidth) {
         public PlacementConfig {
-            mode = mode == null ? "image" : mode;
+            mode = required(mode, "placement.mode");
             if (!List.of("image", "crop", "road").contains(mode)) {
                 throw new IllegalArgumentException("placement.mode must be image, crop or road, found " + mode);
             }
-            cropSize = cropSize == null ? 700 : cropSize;
-            objects = objects == null ? List.of(1, 1) : List.copyOf(objects);
+            cropSize = required(cropSize, "placement.cropSize");
+            objects = List.copyOf(required(objects, "placement.objects"));
             if (objects.size() != 2 || objects.get(0) < 0 || objects.get(1) < objects.get(0)) {
                 throw new IllegalArgumentException("placement.objects must be [min, max] with 0 <= min <= max, found "
                         + objects);
             }
-            probability = probability == null ? 1.0 : probability;
+            probability = required(probability, "placement.probability");
             if (probability < 0 || probability > 1) {
                 throw new IllegalArgumentException("placement.probability must be in [0, 1], found " + probability);
             }
-            scales = scales == null ? List.of() : List.copyOf(scales);
-            scaleRange = scaleRange == null ? List.of(1.0, 1.0) : List.copyOf(scaleRange);
+            scales = List.copyOf(required(scales, "placement.scales"));
+            scaleRange = List.copyOf(required(scaleRange, "placement.scaleRange"));
             range(scaleRange, "placement.scaleRange", 1e-3, 1e3);
-            heightRatio = heightRatio == null ? List.of(0.1, 0.5) : List.copyOf(heightRatio);
+            heightRatio = List.copyOf(required(heightRatio, "placement.heightRatio"));
             range(heightRatio, "placement.heightRatio", 1e-3, 10);
-            roadTrainIds = roadTrainIds == null ? List.of(0) : List.copyOf(roadTrainIds);
-            rotation = rotation == null ? 0.0 : rotation;
-            flipProbability = flipProbability == null ? 0.0 : flipProbability;
-            referenceWidth = referenceWidth == null ? 2048 : referenceWidth;
+            roadTrainIds = List.copyOf(required(roadTrainIds, "placement.roadTrainIds"));
+            rotation = required(rotation, "placement.rotation");
+            flipProbability = required(flipProbability, "placement.flipProbability");
+            referenceWidth = required(referenceWidth, "placement.referenceWidth");
             if (referenceWidth < 0) {
                 throw new IllegalArgumentException("placement.referenceWidth must be >= 0, found " + referenceWidth);
             }
@@ -220,14 +134,14 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      */
     public record BlendConfig(BlendMode mode, Double featherSigma, List<Double> colorMatch, List<Double> brightness) {
         public BlendConfig {
-            mode = mode == null ? BlendMode.HARD : mode;
-            featherSigma = featherSigma == null ? 2.0 : featherSigma;
+            mode = required(mode, "blend.mode");
+            featherSigma = required(featherSigma, "blend.featherSigma");
             if (featherSigma < 0) {
                 throw new IllegalArgumentException("blend.featherSigma must be >= 0, found " + featherSigma);
             }
-            colorMatch = colorMatch == null ? List.of(0.0, 0.0) : List.copyOf(colorMatch);
+            colorMatch = List.copyOf(required(colorMatch, "blend.colorMatch"));
             range(colorMatch, "blend.colorMatch", 0, 1);
-            brightness = brightness == null ? List.of(1.0, 1.0) : List.copyOf(brightness);
+            brightness = List.copyOf(required(brightness, "blend.brightness"));
             range(brightness, "blend.brightness", 0.01, 100);
         }
     }
@@ -235,8 +149,8 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
     /** Values of pasted pixels in the trainId and labelId maps. */
     public record LabelsConfig(Integer outlierTrainId, Integer outlierLabelId) {
         public LabelsConfig {
-            outlierTrainId = outlierTrainId == null ? LabelValues.PASTED_OUTLIER : outlierTrainId;
-            outlierLabelId = outlierLabelId == null ? LabelValues.PASTED_OUTLIER : outlierLabelId;
+            outlierTrainId = required(outlierTrainId, "labels.outlierTrainId");
+            outlierLabelId = required(outlierLabelId, "labels.outlierLabelId");
             if (outlierTrainId < 0 || outlierTrainId > 254 || outlierLabelId < 34 || outlierLabelId > 254) {
                 throw new IllegalArgumentException("labels: outlierTrainId must be 0..254 and outlierLabelId 34..254 "
                         + "(outside the Cityscapes ids), found " + outlierTrainId + ", " + outlierLabelId);
@@ -252,8 +166,8 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      */
     public record OutputConfig(Integer pngLevel, Integer preview) {
         public OutputConfig {
-            pngLevel = pngLevel == null ? 1 : pngLevel;
-            preview = preview == null ? 16 : preview;
+            pngLevel = required(pngLevel, "output.pngLevel");
+            preview = required(preview, "output.preview");
             if (pngLevel < 0 || pngLevel > 9 || preview < 0) {
                 throw new IllegalArgumentException("output: pngLevel must be 0..9 and preview >= 0, found " + pngLevel
                         + ", " + preview);

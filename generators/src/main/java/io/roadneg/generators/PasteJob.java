@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.image.Images;
@@ -15,9 +16,12 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.RunFolders;
+import io.roadneg.datasets.io.Sha256;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.PastedInstance;
+import io.roadneg.pasting.Placement;
 import io.roadneg.pasting.RoadGeometry;
 import io.roadneg.pasting.Scene;
 import java.io.BufferedWriter;
@@ -27,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,6 +52,8 @@ public final class PasteJob {
     public static final String ITEMS = ".items";
     /** The run fingerprint file. */
     public static final String RUN_FILE = "run.json";
+    /** The provenance of the run that last completed the set (with its environment). */
+    public static final String PROVENANCE_FILE = "provenance.json";
     /** Items whose thumbnails are kept, per preview slot: the preview shows the first made items with objects. */
     static final int THUMB_ITEMS_PER_PREVIEW = 4;
 
@@ -121,7 +126,7 @@ public final class PasteJob {
         Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
                 o.config().labels().outlierLabelId());
         PastePlanner planner = new PastePlanner(o.config(), o.source());
-        String configHash = sha256(o.configYaml());
+        String configHash = Sha256.of(o.configYaml());
 
         progress.start("paste " + o.config().name(), total);
         int already = 0;
@@ -204,7 +209,7 @@ public final class PasteJob {
         ObjectNode run = JSON.createObjectNode();
         run.put("tool", "roadneg gen paste");
         run.put("recipe", o.config().name());
-        run.put("configSha256", sha256(o.configYaml()));
+        run.put("configSha256", Sha256.of(o.configYaml()));
         run.put("seed", o.seed());
         run.put("source", o.source().name());
         run.put("sourceItems", o.source().size());
@@ -219,38 +224,15 @@ public final class PasteJob {
         try {
             run = (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(run)); // same number node types as a file read
             if (Files.exists(f)) {
-                JsonNode old = JSON.readTree(f.toFile());
-                if (!old.equals(run)) {
-                    String diff = differingKey(old, run);
-                    throw new InputException(f, diff, old.get(diff), "this output folder holds another run's files "
-                            + "(now " + run.get(diff) + "); use a new --out or delete the folder");
-                }
+                RunFolders.refuseAnother(f, JSON.readTree(f.toFile()), run, List.of(), "use a new --out or delete "
+                        + "the folder");
                 return;
             }
-            if (Files.isDirectory(o.out())) {
-                try (Stream<Path> s = Files.list(o.out())) {
-                    if (s.findAny().isPresent()) {
-                        throw new InputException(o.out(), "--out", o.out(), "folder is not empty and holds no "
-                                + RUN_FILE + ": refusing to write into files of unknown origin");
-                    }
-                }
-            }
+            RunFolders.refuseUnknown(o.out(), RUN_FILE);
             AtomicFiles.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String differingKey(JsonNode a, JsonNode b) {
-        List<String> keys = new ArrayList<>();
-        a.fieldNames().forEachRemaining(keys::add);
-        b.fieldNames().forEachRemaining(keys::add);
-        for (String k : keys) {
-            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
-                return k;
-            }
-        }
-        return "run";
     }
 
     private static void cleanTemps(Path out) {
@@ -374,33 +356,15 @@ public final class PasteJob {
         }
     }
 
-    private static Map<String, String> provenance(Options o, PastePlanner.Planned p, String configHash)
-            throws IOException {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("tool", "roadneg gen paste");
-        n.put("recipe", o.config().name());
-        n.put("configSha256", configHash);
-        n.put("seed", o.seed());
-        n.put("item", p.plan().index());
-        n.put("destination", p.plan().destination());
-        ArrayNode src = n.putArray("sources");
-        p.plan().placements().forEach(pl -> src.add(pl.sourceItem()));
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("roadneg:provenance", JSON.writeValueAsString(n));
-        return m;
+    /** The output's provenance (reproducible form: recipe, seed, item, destination, source items). */
+    private static Map<String, String> provenance(Options o, PastePlanner.Planned p, String configHash) {
+        Provenance item = runProvenance(o, configHash).forItem(String.valueOf(p.plan().index()),
+                p.plan().destination(), p.plan().placements().stream().map(Placement::sourceItem).toList());
+        return Map.of(Provenance.PNG_KEY, item.reproducible().toJson());
     }
 
-    static String sha256(String s) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : d) {
-                sb.append(String.format("%02x", b));
-            }
-            return sb.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Provenance runProvenance(Options o, String configHash) {
+        return Provenance.run("gen paste", o.config().name(), configHash, o.seed());
     }
 
     /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */
@@ -433,6 +397,8 @@ public final class PasteJob {
             }
         });
         CocoExport.write(coco, o, items, total, configHash);
+        AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (runProvenance(o, configHash).toJson() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
                 previewItems);
         return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);

@@ -1,5 +1,6 @@
 package io.roadneg.generators;
 
+import io.roadneg.datasets.Seeds;
 import io.roadneg.pasting.ObjectTransforms;
 import io.roadneg.pasting.PasteObject;
 import io.roadneg.pasting.PastePlan;
@@ -14,7 +15,7 @@ import java.util.Random;
 /**
  * Draws the plan of one output: whether it gets objects, how many, which source items, their scale, rotation, flip,
  * position and blend parameters. All randomness of an output happens here, in a fixed order, from the item's own
- * generator.
+ * generator (stream {@link Seeds#PASTE_PLAN} of the run seed and the output index).
  */
 public final class PastePlanner {
     /** Draws per object before the source is declared to have no usable object for this output. */
@@ -50,7 +51,7 @@ public final class PastePlanner {
     public Planned plan(long runSeed, long index, String destination, String split, Scene scene) {
         PasteConfig.PlacementConfig pc = config.placement();
         PasteConfig.BlendConfig bc = config.blend();
-        Random rng = Seeds.itemRandom(runSeed, index);
+        Random rng = Seeds.rng(runSeed, Seeds.PASTE_PLAN, index);
         List<Placement> placements = new ArrayList<>();
         List<PasteObject> objects = new ArrayList<>();
         int unusable = 0;
@@ -117,7 +118,7 @@ public final class PastePlanner {
                 objects.add(obj);
             }
         }
-        PastePlan plan = new PastePlan(index, Seeds.itemSeed(runSeed, index), destination, split, placements);
+        PastePlan plan = new PastePlan(index, Seeds.of(runSeed, Seeds.PASTE_PLAN, index), destination, split, placements);
         return new Planned(plan, objects, unusable);
     }
 

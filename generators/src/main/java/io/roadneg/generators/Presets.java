@@ -7,41 +7,39 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The bundled paste presets (the YAML files of {@code configs/}), by name. */
+/** The paste presets every registered source ships ({@link OutlierSourceProvider#presets()}), by name. */
 public final class Presets {
-    /** Every preset, in the order the help lists them. */
-    public static final List<String> NAMES = List.of("rpl", "pebal", "mask2anomaly", "densehybrid-ade20k",
-            "noisy-patches", "road-obstacles");
-
-    /** The preset used for each source when none is named. */
-    public static final Map<String, String> DEFAULT_FOR_SOURCE = Map.of("coco", "pebal", "ade20k",
-            "densehybrid-ade20k", "patches", "noisy-patches");
-
     private Presets() {
+    }
+
+    /** Every preset, grouped by source (sources sorted by type), each source's default first. */
+    public static List<String> names() {
+        return OutlierSources.all().stream().flatMap(p -> p.presets().stream()).toList();
+    }
+
+    /** The preset used for a source when none is named. */
+    public static String defaultFor(String sourceType) {
+        return OutlierSources.get(sourceType, "--src").presets().get(0);
     }
 
     /** The preset's YAML tree. */
     public static ObjectNode tree(String name) {
-        if (!NAMES.contains(name)) {
-            throw new InputException(null, "--preset", name, "unknown preset; known: " + String.join(", ", NAMES));
+        for (OutlierSourceProvider p : OutlierSources.all()) {
+            if (p.presets().contains(name)) {
+                return p.preset(name);
+            }
         }
-        return Configs.readResource("presets/" + name + ".yaml");
+        throw new InputException(null, "--preset", name, "unknown preset; known: " + String.join(", ", names()));
     }
 
-    /** Preset, then config file, then overrides, validated. */
+    /** Preset, then config file, then overrides, bound with every registered source type and validated. */
     public static PasteConfig load(String preset, Path file, Map<String, String> overrides) {
         ObjectNode base = preset == null ? null : tree(preset);
-        return Configs.load(base, file, overrides, PasteConfig.class);
+        return Configs.load(base, file, overrides, PasteConfig.class, OutlierSources.configTypes());
     }
 
-    /** The source type a config uses ("coco", "ade20k", "patches"). */
+    /** The source type a config uses ("coco", "ade20k", "patches", or a plugged-in source's). */
     public static String sourceType(PasteConfig c) {
-        if (c.source() instanceof PasteConfig.CocoSourceConfig) {
-            return "coco";
-        }
-        if (c.source() instanceof PasteConfig.Ade20kSourceConfig) {
-            return "ade20k";
-        }
-        return "patches";
+        return OutlierSources.of(c.source()).type();
     }
 }

@@ -1,5 +1,5 @@
 /**
- * Outlier sources behind one interface (COCO objects, ADE20K patches, random patches) and the paste job that turns
- * them into a Cityscapes-layout outlier set.
+ * Outlier sources behind one interface, found through {@link io.roadneg.generators.OutlierSourceProvider} (the
+ * bundled ones are in {@code sources}), and the paste job that turns them into a Cityscapes-layout outlier set.
  */
 package io.roadneg.generators;

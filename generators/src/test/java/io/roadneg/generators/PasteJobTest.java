@@ -44,10 +44,7 @@ class PasteJobTest {
     private static PasteJob.Options options(String preset, Map<String, String> set, Path cs, Path out, int threads,
             long seed, int count) {
         PasteConfig c = Presets.load(preset, null, set);
-        OutlierSource src = c.source() instanceof PasteConfig.CocoSourceConfig cc
-                ? CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), cc)
-                : new PatchSource(sample.resolve("ade20k/ADEChallengeData2016/images"),
-                        (PasteConfig.PatchSourceConfig) c.source());
+        OutlierSource src = OutlierSources.open(c.source(), SourceContext.of(Map.of(), sample));
         return new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", count, null, out, threads, seed);
     }
 
@@ -156,7 +153,11 @@ class PasteJobTest {
             assertEquals("pebal", prov.get("recipe").asText());
             assertEquals(i, prov.get("item").asInt());
             assertTrue(prov.get("sources").get(0).asText().startsWith("coco:train2017:"));
+            assertTrue(prov.get("environment") == null, "PNG chunks hold no environment: their bytes repeat");
         }
+        JsonNode run = json.readTree(out.resolve(PasteJob.PROVENANCE_FILE).toFile());
+        assertEquals("pebal", run.get("recipe").asText());
+        assertEquals(System.getProperty("java.version"), run.get("environment").get("java").asText().split(" ")[0]);
         assertTrue(Files.size(r.preview()) > 0);
     }
 

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
+import io.roadneg.generators.sources.Ade20kSourceConfig;
+import io.roadneg.generators.sources.CocoSourceConfig;
 import io.roadneg.pasting.BlendMode;
 import java.nio.file.Files;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,24 +28,72 @@ class PresetsTest {
         try (Stream<Path> s = Files.list(configs)) {
             files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
         }
-        assertEquals(Presets.NAMES.stream().map(n -> n + ".yaml").sorted().toList(), files);
+        assertEquals(Presets.names().stream().map(n -> n + ".yaml").sorted().toList(), files);
         for (String f : files) {
-            PasteConfig fromFile = Configs.load(null, configs.resolve(f), Map.of(), PasteConfig.class);
+            PasteConfig fromFile = Presets.load(null, configs.resolve(f), Map.of());
             assertEquals(fromFile, Presets.load(f.replace(".yaml", ""), null, Map.of()), f);
             assertEquals(f.replace(".yaml", ""), fromFile.name());
+        }
+    }
+
+    /**
+     * Every number of a recipe is in its YAML: the config records have no defaults (a missing field is refused, named),
+     * each preset states every field of every section (optional ones such as the patches' folder as null), and a
+     * preset written back to YAML and bound again is the same config.
+     */
+    @Test
+    void everyPresetStatesEveryField() throws Exception {
+        Path configs = Path.of(System.getProperty("roadneg.root", ".."), "configs");
+        for (String name : Presets.names()) {
+            ObjectNode tree = Configs.readTree(configs.resolve(name + ".yaml"));
+            PasteConfig c = Presets.load(name, null, Map.of());
+            List<String> missing = new ArrayList<>();
+            unstated(c, tree, "", missing);
+            assertEquals(List.of(), missing, name + " leaves fields to Java defaults");
+            assertEquals(c, Configs.load(Configs.yaml().valueToTree(c), null, Map.of(), PasteConfig.class,
+                    OutlierSources.configTypes()), name);
+        }
+    }
+
+    private static void unstated(Record r, JsonNode tree, String path, List<String> missing) throws Exception {
+        for (RecordComponent rc : r.getClass().getRecordComponents()) {
+            String key = rc.getName();
+            JsonNode n = tree.get(key);
+            if (n == null) {
+                missing.add(path + key);
+                continue;
+            }
+            Object v = rc.getAccessor().invoke(r);
+            if (v instanceof Record child) {
+                unstated(child, n, path + key + ".", missing);
+            }
+        }
+    }
+
+    @Test
+    void aMissingFieldIsRefusedNotDefaulted() throws Exception {
+        Path file = Files.createTempFile("recipe", ".yaml");
+        try {
+            Files.writeString(file, Files.readString(Path.of(System.getProperty("roadneg.root", ".."), "configs",
+                    "pebal.yaml")).replace("  featherSigma: 2.0", ""));
+            InputException e = assertThrows(InputException.class, () -> Presets.load(null, file, Map.of()));
+            assertTrue(e.getMessage().contains("blend.featherSigma is required"), e.getMessage());
+            assertEquals(2.0, Presets.load("pebal", file, Map.of()).blend().featherSigma(), "a file overlays a preset");
+        } finally {
+            Files.delete(file);
         }
     }
 
     @Test
     void referenceNumbers() {
         PasteConfig rpl = Presets.load("rpl", null, Map.of());
-        PasteConfig.CocoSourceConfig c = (PasteConfig.CocoSourceConfig) rpl.source();
+        CocoSourceConfig c = (CocoSourceConfig) rpl.source();
         assertEquals(List.of(0.25, 0.5, 0.5, 0.75, 0.1, 0.125), c.rescale());
         assertEquals(700, c.centreCrop());
         assertEquals(700, rpl.placement().cropSize());
         assertEquals(0.2, Presets.load("mask2anomaly", null, Map.of()).placement().probability());
         PasteConfig dh = Presets.load("densehybrid-ade20k", null, Map.of());
-        PasteConfig.Ade20kSourceConfig a = (PasteConfig.Ade20kSourceConfig) dh.source();
+        Ade20kSourceConfig a = (Ade20kSourceConfig) dh.source();
         assertEquals(384, a.shortSide());
         assertEquals(192, a.crop());
         assertEquals(0.5, a.rectProbability());
@@ -54,7 +108,7 @@ class PresetsTest {
     @Test
     void unknownPresetsKeysAndValuesAreNamed() {
         InputException p = assertThrows(InputException.class, () -> Presets.load("rlp", null, Map.of()));
-        assertTrue(p.getMessage().startsWith("--preset = rlp: unknown preset; known: rpl, pebal"), p.getMessage());
+        assertTrue(p.getMessage().startsWith("--preset = rlp: unknown preset; known: densehybrid-ade20k, pebal, rpl"), p.getMessage());
         InputException k = assertThrows(InputException.class,
                 () -> Presets.load("rpl", null, Map.of("placement.cropsize", "512")));
         assertTrue(k.getMessage().contains("placement.cropsize: unknown key"), k.getMessage());

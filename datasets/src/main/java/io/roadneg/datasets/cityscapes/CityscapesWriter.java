@@ -50,7 +50,7 @@ public final class CityscapesWriter {
             throw new IllegalArgumentException("PNG level must be 0..9, found " + pngLevel);
         }
         this.pngLevel = pngLevel;
-        this.provenance = Map.copyOf(provenance);
+        this.provenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
     }
 
     /**

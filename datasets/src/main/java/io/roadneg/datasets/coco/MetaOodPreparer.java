@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -228,7 +230,7 @@ public final class MetaOodPreparer {
 
         Path maskDir = maskFolder(o.out(), o.split());
         clearTempFiles(maskDir);
-        Map<String, String> provenance = provenance(o);
+        Provenance provenance = provenance(o);
         int[][] byImage = spans.groupByImage(n);
         boolean[] present = new boolean[n];
         try (CocoInstancesReader.Spans reread = reader.openSpans()) {
@@ -244,7 +246,8 @@ public final class MetaOodPreparer {
                         if (Files.exists(target)) {
                             present[i] = true;
                         } else {
-                            String bad = writeMask(images.get(i), byImage[i], spans, reread, target, provenance);
+                            String bad = writeMask(images.get(i), byImage[i], spans, reread, target, provenance,
+                                    o.split());
                             if (bad != null) {
                                 reason[i] = Reason.BROKEN_ANNOTATION;
                                 detail[i] = bad;
@@ -335,19 +338,16 @@ public final class MetaOodPreparer {
         }
     }
 
-    private static Map<String, String> provenance(Options o) {
-        Map<String, String> m = new TreeMap<>();
-        m.put("roadneg.tool", "roadneg MetaOodPreparer");
-        m.put("roadneg.source", "COCO instances_" + o.split() + "2017.json");
-        m.put("roadneg.exclude", String.join(",", o.excluded()));
-        m.put("roadneg.min_size", Integer.toString(o.minSize()));
-        m.put("roadneg.values", "outlier " + LabelValues.PASTED_OUTLIER + ", background " + LabelValues.INLIER);
-        return Collections.unmodifiableMap(m);
+    /** The run's provenance; its recipe is the Meta-OOD filter as applied (split, excluded names, minimum size). */
+    private static Provenance provenance(Options o) {
+        String recipe = "meta-ood split=" + o.split() + " exclude=" + String.join(",", o.excluded()) + " min_size="
+                + o.minSize() + " values=outlier " + LabelValues.PASTED_OUTLIER + ", background " + LabelValues.INLIER;
+        return Provenance.run("gen prepare coco-ood", recipe, Sha256.of(recipe), null);
     }
 
     /** Writes one mask; returns a problem line instead when an annotation cannot be rasterised. */
     private static String writeMask(CocoImage im, int[] spanIds, SpanIndex spans, CocoInstancesReader.Spans reread,
-            Path target, Map<String, String> provenance) {
+            Path target, Provenance provenance, String split) {
         int h = im.height();
         int w = im.width();
         byte[] mask = new byte[h * w];
@@ -364,9 +364,10 @@ public final class MetaOodPreparer {
         for (int p = 0; p < mask.length; p++) {
             data[p] = mask[p] != 0 ? LabelValues.PASTED_OUTLIER : LabelValues.INLIER;
         }
-        Map<String, String> text = new LinkedHashMap<>(provenance);
-        text.put("roadneg.image", im.fileName() + " (id " + im.id() + ", " + spanIds.length + " annotations)");
-        Images.writePng(target, new LabelMap(w, h, data), Images.DEFAULT_PNG_LEVEL, text);
+        Provenance item = provenance.forItem(im.fileName(), null, List.of(String.format("coco:%s2017:%012d", split,
+                im.id()))).reproducible();
+        Images.writePng(target, new LabelMap(w, h, data), Images.DEFAULT_PNG_LEVEL, Map.of(Provenance.PNG_KEY,
+                item.toJson()));
         return null;
     }
 
@@ -391,7 +392,7 @@ public final class MetaOodPreparer {
         }
     }
 
-    private static void writeManifest(Path manifest, Map<String, String> provenance, Map<Reason, Integer> dropped,
+    private static void writeManifest(Path manifest, Provenance provenance, Map<Reason, Integer> dropped,
             int kept, List<CocoImage> images, Reason[] reason, String[] detail, List<String> notInJson) {
         // one row per file name, JSON images and stray files merged in name order, so reruns diff cleanly
         TreeMap<String, Integer> rows = new TreeMap<>();
@@ -405,11 +406,8 @@ public final class MetaOodPreparer {
             try (JsonGenerator g = JsonStreams.MAPPER.getFactory().createGenerator(out)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 g.writeStartObject();
-                g.writeObjectFieldStart("provenance");
-                for (Map.Entry<String, String> e : provenance.entrySet()) {
-                    g.writeStringField(e.getKey(), e.getValue());
-                }
-                g.writeEndObject();
+                g.writeFieldName("provenance");
+                g.writeRawValue(provenance.toJson());
                 g.writeObjectFieldStart("counts");
                 g.writeNumberField("kept", kept);
                 for (Map.Entry<Reason, Integer> e : dropped.entrySet()) {

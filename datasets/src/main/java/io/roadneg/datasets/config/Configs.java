@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -59,7 +61,12 @@ public final class Configs {
 
     /** Reads a YAML classpath resource (a bundled preset) to a tree. */
     public static ObjectNode readResource(String resource) {
-        try (InputStream in = Configs.class.getClassLoader().getResourceAsStream(resource)) {
+        return readResource(Configs.class.getClassLoader(), resource);
+    }
+
+    /** Reads a YAML resource of {@code loader} (a preset a plug-in module ships) to a tree. */
+    public static ObjectNode readResource(ClassLoader loader, String resource) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing bundled resource " + resource);
             }
@@ -132,8 +139,21 @@ public final class Configs {
      * path and the value.
      */
     public static <T> T bind(ObjectNode tree, Class<T> type, Path file) {
+        return bind(tree, type, file, List.of());
+    }
+
+    /**
+     * As {@link #bind(ObjectNode, Class, Path)}, with {@code subtypes} (records named by {@code @JsonTypeName})
+     * registered for the polymorphic sections, so modules add types without the base type listing them.
+     */
+    public static <T> T bind(ObjectNode tree, Class<T> type, Path file, Collection<Class<?>> subtypes) {
+        ObjectMapper mapper = YAML;
+        if (!subtypes.isEmpty()) {
+            mapper = YAML.copy();
+            mapper.registerSubtypes(subtypes.toArray(new Class<?>[0]));
+        }
         try {
-            return YAML.treeToValue(tree, type);
+            return mapper.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : "; known keys: " + e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
@@ -164,12 +184,18 @@ public final class Configs {
      * {@code type}.
      */
     public static <T> T load(ObjectNode base, Path file, Map<String, String> overrides, Class<T> type) {
+        return load(base, file, overrides, type, List.of());
+    }
+
+    /** As {@link #load(ObjectNode, Path, Map, Class)}, binding with {@code subtypes} registered. */
+    public static <T> T load(ObjectNode base, Path file, Map<String, String> overrides, Class<T> type,
+            Collection<Class<?>> subtypes) {
         ObjectNode tree = base == null ? JsonNodeFactory.instance.objectNode() : base;
         if (file != null) {
             tree = merge(tree, readTree(file));
         }
         tree = override(tree, overrides == null ? Map.of() : overrides);
-        return bind(tree, type, file);
+        return bind(tree, type, file, subtypes);
     }
 
     /** Serialises a config to YAML text (for provenance and {@code --dump-config}). */

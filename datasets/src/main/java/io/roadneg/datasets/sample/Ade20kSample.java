@@ -1,6 +1,7 @@
 package io.roadneg.datasets.sample;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.ade20k.Ade20kLabels;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
@@ -34,7 +35,7 @@ final class Ade20kSample {
             int n = isTrain ? o.scale().adeTrain : o.scale().adeVal;
             for (int i = 0; i < n; i++) {
                 String name = String.format("ADE_%s_%08d", isTrain ? "train" : "val", i + 1);
-                Canvas c = scene(Seeds.rng(o.seed(), "ade20k/" + split, i), o.scale(), i);
+                Canvas c = scene(Seeds.splittable(o.seed(), "ade20k/" + split, i), o.scale(), i);
                 AtomicFiles.write(root.resolve("images/" + split + "/" + name + ".jpg"),
                         Images.encodeJpeg(c.image(), SampleData.JPEG_QUALITY));
                 LabelMap ann = c.labelMap();

@@ -2,6 +2,7 @@ package io.roadneg.datasets.sample;
 
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesLabels;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
@@ -52,7 +53,7 @@ final class AnomalySample {
             case FS_STATIC -> StreetPlan.Anomalies.ANYWHERE;
             case SMIYC_ANOMALY, ROAD_ANOMALY -> StreetPlan.Anomalies.LARGE;
         };
-        StreetPlan plan = StreetPlan.sample(Seeds.rng(o.seed(), "anomaly/" + b.name(), i), o.scale().streetWidth,
+        StreetPlan plan = StreetPlan.sample(Seeds.splittable(o.seed(), "anomaly/" + b.name(), i), o.scale().streetWidth,
                 o.scale().streetHeight, mode);
         StreetRenderer.StreetFrame f = StreetRenderer.render(plan);
         Map<String, String> text = SampleData.provenance(o, b.name().toLowerCase() + "/" + i);

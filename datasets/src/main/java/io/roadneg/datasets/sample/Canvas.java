@@ -1,5 +1,6 @@
 package io.roadneg.datasets.sample;
 
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import java.util.List;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.coco.CocoCategories;
 import io.roadneg.datasets.coco.CocoCategory;
 import io.roadneg.datasets.coco.Rle;
@@ -55,7 +56,7 @@ final class CocoSample {
 
     private static void image(Path dir, long imageId, int index, SampleDataOptions o, ArrayNode images,
             ArrayNode annotations) {
-        SplittableRandom rng = Seeds.rng(o.seed(), "coco/" + dir.getFileName(), index);
+        SplittableRandom rng = Seeds.splittable(o.seed(), "coco/" + dir.getFileName(), index);
         int[] size = SIZES[index % SIZES.length];
         int w = size[0];
         int h = size[1];

@@ -1,5 +1,7 @@
 package io.roadneg.datasets.sample;
 
+import io.roadneg.datasets.Seeds;
+
 /** Deterministic hash noise: per-pixel white noise and smooth value noise, pure functions of (seed, x, y). */
 final class Noise {
     private Noise() {

@@ -1,6 +1,8 @@
 package io.roadneg.datasets.sample;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesLayout.FrameId;
 import io.roadneg.datasets.cityscapes.CityscapesWriter;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -62,7 +64,7 @@ public final class SampleData {
             String city = split.equals("train") ? TRAIN_CITIES.get(i % TRAIN_CITIES.size()) : VAL_CITY;
             // the sequence number is the frame index; 19 is the annotated frame of every real Cityscapes snippet
             FrameId id = new FrameId(city, i, 19);
-            StreetPlan plan = StreetPlan.sample(Seeds.rng(o.seed(), "cityscapes/" + split, i), o.scale().streetWidth,
+            StreetPlan plan = StreetPlan.sample(Seeds.splittable(o.seed(), "cityscapes/" + split, i), o.scale().streetWidth,
                     o.scale().streetHeight, StreetPlan.Anomalies.NONE);
             StreetRenderer.StreetFrame f = StreetRenderer.render(plan);
             new CityscapesWriter(PNG_LEVEL, provenance(o, "cityscapes/" + split + "/" + id.stem()))
@@ -72,11 +74,15 @@ public final class SampleData {
         return 6 * n;
     }
 
-    /** Text chunks of every sample PNG: what made it, from which seed; no time, so bytes stay reproducible. */
+    /**
+     * Text chunks of every sample PNG: what made it, from which seed (the reproducible {@link Provenance}: no time, no
+     * environment, so bytes repeat).
+     */
     static Map<String, String> provenance(SampleDataOptions o, String item) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("Software", "roadneg gen sample-data");
-        m.put("roadneg.sample", "seed=" + o.seed() + " scale=" + o.scale().name().toLowerCase() + " item=" + item);
+        m.put(Provenance.PNG_KEY, new Provenance("gen sample-data", "scale " + o.scale().name().toLowerCase(), null,
+                o.seed(), item, null, List.of(), null).toJson());
         return m;
     }
 

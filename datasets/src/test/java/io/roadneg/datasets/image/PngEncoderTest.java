@@ -96,7 +96,8 @@ class PngEncoderTest {
         Files.write(file, one);
         Map<String, String> back = Images.readPngText(file);
         assertEquals(text, back);
-        assertEquals(java.util.List.copyOf(text.keySet()), java.util.List.copyOf(back.keySet()));
+        // written in keyword order, whatever the map's own order
+        assertEquals(java.util.List.of("roadneg:a", "roadneg:b"), java.util.List.copyOf(back.keySet()));
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.ade20k.Ade20kLabels;
 import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
 import io.roadneg.datasets.cityscapes.CityscapesLabels;
@@ -65,11 +66,12 @@ class SampleDataTest {
             assertArrayEquals(Files.readAllBytes(a.get(i)), Files.readAllBytes(b.get(i)), a.get(i).toString());
         }
         // a frame drawn alone from its own seed equals the frame in the full run (no order dependence)
-        StreetPlan plan = StreetPlan.sample(Seeds.rng(7, "cityscapes/train", 3), 512, 256, StreetPlan.Anomalies.NONE);
+        StreetPlan plan = StreetPlan.sample(Seeds.splittable(7, "cityscapes/train", 3), 512, 256,
+                StreetPlan.Anomalies.NONE);
         FrameId id = new FrameId("bochum", 3, 19);
         assertEquals(StreetRenderer.render(plan).labelIds(),
                 Images.readLabel(CityscapesLayout.labelIds(out.resolve("cityscapes"), "train", id)));
-        StreetPlan other = StreetPlan.sample(Seeds.rng(8, "cityscapes/train", 3), 512, 256,
+        StreetPlan other = StreetPlan.sample(Seeds.splittable(8, "cityscapes/train", 3), 512, 256,
                 StreetPlan.Anomalies.NONE);
         assertNotEquals(plan.textureSeed(), other.textureSeed());
     }
@@ -147,7 +149,7 @@ class SampleDataTest {
     @Test
     void classesHaveDistinctButVaryingColours() {
         StreetRenderer.StreetFrame f = StreetRenderer.render(
-                StreetPlan.sample(Seeds.rng(1, "cityscapes/train", 0), 512, 256, StreetPlan.Anomalies.NONE));
+                StreetPlan.sample(Seeds.splittable(1, "cityscapes/train", 0), 512, 256, StreetPlan.Anomalies.NONE));
         double[] sky = meanAndSpread(f, CityscapesLabels.id("sky"));
         double[] road = meanAndSpread(f, CityscapesLabels.id("road"));
         double[] veg = meanAndSpread(f, CityscapesLabels.id("vegetation"));

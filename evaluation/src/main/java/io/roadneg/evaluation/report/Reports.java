@@ -2,6 +2,7 @@ package io.roadneg.evaluation.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -65,6 +66,8 @@ public final class Reports {
         m.put("void_rule", r.voidRule());
         m.put("resolution", r.resolution());
         m.put("frames", r.frames());
+        m.put("provenance", Provenance.run("gen eval", r.protocol().name().toLowerCase(Locale.ROOT), null, null)
+                .forItem(null, r.dataset(), java.util.List.of()));
         m.put("pixel", pixel(r.pixel()));
         if (r.pixelUniform() != null) {
             m.put("pixel_uniform_bins", pixel(r.pixelUniform()));

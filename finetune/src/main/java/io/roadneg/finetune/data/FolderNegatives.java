@@ -1,9 +1,9 @@
 package io.roadneg.finetune.data;
 
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
-import io.roadneg.generators.Seeds;
 import io.roadneg.pasting.Scene;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class FolderNegatives implements NegativeSource {
 
     @Override
     public Negative negative(long runSeed, long index, CityscapesFrame frame, Scene scene) {
-        CityscapesFrame f = frames.get(Seeds.itemRandom(runSeed ^ 0x6e656773L, index).nextInt(frames.size()));
+        CityscapesFrame f = frames.get(Seeds.rng(runSeed, Seeds.TRAIN_FOLDER_NEGATIVE, index).nextInt(frames.size()));
         return new Negative(new Scene(io.roadneg.datasets.image.Images.readRgb(f.imagePath()), f.trainIds(), null,
                 null), "dir:" + f.id().stem());
     }

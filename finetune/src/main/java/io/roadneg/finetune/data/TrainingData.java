@@ -2,13 +2,13 @@ package io.roadneg.finetune.data;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.LabelValues;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
-import io.roadneg.generators.Seeds;
-import io.roadneg.pasting.Scene;
 import io.roadneg.pasting.PasteObject;
+import io.roadneg.pasting.Scene;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,10 @@ import java.util.concurrent.Future;
 
 /**
  * Builds training batches. Sample {@code g} (step x batch + j) is frame {@code perm_e[g mod F]} of the epoch's
- * permutation; its negatives and augmentation are drawn from a generator seeded by (run seed, g), so a batch is the
- * same whatever the worker count and after a resume.
+ * permutation; whether it carries negatives, the negatives themselves and its augmentation are drawn from three
+ * separate streams of (run seed, g) ({@link Seeds#TRAIN_MIX}, the negative source's own, {@link Seeds#TRAIN_AUGMENT}),
+ * so a batch is the same whatever the worker count and after a resume, and a recipe's own paste probability is
+ * independent of the mix (the rate of pasted samples is mix x probability).
  */
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
@@ -137,7 +139,7 @@ public final class TrainingData implements AutoCloseable {
             for (int i = 0; i < p.length; i++) {
                 p[i] = i;
             }
-            Random rng = Seeds.itemRandom(seed ^ 0x7065726dL, e);
+            Random rng = Seeds.rng(seed, Seeds.TRAIN_ORDER, e);
             for (int i = p.length - 1; i > 0; i--) {
                 int k = rng.nextInt(i + 1);
                 int t = p[i];
@@ -155,12 +157,12 @@ public final class TrainingData implements AutoCloseable {
         long epoch = g / frames.size();
         int idx = permutation(epoch)[(int) (g % frames.size())];
         CityscapesFrame frame = frames.get(idx);
-        Random rng = Seeds.itemRandom(seed, g);
+        Random rng = Seeds.rng(seed, Seeds.TRAIN_AUGMENT, g);
         Scene scene = scene(idx, frame);
         String prov = frame.id().stem();
         PasteObject raw = null;
         double rawScale = 1.0;
-        if (negatives != null && rng.nextDouble() < mix) {
+        if (negatives != null && Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() < mix) {
             NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
             if (n != null) {
                 scene = n.scene();

@@ -169,7 +169,7 @@ public final class Terms {
             if (k < 1 || (!raw && k < 2)) {
                 return m.create(0f);
             }
-            Random rng = new Random(t.seed() ^ 0x5DEECE66DL);
+            Random rng = new Random(t.seed());
             int parts = raw ? 4 : 2;
             long[] idx = new long[parts * k];
             float[] kind = new float[idx.length];

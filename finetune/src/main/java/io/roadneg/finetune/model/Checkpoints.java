@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.io.Sha256;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -83,18 +82,16 @@ public final class Checkpoints {
      */
     public static String fingerprint(Path dir) {
         try (var files = Files.list(dir)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Sha256.digest();
             for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(
                     OPTIMIZER_FILE)).sorted().toList()) {
                 sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(Files.readAllBytes(f));
             }
-            return HexFormat.of().formatHex(sha.digest());
+            return Sha256.hex(sha);
         } catch (IOException e) {
             throw new InputException(dir, null, null, "unreadable: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

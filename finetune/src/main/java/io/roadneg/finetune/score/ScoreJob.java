@@ -1,12 +1,13 @@
 package io.roadneg.finetune.score;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.scores.Npy;
@@ -57,18 +58,13 @@ public final class ScoreJob {
         n.put("benchmark", benchmark.cliName());
         n.put("root", root.toString());
         n.put("frames", frames.size());
+        n.set("provenance", Checkpoints.JSON.readTree(Provenance.run("gen score", score.key(), null, null)
+                .forItem(null, benchmark.cliName(), List.of(ck.toString()))
+                .withLibtorch(ai.djl.engine.Engine.getInstance().getVersion()).toJson()));
         Path manifest = out.resolve("score.json");
-        if (Files.isRegularFile(manifest)) {
-            JsonNode old = Checkpoints.JSON.readTree(manifest.toFile());
-            for (String field : new String[] {"modelSha256", "score", "benchmark"}) {
-                if (!n.get(field).equals(old.get(field))) {
-                    String what = field.equals("modelSha256") ? "model (or another checkpoint of it)" : field;
-                    throw new InputException(manifest, field, old.get(field) == null ? null : old.get(field).asText(),
-                            "the score maps here were made with another " + what + ": use another --out or delete "
-                                    + out);
-                }
-            }
-        }
+        RunFolders.refuseAnother(manifest, Files.isRegularFile(manifest) ? Checkpoints.JSON.readTree(manifest.toFile())
+                : null, n, List.of("modelSha256", "score", "benchmark"), "these score maps were made with another "
+                + "model (or checkpoint), score or benchmark: use another --out or delete " + out);
         Files.createDirectories(out);
         // the manifest comes first, so a resumed run can tell whose maps it finds
         AtomicFiles.write(manifest, Checkpoints.JSON.writeValueAsBytes(n));

@@ -24,7 +24,7 @@ public final class Recipes {
      * preset) with {@code data.negatives.referenceWidth} when set; refused when it pastes from another source.
      */
     public static PasteConfig pasteConfig(TrainConfig.NegativesConfig n) {
-        String preset = n.preset() != null ? n.preset() : Presets.DEFAULT_FOR_SOURCE.get(n.source());
+        String preset = n.preset() != null ? n.preset() : Presets.defaultFor(n.source());
         Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
                 : Map.of("placement.referenceWidth", n.referenceWidth().toString());
         PasteConfig pc = Presets.load(preset, null, overrides);

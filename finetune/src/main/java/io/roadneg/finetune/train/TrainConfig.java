@@ -3,6 +3,7 @@ package io.roadneg.finetune.train;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.roadneg.finetune.loss.LossConfig;
 import io.roadneg.finetune.model.LadderSpec;
+import io.roadneg.generators.OutlierSources;
 import java.util.List;
 
 /**
@@ -99,8 +100,8 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
     }
 
     /**
-     * Where negatives come from: {@code none}, a paste recipe run on the fly ({@code coco}, {@code ade20k},
-     * {@code patches}, with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
+     * Where negatives come from: {@code none}, a paste recipe run on the fly (any registered outlier source:
+     * {@code coco}, {@code ade20k}, {@code patches}, ...; with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
      * {@code referenceWidth}, when set, replaces the preset's {@code placement.referenceWidth} (0: the recipe's pixel
      * sizes as written, whatever the frame width).
      */
@@ -112,9 +113,10 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
                 throw new IllegalArgumentException("data.negatives.referenceWidth must be >= 0, found "
                         + referenceWidth);
             }
-            if (!List.of("none", "coco", "ade20k", "patches", "dir").contains(source)) {
-                throw new IllegalArgumentException("data.negatives.source must be none, coco, ade20k, patches or "
-                        + "dir, found " + source);
+            if (source == null || !source.equals("none") && !source.equals("dir")
+                    && OutlierSources.find(source).isEmpty()) {
+                throw new IllegalArgumentException("data.negatives.source must be none, dir or an outlier source ("
+                        + String.join(", ", OutlierSources.types()) + "), found " + source);
             }
             if (source.equals("dir") && (dir == null || dir.isBlank())) {
                 throw new IllegalArgumentException("data.negatives.dir is required with source dir");

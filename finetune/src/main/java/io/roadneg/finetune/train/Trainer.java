@@ -10,9 +10,13 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.Provenance;
+import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.RunFolders;
+import io.roadneg.datasets.io.Sha256;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.Normalization;
@@ -25,7 +29,6 @@ import io.roadneg.finetune.model.ModelSpec;
 import io.roadneg.finetune.model.SegOutput;
 import io.roadneg.finetune.model.TorchScriptBase;
 import io.roadneg.finetune.score.Inference;
-import io.roadneg.generators.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +50,9 @@ import java.util.concurrent.CompletableFuture;
  * continues from the latest checkpoint exactly (batches and sampling depend only on the seed and the step).
  */
 public final class Trainer {
+    /** The run's provenance in its folder (recipe hash, seed, environment with libtorch). */
+    public static final String PROVENANCE_FILE = "provenance.json";
+
     private Trainer() {
     }
 
@@ -138,7 +141,7 @@ public final class Trainer {
         CompositeLoss loss = c.loss().build();
         Path ckDir = o.out().resolve("checkpoints");
         Path latest = ckDir.resolve("latest");
-        String fingerprint = sha256(o.configYaml() + "\nseed=" + o.seed() + "\ninit=" + o.init() + "\nroot="
+        String fingerprint = Sha256.of(o.configYaml() + "\nseed=" + o.seed() + "\ninit=" + o.init() + "\nroot="
                 + o.cityscapesRoot() + "\nsplit=" + o.split());
         boolean resuming = o.resume() && Files.isRegularFile(latest);
         if (!o.resume() && Files.isRegularFile(latest)) {
@@ -157,11 +160,9 @@ public final class Trainer {
             resumeFrom = ckDir.resolve(Files.readString(latest).trim());
             ObjectNode st = Checkpoints.readState(resumeFrom);
             resumeStep = st.path("step").asLong();
-            if (!fingerprint.equals(st.path("fingerprint").asText())) {
-                throw new InputException(resumeFrom.resolve("model.json"), "state.fingerprint",
-                        st.path("fingerprint").asText(), "the run was started with another config, seed, model or "
-                                + "data; --resume needs the same ones");
-            }
+            RunFolders.refuseAnother(resumeFrom.resolve("model.json"), st, Checkpoints.JSON.createObjectNode()
+                    .put("fingerprint", fingerprint), List.of("fingerprint"), "the run was started with another "
+                    + "config, seed, model or data; --resume needs the same ones");
             spec = Checkpoints.readSpec(resumeFrom);
         } else {
             spec = specFor(c, o.init(), loss);
@@ -209,6 +210,9 @@ public final class Trainer {
                     }
                 }
                 Files.writeString(o.out().resolve("config.yaml"), o.configYaml());
+                AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (Provenance.run(o.init() == null ? "gen train"
+                        : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(Engine
+                        .getInstance().getVersion()).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
                 o.log().printf("%s %s: %s; %d trainable tensors; %d frames, %d steps per epoch, %d epochs%s%n",
                         resuming ? "resuming" : "training", loss.name(), spec.describe(), trainable.size(),
                         frames.size(), perEpoch, c.train().epochs(), resuming ? " from step " + step : "");
@@ -241,7 +245,7 @@ public final class Trainer {
                 try (NDManager sm = model.manager().newSubManager()) {
                     NDArray x = sm.create(b.images(), new Shape(b.total(), 3, b.height(), b.width()));
                     Targets t = new Targets(sm, b.labels(), b.n(), b.raw(), b.height(), b.width(), spec.classes(),
-                            Seeds.itemSeed(o.seed(), step));
+                            Seeds.of(o.seed(), Seeds.TRAIN_CONTRAST, step));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
                         v = loss.compute(out, t);
@@ -363,14 +367,5 @@ public final class Trainer {
         out.write((Checkpoints.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
-                    StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

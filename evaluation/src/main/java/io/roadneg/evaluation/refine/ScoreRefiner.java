@@ -1,7 +1,11 @@
-package io.roadneg.generators.masks;
+package io.roadneg.evaluation.refine;
 
 import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.generators.masks.Box;
+import io.roadneg.generators.masks.PredictedMask;
+import io.roadneg.generators.masks.Prompt;
+import io.roadneg.generators.masks.PromptableSegmenter;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.CvType;

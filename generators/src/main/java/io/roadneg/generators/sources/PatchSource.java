@@ -1,8 +1,10 @@
-package io.roadneg.generators;
+package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.generators.IndexedSource;
+import io.roadneg.generators.OutlierSource;
 import io.roadneg.pasting.PasteObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +25,11 @@ public final class PatchSource extends IndexedSource {
     /** Category of every patch in the pasted set's COCO JSON. */
     public static final int CATEGORY = 1;
 
-    private final PasteConfig.PatchSourceConfig config;
+    private final PatchSourceConfig config;
     private final Path folder;
     private final List<Path> files;
 
-    public PatchSource(Path folder, PasteConfig.PatchSourceConfig config) {
+    public PatchSource(Path folder, PatchSourceConfig config) {
         this.config = config;
         this.folder = folder;
         if (!Files.isDirectory(folder)) {

@@ -1,4 +1,4 @@
-package io.roadneg.generators;
+package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.Mats;

@@ -1,4 +1,4 @@
-package io.roadneg.generators;
+package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.LabelValues;
@@ -11,6 +11,8 @@ import io.roadneg.datasets.coco.MetaOodPreparer;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.generators.IndexedSource;
+import io.roadneg.generators.OutlierSource;
 import io.roadneg.pasting.PasteObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ public final class CocoSource extends IndexedSource {
     /** Category of union objects, which may mix several COCO categories. */
     public static final int UNION_CATEGORY = 1;
 
-    private final PasteConfig.CocoSourceConfig config;
+    private final CocoSourceConfig config;
     private final Path imageDir;
     private final Path maskDir;
     private final List<CocoImage> images; // union: one per item; instance: the item's image
@@ -40,7 +42,7 @@ public final class CocoSource extends IndexedSource {
     private final io.roadneg.generators.masks.BoxPromptedMasks boxMasks;
     private final Map<Integer, String> categories = new TreeMap<>();
 
-    private CocoSource(PasteConfig.CocoSourceConfig config, Path imageDir, Path maskDir, List<CocoImage> images,
+    private CocoSource(CocoSourceConfig config, Path imageDir, Path maskDir, List<CocoImage> images,
             List<AnnotationSpan> spans, CocoInstancesReader reader) {
         this.config = config;
         this.imageDir = imageDir;
@@ -59,7 +61,7 @@ public final class CocoSource extends IndexedSource {
      * @param cocoRoot COCO root ({@code annotations/}, {@code {split}2017/})
      * @param oodRoot root holding the Meta-OOD masks ({@code annotations/ood_seg_{split}2017/})
      */
-    public static CocoSource open(Path cocoRoot, Path oodRoot, PasteConfig.CocoSourceConfig config) {
+    public static CocoSource open(Path cocoRoot, Path oodRoot, CocoSourceConfig config) {
         String split = config.split();
         Path json = cocoRoot.resolve("annotations").resolve("instances_" + split + "2017.json");
         Path imageDir = cocoRoot.resolve(split + "2017");

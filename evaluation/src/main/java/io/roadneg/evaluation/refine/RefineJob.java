@@ -1,9 +1,12 @@
-package io.roadneg.generators.masks;
+package io.roadneg.evaluation.refine;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.evaluation.scores.Npy;
+import io.roadneg.evaluation.scores.ScoreMap;
+import io.roadneg.generators.masks.PromptableSegmenter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +31,25 @@ public final class RefineJob {
     /** A score map: row-major values, and whether the file stored float16 (written back the same way). */
     public record ScoreGrid(int width, int height, float[] values, boolean half) {
     }
+
+    /** Score files as the evaluation module reads and writes them ({@code .npy}, float32 or float16). */
+    public static final ScoreMaps NPY = new ScoreMaps() {
+        @Override
+        public String suffix() {
+            return ".npy";
+        }
+
+        @Override
+        public ScoreGrid read(Path file) {
+            ScoreMap m = Npy.read(file);
+            return new ScoreGrid(m.width(), m.height(), m.values(), m.halfBits() != null);
+        }
+
+        @Override
+        public void write(Path file, ScoreGrid g) {
+            Npy.write(file, g.width(), g.height(), g.values(), g.half());
+        }
+    };
 
     /** Reads and writes score files. */
     public interface ScoreMaps {

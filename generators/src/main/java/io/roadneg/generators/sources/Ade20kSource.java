@@ -1,9 +1,11 @@
-package io.roadneg.generators;
+package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.generators.IndexedSource;
+import io.roadneg.generators.OutlierSource;
 import io.roadneg.pasting.PasteObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,11 +25,11 @@ public final class Ade20kSource extends IndexedSource {
     public static final int CATEGORY = 1;
     private static final int PAD = -1;
 
-    private final PasteConfig.Ade20kSourceConfig config;
+    private final Ade20kSourceConfig config;
     private final List<Ade20kSceneParsing.Pair> pairs;
     private final String split;
 
-    public Ade20kSource(Ade20kSceneParsing ade, PasteConfig.Ade20kSourceConfig config) {
+    public Ade20kSource(Ade20kSceneParsing ade, Ade20kSourceConfig config) {
         this.config = config;
         this.split = config.split();
         this.pairs = ade.pairs(split);

@@ -1,4 +1,4 @@
-package io.roadneg.generators;
+package io.roadneg.generators.sources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.generators.PasteConfig;
+import io.roadneg.generators.PastePlanner;
+import io.roadneg.generators.Presets;
 import io.roadneg.datasets.ade20k.Ade20kSceneParsing;
 import io.roadneg.datasets.coco.CocoCategories;
 import io.roadneg.datasets.coco.MetaOodPreparer;
@@ -38,7 +41,7 @@ class SourcesTest {
 
     private static CocoSource coco(String preset, Map<String, String> set) {
         PasteConfig c = Presets.load(preset, null, set);
-        return CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), (PasteConfig.CocoSourceConfig) c.source());
+        return CocoSource.open(sample.resolve("coco"), sample.resolve("coco"), (CocoSourceConfig) c.source());
     }
 
     @Test
@@ -106,7 +109,7 @@ class SourcesTest {
     void denseHybridPatchesAreRectanglesOrClassUnionsInsideTheCrop() {
         PasteConfig c = Presets.load("densehybrid-ade20k", null, Map.of());
         Ade20kSource s = new Ade20kSource(new Ade20kSceneParsing(sample.resolve("ade20k/ADEChallengeData2016")),
-                (PasteConfig.Ade20kSourceConfig) c.source());
+                (Ade20kSourceConfig) c.source());
         Random rng = new Random(2);
         int rects = 0;
         int unions = 0;
@@ -134,7 +137,7 @@ class SourcesTest {
     void patchesHaveTheDrawnSize() {
         PasteConfig c = Presets.load("noisy-patches", null, Map.of());
         PatchSource s = new PatchSource(sample.resolve("ade20k/ADEChallengeData2016/images"),
-                (PasteConfig.PatchSourceConfig) c.source());
+                (PatchSourceConfig) c.source());
         Map<String, Object> d = s.draw(0, new Random(3));
         PasteObject o = s.load(0, d);
         assertEquals(d.get("w"), o.rgb().width());
