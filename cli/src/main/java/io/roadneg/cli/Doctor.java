@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /** The checks behind {@code gen doctor}: runtime, native libraries, GPU and dataset roots. */
 final class Doctor {
     /** Outcome of one check. */
-    enum Status { OK, WARN, MISSING }
+    enum Status { OK, WARN, MISSING, BROKEN }
 
     /** One check's result, with how to fix it when it is not OK. */
     record Check(String name, Status status, String detail, String fix) {
@@ -124,6 +124,11 @@ final class Doctor {
             Path ann = root.resolve("annotations/instances_" + split + "2017.json");
             Path img = root.resolve(split + "2017");
             if (Files.isRegularFile(ann) && Files.isDirectory(img)) {
+                String broken = jsonNotWhole(ann);
+                if (broken != null) {
+                    return new Check("coco", Status.BROKEN, ann + ": " + broken, "download "
+                            + "annotations_trainval2017.zip again and unzip it over " + root.resolve("annotations"));
+                }
                 found.add(split + "2017: " + count(img, ".jpg") + " images");
             }
         }
@@ -133,6 +138,47 @@ final class Doctor {
                     + "train2017/ (from train2017.zip and annotations_trainval2017.zip)");
         }
         return new Check("coco", Status.OK, root + " (" + String.join(", ", found) + ")", null);
+    }
+
+    /**
+     * Why a JSON file cannot be whole (empty, or not starting with '{' and ending with '}' as a cut-off download
+     * would not), or null. Reads only the two ends, so it stays quick on the 448 MB train file.
+     */
+    static String jsonNotWhole(Path file) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            long size = ch.size();
+            if (size == 0) {
+                return "empty file";
+            }
+            int n = (int) Math.min(size, 4096);
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(n);
+            ch.read(head);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(n);
+            ch.position(size - n);
+            ch.read(tail);
+            int first = firstNonSpace(head.array(), true);
+            int last = firstNonSpace(tail.array(), false);
+            if (first != '{') {
+                return "does not start with a JSON object (truncated or not JSON)";
+            }
+            if (last != '}') {
+                return "does not end with '}' (truncated download)";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot read: " + e.getMessage();
+        }
+    }
+
+    private static int firstNonSpace(byte[] b, boolean fromStart) {
+        for (int k = 0; k < b.length; k++) {
+            int c = b[fromStart ? k : b.length - 1 - k] & 0xff;
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && !(fromStart && k < 3 && (c == 0xEF || c == 0xBB
+                    || c == 0xBF))) {
+                return c;
+            }
+        }
+        return -1;
     }
 
     private static Check ade20k(Path root) {

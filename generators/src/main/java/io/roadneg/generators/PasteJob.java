@@ -15,6 +15,8 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.OutputLock;
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.PastedInstance;
@@ -81,6 +83,7 @@ public final class PasteJob {
             if (threads < 1) {
                 throw new InputException(null, "--threads", threads, "must be at least 1");
             }
+            Roots.name(split, null, "--split");
         }
     }
 
@@ -115,9 +118,15 @@ public final class PasteJob {
             throw new InputException(null, "source", o.source().name(), "has no items");
         }
         int total = o.count() != null ? o.count() : frames.size() * o.perImage();
+        try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
+            claimOutput(o, frames.size());
+            cleanTemps(o.out());
+            return make(o, frames, total, progress);
+        }
+    }
+
+    private static Result make(Options o, List<CityscapesFrame> frames, int total, Progress progress) {
         Path items = o.out().resolve(ITEMS);
-        claimOutput(o, frames.size());
-        cleanTemps(o.out());
         Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
                 o.config().labels().outlierLabelId());
         PastePlanner planner = new PastePlanner(o.config(), o.source());
@@ -229,7 +238,7 @@ public final class PasteJob {
             }
             if (Files.isDirectory(o.out())) {
                 try (Stream<Path> s = Files.list(o.out())) {
-                    if (s.findAny().isPresent()) {
+                    if (s.anyMatch(p -> !p.getFileName().toString().equals(OutputLock.FILE))) {
                         throw new InputException(o.out(), "--out", o.out(), "folder is not empty and holds no "
                                 + RUN_FILE + ": refusing to write into files of unknown origin");
                     }
