@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.hostile.CaseTable;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.sample.SampleData;
 import io.roadneg.datasets.sample.SampleDataOptions;
@@ -41,20 +42,11 @@ class HostileCommandLineTest {
     @TempDir
     Path dir;
 
-    private final List<DynamicTest> cases = new ArrayList<>();
-    private Path caseDir;
 
     @BeforeAll
     static void sample() {
         sd = shared.resolve("sd");
         SampleData.generate(SampleDataOptions.small(sd, 2), Progress.NONE);
-    }
-
-    private void add(String name, Executable body) {
-        cases.add(DynamicTest.dynamicTest(name, () -> {
-            caseDir = Files.createTempDirectory(dir, "case");
-            body.execute();
-        }));
     }
 
     private static GenTest.Run gen(String... args) {
@@ -73,6 +65,7 @@ class HostileCommandLineTest {
 
     @TestFactory
     Stream<DynamicTest> optionsAcceptedAndIgnoredAreRefused() {
+        CaseTable t = new CaseTable(dir);
         Map<String, String[]> commands = new java.util.LinkedHashMap<>();
         commands.put("sample-data", new String[] {"sample-data", "--out", "o"});
         commands.put("eval", new String[] {"eval", "--dataset", "road-anomaly-masks", "--root", "r", "--scores", "s"});
@@ -86,16 +79,16 @@ class HostileCommandLineTest {
         commands.put("score", new String[] {"score", "--model", "m", "--score", "msp", "--dataset",
             "road-anomaly-masks", "--root", "r", "--out", "o"});
         for (Map.Entry<String, String[]> c : commands.entrySet()) {
-            add("gen " + c.getKey() + " --config missing.yaml is refused, not ignored", () -> {
-                GenTest.Run r = gen(concat(c.getValue(), "--config", caseDir.resolve("missing.yaml").toString()));
+            t.add("gen " + c.getKey() + " --config missing.yaml is refused, not ignored", () -> {
+                GenTest.Run r = gen(concat(c.getValue(), "--config", t.dir().resolve("missing.yaml").toString()));
                 clean(r, 2, "--config", "takes no config file");
             });
-            add("gen " + c.getKey() + " --set a.b=1 is refused, not ignored", () -> {
+            t.add("gen " + c.getKey() + " --set a.b=1 is refused, not ignored", () -> {
                 GenTest.Run r = gen(concat(c.getValue(), "--set", "a.b=1"));
                 clean(r, 2, "--set = a.b=1", "has no config keys");
             });
         }
-        return cases.stream();
+        return t.stream();
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -107,14 +100,15 @@ class HostileCommandLineTest {
 
     @TestFactory
     Stream<DynamicTest> doctorFailsBrokenCocoJson() {
+        CaseTable t = new CaseTable(dir);
         Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
         broken.put("zero-byte", new byte[0]);
         broken.put("truncated", "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"".getBytes(StandardCharsets.UTF_8));
         broken.put("an HTML error page", "<html><body>503</body></html>\n".getBytes(StandardCharsets.UTF_8));
         broken.put("whitespace only", "   \n\n".getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, byte[]> b : broken.entrySet()) {
-            add("gen doctor: a " + b.getKey() + " COCO instances JSON is [broken], not [ok]", () -> {
-                Path coco = caseDir.resolve("coco");
+            t.add("gen doctor: a " + b.getKey() + " COCO instances JSON is [broken], not [ok]", () -> {
+                Path coco = t.dir().resolve("coco");
                 Files.createDirectories(coco.resolve("val2017"));
                 Files.createDirectories(coco.resolve("annotations"));
                 Files.write(coco.resolve("annotations/instances_val2017.json"), b.getValue());
@@ -125,8 +119,8 @@ class HostileCommandLineTest {
                 assertFalse(r.out.contains("All checks passed"), r.out);
             });
         }
-        add("gen doctor: a whole COCO instances JSON is [ok]", () -> {
-            Path coco = caseDir.resolve("coco");
+        t.add("gen doctor: a whole COCO instances JSON is [ok]", () -> {
+            Path coco = t.dir().resolve("coco");
             Files.createDirectories(coco.resolve("val2017"));
             Files.createDirectories(coco.resolve("annotations"));
             Files.writeString(coco.resolve("annotations/instances_val2017.json"), "{\"images\": []}\n");
@@ -134,7 +128,7 @@ class HostileCommandLineTest {
             assertEquals(0, r.code, r.out);
             assertTrue(r.out.contains("[ok]      coco:"), r.out);
         });
-        return cases.stream();
+        return t.stream();
     }
 
     /** A .npy header declaring {@code shape} over a few bytes of data. */
@@ -149,31 +143,32 @@ class HostileCommandLineTest {
 
     @TestFactory
     Stream<DynamicTest> scoreMapsAndBoxes() throws IOException {
+        CaseTable t = new CaseTable(dir);
         Map<String, Float> bad = new java.util.LinkedHashMap<>();
         bad.put("NaN", Float.NaN);
         bad.put("+inf", Float.POSITIVE_INFINITY);
         bad.put("-inf", Float.NEGATIVE_INFINITY);
         for (Map.Entry<String, Float> b : bad.entrySet()) {
-            add("gen refine: a " + b.getKey() + " score is refused, not spread over a box", () -> {
-                Path images = Files.createDirectories(caseDir.resolve("images"));
-                Path scores = Files.createDirectories(caseDir.resolve("scores"));
+            t.add("gen refine: a " + b.getKey() + " score is refused, not spread over a box", () -> {
+                Path images = Files.createDirectories(t.dir().resolve("images"));
+                Path scores = Files.createDirectories(t.dir().resolve("scores"));
                 Images.writePng(images.resolve("f.png"), MasksCommandTest.scene(20, 10, 2, 2, 8, 8), 1, Map.of());
                 float[] s = new float[200];
                 s[55] = b.getValue();
                 Npy.write(scores.resolve("f.npy"), 20, 10, s, false);
                 GenTest.Run r = gen("refine", "-q", "--scores", scores.toString(), "--images", images.toString(),
-                        "--out", caseDir.resolve("o").toString(), "--threshold", "0.5");
+                        "--out", t.dir().resolve("o").toString(), "--threshold", "0.5");
                 clean(r, 2, scores.resolve("f.npy").toString(), "score = ", "(15, 2)", "scores must be finite");
-                assertFalse(Files.exists(caseDir.resolve("o/f.npy")));
+                assertFalse(Files.exists(t.dir().resolve("o/f.npy")));
             });
         }
-        add("gen refine: a 128-byte .npy declaring 40000x40000 is refused before allocating", () -> {
-            Path images = Files.createDirectories(caseDir.resolve("images"));
-            Path scores = Files.createDirectories(caseDir.resolve("scores"));
+        t.add("gen refine: a 128-byte .npy declaring 40000x40000 is refused before allocating", () -> {
+            Path images = Files.createDirectories(t.dir().resolve("images"));
+            Path scores = Files.createDirectories(t.dir().resolve("scores"));
             Images.writePng(images.resolve("f.png"), MasksCommandTest.scene(20, 10, 2, 2, 8, 8), 1, Map.of());
             Files.write(scores.resolve("f.npy"), npyHeader("<f4", "(40000, 40000)", new byte[48]));
             clean(gen("refine", "-q", "--scores", scores.toString(), "--images", images.toString(), "--out",
-                    caseDir.resolve("o").toString(), "--threshold", "0.5"), 2, "f.npy", "shape = (40000, 40000)");
+                    t.dir().resolve("o").toString(), "--threshold", "0.5"), 2, "f.npy", "shape = (40000, 40000)");
         });
         List<Frame> frames = Benchmark.ROAD_ANOMALY_MASKS.frames(sd.resolve("road_anomaly"));
         Map<String, byte[]> npys = new java.util.LinkedHashMap<>();
@@ -183,8 +178,8 @@ class HostileCommandLineTest {
         npys.put("a NaN score", npyHeader("<f4", "(1, 1)", nan.array()));
         for (Map.Entry<String, byte[]> n : npys.entrySet()) {
             for (String cmd : List.of("eval", "export-smiyc")) {
-                add("gen " + cmd + ": score maps with " + n.getKey() + " are refused naming the file", () -> {
-                    Path scores = Files.createDirectories(caseDir.resolve("scores"));
+                t.add("gen " + cmd + ": score maps with " + n.getKey() + " are refused naming the file", () -> {
+                    Path scores = Files.createDirectories(t.dir().resolve("scores"));
                     for (Frame f : frames) {
                         Files.write(scores.resolve(f.id() + ".npy"), n.getValue());
                     }
@@ -192,7 +187,7 @@ class HostileCommandLineTest {
                             "--root", sd.resolve("road_anomaly").toString(), "--scores", scores.toString())
                             : gen("export-smiyc", "--quiet", "--dataset", "road-anomaly-masks", "--root",
                                     sd.resolve("road_anomaly").toString(), "--scores", scores.toString(), "--method",
-                                    "m", "--out", caseDir.resolve("o").toString());
+                                    "m", "--out", t.dir().resolve("o").toString());
                     clean(r, 2, scores.toString(), ".npy: ");
                 });
             }
@@ -201,86 +196,87 @@ class HostileCommandLineTest {
         names.put("../secret.png", "'..' is not allowed");
         names.put("/etc/passwd", "must be a relative path");
         for (Map.Entry<String, String> e : names.entrySet()) {
-            add("gen masks: a boxes file_name " + e.getKey() + " is never read; the image is skipped naming it", () -> {
-                Path images = Files.createDirectories(caseDir.resolve("images"));
-                Images.writePng(caseDir.resolve("secret.png"), MasksCommandTest.scene(40, 30, 5, 5, 20, 20), 1,
+            t.add("gen masks: a boxes file_name " + e.getKey() + " is never read; the image is skipped naming it", () -> {
+                Path images = Files.createDirectories(t.dir().resolve("images"));
+                Images.writePng(t.dir().resolve("secret.png"), MasksCommandTest.scene(40, 30, 5, 5, 20, 20), 1,
                         Map.of());
-                Path boxes = caseDir.resolve("boxes.json");
+                Path boxes = t.dir().resolve("boxes.json");
                 Files.writeString(boxes, "[{\"file_name\": \"" + e.getKey() + "\", \"bbox\": [5, 5, 15, 15]}]");
                 GenTest.Run r = gen("masks", "-q", "--images", images.toString(), "--boxes", boxes.toString(),
-                        "--out", caseDir.resolve("m.json").toString());
+                        "--out", t.dir().resolve("m.json").toString());
                 assertTrue(r.err.contains("file_name = " + e.getKey() + ": ") && r.err.contains(e.getValue()),
                         r.out + r.err);
                 assertFalse(r.err.contains("\tat "), r.err);
-                String written = Files.exists(caseDir.resolve("m.json")) ? Files.readString(caseDir.resolve(
+                String written = Files.exists(t.dir().resolve("m.json")) ? Files.readString(t.dir().resolve(
                         "m.json")) : "";
                 assertFalse(written.contains("\"area\""), "no mask was made from the outside file: " + written);
             });
         }
-        add("gen masks: a boxes file nested 3000 levels names the file", () -> {
-            Path images = Files.createDirectories(caseDir.resolve("images"));
-            Path boxes = caseDir.resolve("boxes.json");
+        t.add("gen masks: a boxes file nested 3000 levels names the file", () -> {
+            Path images = Files.createDirectories(t.dir().resolve("images"));
+            Path boxes = t.dir().resolve("boxes.json");
             Files.writeString(boxes, "[".repeat(3000) + "]".repeat(3000));
             clean(gen("masks", "-q", "--images", images.toString(), "--boxes", boxes.toString(), "--out",
-                    caseDir.resolve("m.json").toString()), 2, boxes.toString(), "malformed JSON");
+                    t.dir().resolve("m.json").toString()), 2, boxes.toString(), "malformed JSON");
         });
-        add("gen paste: --config nested 5000 levels names the file", () -> {
-            Path cfg = caseDir.resolve("deep.yaml");
+        t.add("gen paste: --config nested 5000 levels names the file", () -> {
+            Path cfg = t.dir().resolve("deep.yaml");
             Files.writeString(cfg, "{a: ".repeat(5000) + "1" + "}".repeat(5000) + "\n");
-            clean(gen("paste", "-q", "--src", "coco", "--config", cfg.toString(), "--out", caseDir.resolve("o")
+            clean(gen("paste", "-q", "--src", "coco", "--config", cfg.toString(), "--out", t.dir().resolve("o")
                     .toString(), "--sample-data", sd.toString()), 2, cfg.toString(), "malformed YAML");
         });
-        return cases.stream();
+        return t.stream();
     }
 
     @TestFactory
     Stream<DynamicTest> outputFoldersAndRunOptions() {
-        add("gen paste --split ../../escape is refused and nothing is written outside --out", () -> {
-            Path out = caseDir.resolve("a/b/out");
+        CaseTable t = new CaseTable(dir);
+        t.add("gen paste --split ../../escape is refused and nothing is written outside --out", () -> {
+            Path out = t.dir().resolve("a/b/out");
             clean(gen("paste", "-q", "--src", "coco", "--count", "1", "--split", "../../escape", "--out",
                     out.toString(), "--sample-data", sd.toString()), 2, "--split = ../../escape");
-            assertFalse(Files.exists(caseDir.resolve("a/escape")) || Files.exists(caseDir.resolve("escape")));
+            assertFalse(Files.exists(t.dir().resolve("a/escape")) || Files.exists(t.dir().resolve("escape")));
         });
-        add("gen paste --out naming a file: exit 2 with the reason", () -> {
-            Path f = Files.writeString(caseDir.resolve("f"), "x");
+        t.add("gen paste --out naming a file: exit 2 with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
             clean(gen("paste", "-q", "--src", "coco", "--count", "1", "--out", f.toString(), "--sample-data",
                     sd.toString()), 2, "--out = " + f, "is a file, not a folder");
         });
-        add("gen paste --out under a file: exit 2 with the reason", () -> {
-            Path f = Files.writeString(caseDir.resolve("f"), "x");
+        t.add("gen paste --out under a file: exit 2 with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
             clean(gen("paste", "-q", "--src", "coco", "--count", "1", "--out", f.resolve("sub").toString(),
                     "--sample-data", sd.toString()), 2, "cannot create the folder");
         });
-        add("gen paste -v prints the stack trace of an input error", () -> {
-            Path f = Files.writeString(caseDir.resolve("f"), "x");
+        t.add("gen paste -v prints the stack trace of an input error", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
             GenTest.Run r = gen("paste", "-q", "-v", "--src", "coco", "--count", "1", "--out", f.toString(),
                     "--sample-data", sd.toString());
             assertEquals(2, r.code);
             assertTrue(r.err.contains("\tat "), r.err);
         });
-        add("gen sample-data --seed 3 over a seed-2 set is refused", () -> clean(gen("sample-data", "-q", "--seed",
+        t.add("gen sample-data --seed 3 over a seed-2 set is refused", () -> clean(gen("sample-data", "-q", "--seed",
                 "3", "--out", sd.toString()), 2, "another seed or scale (now seed=3 scale=small)"));
-        add("gen sample-data --scale full over a small set is refused", () -> clean(gen("sample-data", "-q", "--seed",
+        t.add("gen sample-data --scale full over a small set is refused", () -> clean(gen("sample-data", "-q", "--seed",
                 "2", "--scale", "full", "--out", sd.toString()), 2, "now seed=2 scale=full"));
-        add("gen sample-data into a folder of other files is refused", () -> {
-            Files.writeString(caseDir.resolve("notes.txt"), "mine");
-            clean(gen("sample-data", "-q", "--out", caseDir.toString()), 2, "folder is not empty");
-            assertEquals(List.of("notes.txt"), Files.list(caseDir).map(p -> p.getFileName().toString())
+        t.add("gen sample-data into a folder of other files is refused", () -> {
+            Files.writeString(t.dir().resolve("notes.txt"), "mine");
+            clean(gen("sample-data", "-q", "--out", t.dir().toString()), 2, "folder is not empty");
+            assertEquals(List.of("notes.txt"), Files.list(t.dir()).map(p -> p.getFileName().toString())
                     .filter(n -> !n.startsWith(".")).toList());
         });
-        add("gen train --max-steps -1 is refused", () -> clean(gen("train", "-q", "--sample-data", sd.toString(),
-                "--out", caseDir.resolve("t").toString(), "--max-steps", "-1"), 2, "--max-steps = -1"));
-        add("gen train --out naming a file: exit 2 with the reason", () -> {
-            Path f = Files.writeString(caseDir.resolve("f"), "x");
+        t.add("gen train --max-steps -1 is refused", () -> clean(gen("train", "-q", "--sample-data", sd.toString(),
+                "--out", t.dir().resolve("t").toString(), "--max-steps", "-1"), 2, "--max-steps = -1"));
+        t.add("gen train --out naming a file: exit 2 with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
             clean(gen("train", "-q", "--sample-data", sd.toString(), "--out", f.toString(), "--max-steps", "1"), 2,
                     "is a file, not a folder");
         });
-        add("gen finetune --negatives naming a missing folder says so", () -> {
-            Path missing = caseDir.resolve("no-such-folder");
+        t.add("gen finetune --negatives naming a missing folder says so", () -> {
+            Path missing = t.dir().resolve("no-such-folder");
             clean(gen("finetune", "-q", "--sample-data", sd.toString(), "--loss", "densehybrid", "--negatives",
-                    missing.toString(), "--model", caseDir.toString(), "--out", caseDir.resolve("ft").toString()), 2,
+                    missing.toString(), "--model", t.dir().toString(), "--out", t.dir().resolve("ft").toString()), 2,
                     missing.toString());
         });
-        return cases.stream();
+        return t.stream();
     }
 }

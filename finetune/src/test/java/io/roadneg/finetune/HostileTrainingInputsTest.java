@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.hostile.CaseTable;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.datasets.hostile.Crafted;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -52,21 +53,12 @@ class HostileTrainingInputsTest {
     @TempDir
     Path dir;
 
-    private final List<DynamicTest> cases = new ArrayList<>();
-    private Path caseDir;
     private final StringWriter log = new StringWriter();
 
     @BeforeAll
     static void makeSample() {
         sample = shared.resolve("sd");
         SampleData.generate(SampleDataOptions.small(sample, 5), Progress.NONE);
-    }
-
-    private void add(String name, Executable body) {
-        cases.add(DynamicTest.dynamicTest(name, () -> {
-            caseDir = Files.createTempDirectory(dir, "case");
-            body.execute();
-        }));
     }
 
     static TrainConfig config() {
@@ -105,11 +97,12 @@ class HostileTrainingInputsTest {
 
     @TestFactory
     Stream<DynamicTest> interruptedRunsResumeToTheSameLogs() throws IOException {
+        CaseTable t = new CaseTable(dir);
         Path cs = sample.resolve("cityscapes");
-        add("train: killed between a checkpoint and its validation: the resume redoes the validation", () -> {
-            Path full = caseDir.resolve("full");
+        t.add("train: killed between a checkpoint and its validation: the resume redoes the validation", () -> {
+            Path full = t.dir().resolve("full");
             run(cs, full, false, 0, true);
-            Path cut = caseDir.resolve("cut");
+            Path cut = t.dir().resolve("cut");
             run(cs, cut, false, 2, true);
             List<String> lines = Files.readAllLines(cut.resolve("validation.jsonl"));
             assertEquals(1, lines.size());
@@ -120,27 +113,27 @@ class HostileTrainingInputsTest {
                     withoutTimings(cut.resolve("validation.jsonl")));
             assertEquals(withoutTimings(full.resolve("train.jsonl")), withoutTimings(cut.resolve("train.jsonl")));
         });
-        add("train: killed before the first checkpoint: the rerun leaves no duplicate log line", () -> {
-            Path full = caseDir.resolve("full");
+        t.add("train: killed before the first checkpoint: the rerun leaves no duplicate log line", () -> {
+            Path full = t.dir().resolve("full");
             run(cs, full, false, 0, false);
-            Path cut = caseDir.resolve("cut");
+            Path cut = t.dir().resolve("cut");
             Files.createDirectories(cut);
             Files.write(cut.resolve("train.jsonl"), Files.readAllLines(full.resolve("train.jsonl")).subList(0, 1));
             run(cs, cut, false, 0, false);
             assertEquals(withoutTimings(full.resolve("train.jsonl")), withoutTimings(cut.resolve("train.jsonl")));
         });
-        add("train: killed after a step was logged past the checkpoint: the resume drops the line", () -> {
-            Path full = caseDir.resolve("full");
+        t.add("train: killed after a step was logged past the checkpoint: the resume drops the line", () -> {
+            Path full = t.dir().resolve("full");
             run(cs, full, false, 0, false);
-            Path cut = caseDir.resolve("cut");
+            Path cut = t.dir().resolve("cut");
             run(cs, cut, false, 2, false);
             Files.writeString(cut.resolve("train.jsonl"), Files.readAllLines(full.resolve("train.jsonl")).get(2)
                     + "\n", java.nio.file.StandardOpenOption.APPEND);
             run(cs, cut, true, 0, false);
             assertEquals(withoutTimings(full.resolve("train.jsonl")), withoutTimings(cut.resolve("train.jsonl")));
         });
-        add("train: half-written checkpoint folders and temp files of a killed run are removed on resume", () -> {
-            Path cut = caseDir.resolve("cut");
+        t.add("train: half-written checkpoint folders and temp files of a killed run are removed on resume", () -> {
+            Path cut = t.dir().resolve("cut");
             run(cs, cut, false, 2, false);
             Files.createDirectories(cut.resolve("checkpoints/.step-00000004.tmp12345"));
             Files.write(cut.resolve("checkpoints/.step-00000004.tmp12345/base.params"), new byte[] {1});
@@ -149,11 +142,11 @@ class HostileTrainingInputsTest {
             run(cs, cut, true, 0, false);
             assertNoTemps(cut);
         });
-        add("train: config.yaml is written atomically and checkpoints follow the umask", () -> {
-            Path out = caseDir.resolve("modes");
+        t.add("train: config.yaml is written atomically and checkpoints follow the umask", () -> {
+            Path out = t.dir().resolve("modes");
             run(cs, out, false, 2, false);
-            var fileMode = Files.getPosixFilePermissions(Files.createFile(caseDir.resolve("plain")));
-            var dirMode = Files.getPosixFilePermissions(Files.createDirectory(caseDir.resolve("plain-dir")));
+            var fileMode = Files.getPosixFilePermissions(Files.createFile(t.dir().resolve("plain")));
+            var dirMode = Files.getPosixFilePermissions(Files.createDirectory(t.dir().resolve("plain-dir")));
             try (Stream<Path> s = Files.walk(out)) {
                 for (Path p : s.toList()) {
                     assertEquals(Files.isDirectory(p) ? dirMode : fileMode, Files.getPosixFilePermissions(p),
@@ -163,32 +156,33 @@ class HostileTrainingInputsTest {
             assertEquals(Configs.toYaml(config()), Files.readString(out.resolve("config.yaml")));
             assertNoTemps(out);
         });
-        return cases.stream();
+        return t.stream();
     }
 
     @TestFactory
     Stream<DynamicTest> hostileOptionsAndData() {
+        CaseTable t = new CaseTable(dir);
         Path cs = sample.resolve("cityscapes");
-        add("train: --max-steps -1 is refused", () -> {
-            InputException e = assertThrows(InputException.class, () -> run(cs, caseDir.resolve("o"), false, -1,
+        t.add("train: --max-steps -1 is refused", () -> {
+            InputException e = assertThrows(InputException.class, () -> run(cs, t.dir().resolve("o"), false, -1,
                     false));
             assertTrue(e.getMessage().startsWith("--max-steps = -1: must be 0"), e.getMessage());
         });
-        add("train: --out naming an existing file is a one-line input error", () -> {
-            Path f = Files.writeString(caseDir.resolve("f"), "x");
+        t.add("train: --out naming an existing file is a one-line input error", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
             InputException e = assertThrows(InputException.class, () -> run(cs, f, false, 2, false));
             assertTrue(e.getMessage().contains("is a file, not a folder"), e.getMessage());
         });
-        add("train: a second run on a folder another run holds is refused", () -> {
-            Path out = caseDir.resolve("held");
+        t.add("train: a second run on a folder another run holds is refused", () -> {
+            Path out = t.dir().resolve("held");
             try (OutputLock l = OutputLock.acquire(out, "--out")) {
                 InputException e = assertThrows(InputException.class, () -> run(cs, out, false, 2, false));
                 assertTrue(e.getMessage().contains("another run is writing"), e.getMessage());
             }
         });
         for (String suffix : List.of("_leftImg8bit.png", "_gtFine_labelTrainIds.png")) {
-            add("train: a training frame whose " + suffix + " declares 50000x50000 is skipped before training", () -> {
-                Path copy = caseDir.resolve("cs");
+            t.add("train: a training frame whose " + suffix + " declares 50000x50000 is skipped before training", () -> {
+                Path copy = t.dir().resolve("cs");
                 copyTree(cs, copy);
                 Path victim;
                 try (Stream<Path> s = Files.walk(copy.resolve(suffix.contains("left") ? "leftImg8bit/train"
@@ -198,43 +192,43 @@ class HostileTrainingInputsTest {
                 }
                 Files.write(victim, suffix.contains("left") ? Crafted.pngRgb(50000, 50000)
                         : Crafted.pngGray(50000, 50000));
-                Trainer.Result r = run(copy, caseDir.resolve("o"), false, 4, false);
+                Trainer.Result r = run(copy, t.dir().resolve("o"), false, 4, false);
                 assertEquals(4, r.steps());
                 assertTrue(log.toString().contains("skipped frame") && log.toString().contains("over the pixel limit"),
                         log.toString());
             });
         }
-        add("finetune: a missing negatives folder is named as such, not as a Cityscapes root", () -> {
-            InputException e = assertThrows(InputException.class, () -> new FolderNegatives(caseDir.resolve("nope"),
+        t.add("finetune: a missing negatives folder is named as such, not as a Cityscapes root", () -> {
+            InputException e = assertThrows(InputException.class, () -> new FolderNegatives(t.dir().resolve("nope"),
                     "train"));
             assertTrue(e.getMessage().startsWith("negatives folder"), e.getMessage());
             assertFalse(e.getMessage().contains("cityscapes root"), e.getMessage());
         });
-        add("score: a model.json saying width 24 over width-8 weights is refused", () -> {
-            Path out = caseDir.resolve("w");
+        t.add("score: a model.json saying width 24 over width-8 weights is refused", () -> {
+            Path out = t.dir().resolve("w");
             run(cs, out, false, 2, false);
             Path ck = Checkpoints.resolve(out);
             ObjectNode root = (ObjectNode) new ObjectMapper().readTree(ck.resolve("model.json").toFile());
             ((ObjectNode) root.get("spec").get("ladder")).put("width", 24);
             Files.write(ck.resolve("model.json"), new ObjectMapper().writeValueAsBytes(root));
             InputException e = assertThrows(InputException.class, () -> ScoreJob.run(out, Score.MSP,
-                    Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), caseDir.resolve("s"),
+                    Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), t.dir().resolve("s"),
                     Progress.NONE));
             assertTrue(e.getMessage().contains("the weights have another shape than the spec"), e.getMessage());
-            assertFalse(Files.exists(caseDir.resolve("s/score.json")), "nothing recorded for a model that is not");
+            assertFalse(Files.exists(t.dir().resolve("s/score.json")), "nothing recorded for a model that is not");
         });
-        add("score: a truncated weights file is refused naming it", () -> {
-            Path out = caseDir.resolve("t");
+        t.add("score: a truncated weights file is refused naming it", () -> {
+            Path out = t.dir().resolve("t");
             run(cs, out, false, 2, false);
             Path params = Checkpoints.resolve(out).resolve("base.params");
             byte[] b = Files.readAllBytes(params);
             Files.write(params, java.util.Arrays.copyOf(b, b.length / 2));
             InputException e = assertThrows(InputException.class, () -> ScoreJob.run(out, Score.MSP,
-                    Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), caseDir.resolve("s"),
+                    Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), t.dir().resolve("s"),
                     Progress.NONE));
             assertTrue(e.getMessage().startsWith(params.toString()), e.getMessage());
         });
-        return cases.stream();
+        return t.stream();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

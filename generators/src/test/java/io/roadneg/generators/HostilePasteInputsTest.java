@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.hostile.CaseTable;
 import io.roadneg.datasets.coco.MetaOodPreparer;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.datasets.hostile.Crafted;
@@ -42,21 +43,12 @@ class HostilePasteInputsTest {
     @TempDir
     Path dir;
 
-    private final List<DynamicTest> cases = new ArrayList<>();
-    private Path caseDir;
 
     @BeforeAll
     static void makeSampleData() {
         SampleData.generate(SampleDataOptions.small(sample, 5), Progress.NONE);
         MetaOodPreparer.run(MetaOodPreparer.Options.defaults(sample.resolve("coco"), "train", sample.resolve("coco")),
                 Progress.NONE);
-    }
-
-    private void add(String name, Executable body) {
-        cases.add(DynamicTest.dynamicTest(name, () -> {
-            caseDir = Files.createTempDirectory(dir, "case");
-            body.execute();
-        }));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -73,8 +65,8 @@ class HostilePasteInputsTest {
     }
 
     /** A copy of the sample Cityscapes tree with {@code victim(first train frame)} overwritten by {@code bytes}. */
-    private Path cityscapesWith(String suffix, byte[] bytes) throws IOException {
-        Path cs = caseDir.resolve("cs");
+    private static Path cityscapesWith(Path where, String suffix, byte[] bytes) throws IOException {
+        Path cs = where.resolve("cs");
         copyTree(sample.resolve("cityscapes"), cs);
         Path victim;
         try (Stream<Path> s = Files.walk(cs.resolve(suffix.contains("leftImg8bit") ? "leftImg8bit/train"
@@ -86,8 +78,8 @@ class HostilePasteInputsTest {
     }
 
     /** A copy of the sample COCO root (with its Meta-OOD masks) whose image entries are edited by {@code edit}. */
-    private Path cocoWith(UnaryOperator<ObjectNode> edit, byte[] everyImage) throws IOException {
-        Path coco = caseDir.resolve("coco");
+    private static Path cocoWith(Path where, UnaryOperator<ObjectNode> edit, byte[] everyImage) throws IOException {
+        Path coco = where.resolve("coco");
         copyTree(sample.resolve("coco"), coco);
         Path json = coco.resolve("annotations/instances_train2017.json");
         ObjectMapper m = new ObjectMapper();
@@ -112,6 +104,7 @@ class HostilePasteInputsTest {
 
     @TestFactory
     Stream<DynamicTest> bombImagesAreSkippedAndTheRunFinishes() {
+        CaseTable t = new CaseTable(dir);
         Map<String, byte[]> dest = new java.util.LinkedHashMap<>();
         dest.put("_leftImg8bit.png|PNG header 50000x50000", Crafted.pngRgb(50000, 50000));
         dest.put("_leftImg8bit.png|PNG header 30000x30000", Crafted.pngRgb(30000, 30000));
@@ -120,9 +113,9 @@ class HostilePasteInputsTest {
         dest.put("_gtFine_instanceIds.png|16-bit PNG header 65536x65536", Crafted.png(65536, 65536, 16, 0));
         for (Map.Entry<String, byte[]> e : dest.entrySet()) {
             String[] parts = e.getKey().split("\\|");
-            add("paste: destination " + parts[0] + " " + parts[1] + " is skipped; the rerun finishes", () -> {
-                Path cs = cityscapesWith(parts[0], e.getValue());
-                Path out = caseDir.resolve("out");
+            t.add("paste: destination " + parts[0] + " " + parts[1] + " is skipped; the rerun finishes", () -> {
+                Path cs = cityscapesWith(t.dir(), parts[0], e.getValue());
+                Path out = t.dir().resolve("out");
                 PasteJob.Result r = PasteJob.run(options(cs, sample.resolve("coco"), out, "train"), Progress.NONE);
                 assertEquals(1, r.skipped().getOrDefault("bad destination", 0), r.problems().toString());
                 assertEquals(3, r.made());
@@ -137,9 +130,9 @@ class HostilePasteInputsTest {
         src.put("PNG header 50000x50000", Crafted.pngRgb(50000, 50000));
         src.put("WebP VP8X header 100000x100000", Crafted.webpVp8x(100000, 100000));
         for (Map.Entry<String, byte[]> e : src.entrySet()) {
-            add("paste: every COCO source image a " + e.getKey() + ": every item skipped with the reason", () -> {
-                Path coco = cocoWith(n -> n, e.getValue());
-                PasteJob.Result r = PasteJob.run(options(sample.resolve("cityscapes"), coco, caseDir.resolve("o"),
+            t.add("paste: every COCO source image a " + e.getKey() + ": every item skipped with the reason", () -> {
+                Path coco = cocoWith(t.dir(), n -> n, e.getValue());
+                PasteJob.Result r = PasteJob.run(options(sample.resolve("cityscapes"), coco, t.dir().resolve("o"),
                         "train"), Progress.NONE);
                 assertEquals(0, r.made());
                 assertEquals(4, r.skipped().getOrDefault("bad source", 0), r.skipped().toString());
@@ -147,19 +140,20 @@ class HostilePasteInputsTest {
                         .toString());
             });
         }
-        return cases.stream();
+        return t.stream();
     }
 
     @TestFactory
     Stream<DynamicTest> pathsFromDataAndOptionsStayInside() throws IOException {
+        CaseTable t = new CaseTable(dir);
         Map<String, String> names = new java.util.LinkedHashMap<>();
         names.put("../../outside.png", "'..' is not allowed");
         names.put("/etc/passwd", "must be a relative path");
         names.put("sub/../../train2017/x.jpg", "'..' is not allowed");
         for (Map.Entry<String, String> e : names.entrySet()) {
-            add("paste: COCO file_name " + e.getKey() + " is never read; the items are skipped naming it", () -> {
-                Path coco = cocoWith(n -> n.put("file_name", e.getKey()), null);
-                PasteJob.Result r = PasteJob.run(options(sample.resolve("cityscapes"), coco, caseDir.resolve("o"),
+            t.add("paste: COCO file_name " + e.getKey() + " is never read; the items are skipped naming it", () -> {
+                Path coco = cocoWith(t.dir(), n -> n.put("file_name", e.getKey()), null);
+                PasteJob.Result r = PasteJob.run(options(sample.resolve("cityscapes"), coco, t.dir().resolve("o"),
                         "train"), Progress.NONE);
                 assertEquals(0, r.made());
                 assertTrue(r.problems().stream().allMatch(p -> p.contains("file_name = " + e.getKey())
@@ -167,21 +161,22 @@ class HostilePasteInputsTest {
             });
         }
         for (String split : List.of("../../escape", "a/b", "..", "")) {
-            add("paste: --split '" + split + "' is refused and nothing is written", () -> {
-                Path out = caseDir.resolve("deep/er/out");
+            t.add("paste: --split '" + split + "' is refused and nothing is written", () -> {
+                Path out = t.dir().resolve("deep/er/out");
                 InputException x = assertThrows(InputException.class, () -> options(sample.resolve("cityscapes"),
                         sample.resolve("coco"), out, split));
                 assertTrue(x.getMessage().startsWith("--split"), x.getMessage());
-                assertFalse(Files.exists(caseDir.resolve("deep")));
+                assertFalse(Files.exists(t.dir().resolve("deep")));
             });
         }
-        return cases.stream();
+        return t.stream();
     }
 
     @TestFactory
     Stream<DynamicTest> outputFolder() {
-        add("paste: a second run on a folder another run holds is refused with one line", () -> {
-            Path out = caseDir.resolve("held");
+        CaseTable t = new CaseTable(dir);
+        t.add("paste: a second run on a folder another run holds is refused with one line", () -> {
+            Path out = t.dir().resolve("held");
             try (OutputLock first = OutputLock.acquire(out, "--out")) {
                 InputException x = assertThrows(InputException.class, () -> PasteJob.run(options(
                         sample.resolve("cityscapes"), sample.resolve("coco"), out, "train"), Progress.NONE));
@@ -190,17 +185,17 @@ class HostilePasteInputsTest {
             assertEquals(4, PasteJob.run(options(sample.resolve("cityscapes"), sample.resolve("coco"), out, "train"),
                     Progress.NONE).made(), "the folder is free once the first run ends");
         });
-        add("paste: --out naming a file is a one-line input error with the reason", () -> {
-            Path f = Files.writeString(caseDir.resolve("file"), "x");
+        t.add("paste: --out naming a file is a one-line input error with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("file"), "x");
             InputException x = assertThrows(InputException.class, () -> PasteJob.run(options(
                     sample.resolve("cityscapes"), sample.resolve("coco"), f, "train"), Progress.NONE));
             assertTrue(x.getMessage().contains("is a file, not a folder"), x.getMessage());
         });
-        add("paste: outputs and folders follow the umask (same modes as plain new ones)", () -> {
-            Path out = caseDir.resolve("modes");
+        t.add("paste: outputs and folders follow the umask (same modes as plain new ones)", () -> {
+            Path out = t.dir().resolve("modes");
             PasteJob.run(options(sample.resolve("cityscapes"), sample.resolve("coco"), out, "train"), Progress.NONE);
-            var fileMode = Files.getPosixFilePermissions(Files.createFile(caseDir.resolve("plain")));
-            var dirMode = Files.getPosixFilePermissions(Files.createDirectory(caseDir.resolve("plain-dir")));
+            var fileMode = Files.getPosixFilePermissions(Files.createFile(t.dir().resolve("plain")));
+            var dirMode = Files.getPosixFilePermissions(Files.createDirectory(t.dir().resolve("plain-dir")));
             try (Stream<Path> s = Files.walk(out)) {
                 for (Path p : s.toList()) {
                     assertEquals(Files.isDirectory(p) ? dirMode : fileMode, Files.getPosixFilePermissions(p),
@@ -208,8 +203,8 @@ class HostilePasteInputsTest {
                 }
             }
         });
-        add("paste: temp files a killed run left are removed by the rerun", () -> {
-            Path out = caseDir.resolve("temps");
+        t.add("paste: temp files a killed run left are removed by the rerun", () -> {
+            Path out = t.dir().resolve("temps");
             PasteJob.run(options(sample.resolve("cityscapes"), sample.resolve("coco"), out, "train"), Progress.NONE);
             Path leftover = out.resolve("leftImg8bit/train/" + AtomicFiles.TEMP_PREFIX + "x.png.123");
             Files.createDirectories(leftover.getParent());
@@ -219,7 +214,7 @@ class HostilePasteInputsTest {
                 assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)));
             }
         });
-        return cases.stream();
+        return t.stream();
     }
 
 }
