@@ -254,6 +254,37 @@ class HostileCommandLineTest {
             assertEquals(2, r.code);
             assertTrue(r.err.contains("\tat "), r.err);
         });
+        t.add("gen export-smiyc --method .. is refused", () -> clean(gen("export-smiyc", "--quiet", "--dataset",
+                "road-anomaly-masks", "--root", sd.resolve("road_anomaly").toString(), "--scores", t.dir().toString(),
+                "--method", "..", "--out", t.dir().resolve("o").toString()), 2, "--method = ..: must be a plain name"));
+        t.add("gen refine --out naming a file: exit 2 with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
+            Npy.write(t.dir().resolve("a.npy"), 2, 2, new float[4], false);
+            clean(gen("refine", "-q", "--scores", t.dir().toString(), "--images", t.dir().toString(), "--out",
+                    f.toString(), "--threshold", "0.5"), 2, "--out = " + f, "is a file, not a folder");
+        });
+        t.add("gen eval --out naming a file: exit 2 with the reason", () -> {
+            Path scores = Files.createDirectories(t.dir().resolve("scores"));
+            for (Frame fr : Benchmark.ROAD_ANOMALY_MASKS.frames(sd.resolve("road_anomaly"))) {
+                var im = Images.readRgb(fr.image());
+                Npy.write(scores.resolve(fr.id() + ".npy"), im.width(), im.height(),
+                        new float[im.width() * im.height()], false);
+            }
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
+            GenTest.Run r = gen("eval", "--quiet", "--dataset", "road-anomaly-masks", "--root",
+                    sd.resolve("road_anomaly").toString(), "--scores", scores.toString(), "--out", f.toString());
+            clean(r, 2, "--out = " + f, "is a file, not a folder");
+        });
+        t.add("gen score --out naming a file: exit 2 with the reason", () -> {
+            Path f = Files.writeString(t.dir().resolve("f"), "x");
+            Path base = t.dir().resolve("base");
+            assertEquals(0, gen("train", "-q", "--sample-data", sd.toString(), "--out", base.toString(),
+                    "--max-steps", "1", "--set", "train.validate=", "--set", "data.crop=[64, 128]", "--set",
+                    "data.batch=2", "--set", "model.ladder.width=8", "--set", "model.ladder.decoder=16").code);
+            clean(gen("score", "-q", "--model", base.toString(), "--score", "msp", "--dataset", "road-anomaly-masks",
+                    "--root", sd.resolve("road_anomaly").toString(), "--out", f.toString()), 2,
+                    "is a file, not a folder");
+        });
         t.add("gen sample-data --seed 3 over a seed-2 set is refused", () -> clean(gen("sample-data", "-q", "--seed",
                 "3", "--out", sd.toString()), 2, "another seed or scale (now seed=3 scale=small)"));
         t.add("gen sample-data --scale full over a small set is refused", () -> clean(gen("sample-data", "-q", "--seed",

@@ -6,11 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -40,19 +36,12 @@ public final class OutputLock implements AutoCloseable {
      */
     public static OutputLock acquire(Path out, String option) {
         Path file = out.resolve(FILE);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InputException(null, option, out, "is a file, not a folder");
-        }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new InputException(null, option, out, "cannot create the folder: " + reason(e), e);
-        }
+        Roots.createFolder(out, option);
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new InputException(null, option, out, "cannot write into the folder: " + reason(e), e);
+            throw new InputException(null, option, out, "cannot write into the folder: " + Roots.reason(e), e);
         }
         FileLock l;
         try {
@@ -69,23 +58,6 @@ public final class OutputLock implements AutoCloseable {
                     + "); wait for it to finish or use another folder");
         }
         return new OutputLock(ch, l);
-    }
-
-    /** Why a file operation failed, in words (Java's messages for these often hold only the path). */
-    static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException f) {
-            return f.getFile() + " exists and is not a folder";
-        }
-        if (e instanceof NotDirectoryException n) {
-            return n.getFile() + " is not a folder";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override

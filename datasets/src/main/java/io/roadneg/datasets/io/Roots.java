@@ -1,5 +1,11 @@
 package io.roadneg.datasets.io;
 
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.AccessDeniedException;
+import java.io.IOException;
 import io.roadneg.datasets.InputException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -46,6 +52,40 @@ public final class Roots {
             throw new InputException(file, field, relative, "leaves " + root);
         }
         return out;
+    }
+
+    /**
+     * Creates the output folder {@code out} (and its parents), refusing with a one-line {@link InputException} that
+     * gives the reason when {@code out} is a file or cannot be created (exit 2: the user named a bad folder).
+     *
+     * @param option the option that named the folder ({@code --out})
+     */
+    public static Path createFolder(Path out, String option) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException(null, option, out, "is a file, not a folder");
+        }
+        try {
+            return Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new InputException(null, option, out, "cannot create the folder: " + reason(e), e);
+        }
+    }
+
+    /** Why a file operation failed, in words (Java's messages for these often hold only the path). */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a folder";
+        }
+        if (e instanceof NotDirectoryException n) {
+            return n.getFile() + " is not a folder";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

@@ -192,6 +192,20 @@ class HostileFilesTest {
             add("file_name " + ok + " resolves inside the root", () -> assertTrue(Roots.inside(root, ok, null, "f")
                     .startsWith(root)));
         }
+        for (String fileName : List.of("../1.png", "/etc/passwd")) {
+            add("panoptic file_name " + fileName + " is refused", () -> {
+                Path png = Files.createDirectories(dir.resolve("png"));
+                Path json = write("panoptic-" + cases.size() + ".json", ("{\"annotations\": [{\"image_id\": 1, "
+                        + "\"file_name\": \"" + fileName + "\", \"segments_info\": []}], \"categories\": [{\"id\": "
+                        + "18, \"name\": \"dog\", \"isthing\": 1}]}").getBytes(StandardCharsets.UTF_8));
+                io.roadneg.datasets.coco.PanopticReader r = io.roadneg.datasets.coco.PanopticReader.open(json, png,
+                        null);
+                List<io.roadneg.datasets.coco.PanopticReader.Entry> entries = new ArrayList<>();
+                r.forEach(entries::add);
+                refused(assertThrows(InputException.class, () -> r.masks(entries.get(0))), json, "file_name = "
+                        + fileName);
+            });
+        }
         for (String bad : List.of("../../escape", "a/b", "..", ".", "", "a\\b")) {
             add("--split " + printable(bad) + " is refused", () -> refused(assertThrows(InputException.class,
                     () -> Roots.name(bad, null, "--split")), null, "--split"));

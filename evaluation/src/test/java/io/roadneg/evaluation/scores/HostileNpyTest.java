@@ -131,6 +131,23 @@ class HostileNpyTest {
                 (byte) 0xff, (byte) 0xff}));
             assertRefused(f, "class ids must be non-negative", Npy::readInts);
         }));
+        out.add(DynamicTest.dynamicTest("hdf5 score map declaring more pixels than the limit", () -> {
+            Path f = dir.resolve("big.hdf5");
+            try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(f)) {
+                w.putDataset("value", new float[4][5]);
+            }
+            String old = System.getProperty(io.roadneg.datasets.image.ImageLimits.PROPERTY);
+            System.setProperty(io.roadneg.datasets.image.ImageLimits.PROPERTY, "10");
+            try {
+                assertRefused(f, "over the pixel limit of 10", ScoreFiles::read);
+            } finally {
+                if (old == null) {
+                    System.clearProperty(io.roadneg.datasets.image.ImageLimits.PROPERTY);
+                } else {
+                    System.setProperty(io.roadneg.datasets.image.ImageLimits.PROPERTY, old);
+                }
+            }
+        }));
         out.add(DynamicTest.dynamicTest("a well-formed map still reads exactly", () -> {
             Path f = dir.resolve("good.npy");
             Npy.write(f, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, false);

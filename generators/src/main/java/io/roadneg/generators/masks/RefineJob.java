@@ -1,5 +1,6 @@
 package io.roadneg.generators.masks;
 
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.image.Images;
@@ -79,11 +80,7 @@ public final class RefineJob {
             throw new InputException(options.scores(), "--scores", options.scores(), "holds no *" + format.suffix()
                     + " score files");
         }
-        try {
-            Files.createDirectories(options.out());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + options.out() + ": " + e.getMessage(), e);
-        }
+        Roots.createFolder(options.out(), "--out");
         ScoreRefiner refiner = new ScoreRefiner(options.refiner());
         List<String> skipped = new ArrayList<>();
         int frames = 0;
