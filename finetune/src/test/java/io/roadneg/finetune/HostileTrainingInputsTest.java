@@ -132,6 +132,15 @@ class HostileTrainingInputsTest {
             run(cs, cut, true, 0, false);
             assertEquals(withoutTimings(full.resolve("train.jsonl")), withoutTimings(cut.resolve("train.jsonl")));
         });
+        t.add("train: a log line torn by a crash is dropped on resume", () -> {
+            Path full = t.dir().resolve("full");
+            run(cs, full, false, 0, false);
+            Path cut = t.dir().resolve("cut");
+            run(cs, cut, false, 2, false);
+            Files.writeString(cut.resolve("train.jsonl"), "{\"step\":3,\"epo", java.nio.file.StandardOpenOption.APPEND);
+            run(cs, cut, true, 0, false);
+            assertEquals(withoutTimings(full.resolve("train.jsonl")), withoutTimings(cut.resolve("train.jsonl")));
+        });
         t.add("train: half-written checkpoint folders and temp files of a killed run are removed on resume", () -> {
             Path cut = t.dir().resolve("cut");
             run(cs, cut, false, 2, false);

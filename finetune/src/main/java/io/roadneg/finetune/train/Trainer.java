@@ -394,11 +394,20 @@ public final class Trainer {
             return false;
         }
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && Checkpoints.JSON.readTree(line).path("step").asLong() == step) {
+            if (!line.isBlank() && stepOf(line) == step) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The step of a log line; a line torn by a crash (not JSON) counts as after every step, so it is dropped. */
+    private static long stepOf(String line) {
+        try {
+            return Checkpoints.JSON.readTree(line).path("step").asLong();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Drops log lines of steps after {@code step} (written after the checkpoint a resume starts from). */
@@ -411,7 +420,7 @@ public final class Trainer {
             if (line.isBlank()) {
                 continue;
             }
-            if (Checkpoints.JSON.readTree(line).path("step").asLong() <= step) {
+            if (stepOf(line) <= step) {
                 keep.add(line);
             }
         }
