@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.hostile.CaseTable;
 import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.datasets.sample.SampleData;
 import io.roadneg.datasets.sample.SampleDataOptions;
 import io.roadneg.evaluation.bench.Benchmark;
@@ -284,6 +285,35 @@ class HostileCommandLineTest {
             clean(gen("score", "-q", "--model", base.toString(), "--score", "msp", "--dataset", "road-anomaly-masks",
                     "--root", sd.resolve("road_anomaly").toString(), "--out", f.toString()), 2,
                     "is a file, not a folder");
+        });
+        t.add("gen paste on a folder another run holds: exit 2, one line", () -> {
+            Path out = t.dir().resolve("held");
+            try (OutputLock held = OutputLock.acquire(out, "--out")) {
+                clean(gen("paste", "-q", "--src", "coco", "--count", "1", "--out", out.toString(), "--sample-data",
+                        sd.toString()), 2, "--out = " + out, "another run is writing into this folder");
+            }
+        });
+        t.add("gen prepare coco-ood: an image declared 30000x30000 is skipped with the reason, not claimed", () -> {
+            Path coco = t.dir().resolve("coco");
+            Files.createDirectories(coco.resolve("val2017"));
+            Files.createDirectories(coco.resolve("annotations"));
+            Files.write(coco.resolve("val2017/000000000001.jpg"), new byte[] {1});
+            Files.write(coco.resolve("val2017/000000000002.jpg"), new byte[] {1});
+            String poly = "\"category_id\":1,\"iscrowd\":0,\"area\":100,\"bbox\":[0,0,10,10],"
+                    + "\"segmentation\":[[0,0,10,0,10,10,0,10]]";
+            Files.writeString(coco.resolve("annotations/instances_val2017.json"), "{\"images\":["
+                    + "{\"id\":1,\"width\":640,\"height\":480,\"file_name\":\"000000000001.jpg\"},"
+                    + "{\"id\":2,\"width\":30000,\"height\":30000,\"file_name\":\"000000000002.jpg\"}],"
+                    + "\"annotations\":[{\"id\":1,\"image_id\":1," + poly + "},{\"id\":2,\"image_id\":2," + poly
+                    + "}],\"categories\":[{\"id\":1,\"name\":\"kite\",\"supercategory\":\"x\"},"
+                    + "{\"id\":2,\"name\":\"person\",\"supercategory\":\"person\"}]}");
+            GenTest.Run r = gen("prepare", "coco-ood", "-q", "--coco-root", coco.toString(), "--split", "val",
+                    "--out", t.dir().resolve("o").toString(), "--exclude", "person");
+            assertEquals(0, r.code, r.out + r.err);
+            assertTrue(r.out.contains("kept 1 (1 written"), r.out);
+            assertTrue(Files.isRegularFile(t.dir().resolve("o/annotations/ood_seg_val2017/000000000001.png")));
+            assertFalse(Files.exists(t.dir().resolve("o/annotations/ood_seg_val2017/000000000002.png")));
+            assertTrue(r.err.contains("image 2: size = 30000x30000"), r.err);
         });
         t.add("gen sample-data --seed 3 over a seed-2 set is refused", () -> clean(gen("sample-data", "-q", "--seed",
                 "3", "--out", sd.toString()), 2, "another seed or scale (now seed=3 scale=small)"));

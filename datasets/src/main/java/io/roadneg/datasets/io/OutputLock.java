@@ -54,7 +54,7 @@ public final class OutputLock implements AutoCloseable {
         }
         if (l == null) {
             closeQuietly(ch);
-            throw new InputException(out, option, out, "another run is writing into this folder (it holds " + FILE
+            throw new InputException(null, option, out, "another run is writing into this folder (it holds " + FILE
                     + "); wait for it to finish or use another folder");
         }
         return new OutputLock(ch, l);
