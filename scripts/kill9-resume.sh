@@ -33,13 +33,22 @@ fingerprint() {
     esac
   done)
 }
+# how far a killed run got: items recorded (paste), or the latest checkpoint and logged steps (train, finetune)
+progress() {
+  if [ -d "$1/.items" ]; then echo "$(find "$1/.items" -name '*.json' | wc -l) items recorded"
+  elif [ -f "$1/checkpoints/latest" ]; then
+    echo "checkpoint $(cat "$1/checkpoints/latest"), $(wc -l < "$1/train.jsonl" 2> /dev/null || echo 0) steps logged"
+  elif [ -f "$1/train.jsonl" ]; then echo "no checkpoint, $(wc -l < "$1/train.jsonl") steps logged"
+  else echo "nothing written yet"; fi
+}
 temps() { find "$1" \( -name '.tmp-*' -o -name '.step-*.tmp*' -o -name '.step-*.old*' \) | head -5; }
 
 now_ms() { date +%s%3N; }
 fail=0
 declare -A killed resumed equal
-declare -A runs
-for what in paste train finetune; do killed[$what]=0; resumed[$what]=0; equal[$what]=0; runs[$what]=0; done
+declare -A runs partial
+for what in paste train finetune; do killed[$what]=0; resumed[$what]=0; equal[$what]=0; runs[$what]=0; partial[$what]=0
+done
 
 mkdir -p "$work"
 [ -f "$sd/README.md" ] || "$G" sample-data -q --out "$sd" > /dev/null || exit 1
@@ -69,7 +78,11 @@ for what in paste train finetune; do
     kill -9 -- "-$pid" 2> /dev/null
     wait "$pid" 2> /dev/null
     rc=$?
-    if [ "$rc" -eq 137 ]; then killed[$what]=$(( ${killed[$what]} + 1 )); state="killed at ${at} ms"
+    if [ "$rc" -eq 137 ]; then
+      killed[$what]=$(( ${killed[$what]} + 1 ))
+      got_far="$(progress "$out")"
+      [ "$got_far" != "nothing written yet" ] && partial[$what]=$(( ${partial[$what]} + 1 ))
+      state="killed at ${at} ms: $got_far"
     else state="finished (exit $rc) before the kill at ${at} ms"; fi
     if run "$what" "$out"; then
       resumed[$what]=$(( ${resumed[$what]} + 1 ))
@@ -89,9 +102,9 @@ for what in paste train finetune; do
   done
 done
 echo
-echo "| command | runs | killed mid-run | resumed to the end | equal to an uninterrupted run, no temp file |"
-echo "|---|---|---|---|---|"
+echo "| command | runs | killed mid-run | of which after writing output | resumed to the end | equal to an uninterrupted run, no temp file |"
+echo "|---|---|---|---|---|---|"
 for what in paste train finetune; do
-  echo "| gen $what | ${runs[$what]} | ${killed[$what]} | ${resumed[$what]} | ${equal[$what]} |"
+  echo "| gen $what | ${runs[$what]} | ${killed[$what]} | ${partial[$what]} | ${resumed[$what]} | ${equal[$what]} |"
 done
 exit $fail
