@@ -4,7 +4,8 @@
 # that no temp file is left behind. Smallest sample settings, so it finishes in minutes on 2 cores.
 # Usage: scripts/kill9-resume.sh [KILLS_PER_COMMAND (default 15)] [WORK_DIR (default kill9-work)] [RANDOM_SEED]
 # Each command is started and killed until KILLS_PER_COMMAND runs were really killed mid-run (a run that ends before
-# its kill moment is still resumed and checked); the kill moment is uniform over 90% of an uninterrupted run's time.
+# its kill moment is still resumed and checked). One kill in three lands uniformly over the first 90% of an
+# uninterrupted run's time (JVM start-up included); the others between its first output and that 90% mark.
 # Needs ./gen built (mvn -B package -DskipTests). Prints one line per kill and a summary; exit 1 if any check failed.
 set -uo pipefail
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,10 +58,18 @@ for what in paste train finetune; do
   if [ ! -f "$ref/.done" ]; then
     rm -rf "$ref"
     t0=$(now_ms)
-    run "$what" "$ref" || { echo "$what: the uninterrupted run failed, see $ref.log"; exit 1; }
-    echo $(( $(now_ms) - t0 )) > "$ref/.done"
+    run "$what" "$ref" &
+    ref_pid=$!
+    first=""
+    # when the run writes its first output (paste: an item record; train, finetune: config.yaml before step 1)
+    while kill -0 "$ref_pid" 2> /dev/null; do
+      if [ -z "$first" ] && { [ -d "$ref/.items" ] || [ -f "$ref/config.yaml" ]; }; then first=$(( $(now_ms) - t0 )); fi
+      sleep 0.02
+    done
+    wait "$ref_pid" || { echo "$what: the uninterrupted run failed, see $ref.log"; exit 1; }
+    echo "$(( $(now_ms) - t0 )) ${first:-0}" > "$ref/.done"
   fi
-  span=$(cat "$ref/.done")
+  read -r span first < "$ref/.done"
   want="$(fingerprint "$ref" | grep -v '^\./\.done ')"
   i=0
   # until KILLS runs were really killed mid-run (a run that ends before its kill moment is checked too, not counted)
@@ -69,7 +78,10 @@ for what in paste train finetune; do
     runs[$what]=$i
     out="$work/$what-$i"
     rm -rf "$out"
-    at=$(( (RANDOM * 32768 + RANDOM) % (span * 9 / 10) ))
+    # one kill in three at any moment of the run (start-up included), the others while it writes its outputs
+    r=$(( RANDOM * 32768 + RANDOM ))
+    if [ $(( i % 3 )) -eq 1 ] || [ "$first" -ge $(( span * 9 / 10 )) ]; then at=$(( r % (span * 9 / 10) ))
+    else at=$(( first + r % (span * 9 / 10 - first) )); fi
     # setsid: the launcher execs java in the same process, so $! is the JVM itself, in a group of its own
     local_args="args_$what[@]"
     setsid "$G" "${!local_args}" --out "$out" > "$out.log" 2>&1 &
