@@ -17,7 +17,7 @@ sd="$work/sd"
 small=(--set data.batch=2 --set "data.crop=[64, 128]" --set train.epochs=2 --set train.stepsPerEpoch=2
   --set train.logEvery=1 --set train.validate= --set model.ladder.width=8 --set model.ladder.decoder=16)
 
-args_paste=(paste -q --src coco --count 6 --threads 2 --seed 3 --sample-data "$sd")
+args_paste=(paste -q --src coco --count 40 --threads 2 --seed 3 --sample-data "$sd")
 args_train=(train -q --resume --seed 3 --sample-data "$sd" "${small[@]}")
 args_finetune=(finetune -q --resume --seed 3 --sample-data "$sd" "${small[@]}" --loss densehybrid --negatives patches
   --model "$work/train-ref")
