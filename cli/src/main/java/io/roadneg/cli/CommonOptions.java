@@ -1,5 +1,6 @@
 package io.roadneg.cli;
 
+import io.roadneg.datasets.InputException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,21 @@ public class CommonOptions {
     /** Config overrides in the order given. */
     public Map<String, String> overrides() {
         return overrides;
+    }
+
+    /**
+     * Refuses {@code --config} and {@code --set} in a command that has no config, so they are never accepted and
+     * silently ignored.
+     */
+    void refuseConfig(String command) {
+        if (config != null) {
+            throw new InputException(null, "--config", config, "gen " + command + " takes no config file");
+        }
+        if (!overrides.isEmpty()) {
+            Map.Entry<String, String> e = overrides.entrySet().iterator().next();
+            throw new InputException(null, "--set", e.getKey() + "=" + e.getValue(), "gen " + command
+                    + " has no config keys to set");
+        }
     }
 
     /** Whether -v was given. */

@@ -14,7 +14,7 @@ import java.util.Map;
 /** The checks behind {@code gen doctor}: runtime, native libraries, GPU and dataset roots. */
 final class Doctor {
     /** Outcome of one check. */
-    enum Status { OK, WARN, MISSING }
+    enum Status { OK, WARN, MISSING, BROKEN }
 
     /** One check's result, with how to fix it when it is not OK. */
     record Check(String name, Status status, String detail, String fix) {

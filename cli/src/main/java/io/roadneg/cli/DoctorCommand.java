@@ -38,12 +38,13 @@ final class DoctorCommand implements Callable<Integer> {
                 case OK -> "[ok]     ";
                 case WARN -> "[warn]   ";
                 case MISSING -> "[missing]";
+                case BROKEN -> "[broken] ";
             };
             out.println(tag + " " + c.name() + ": " + c.detail());
             if (c.fix() != null) {
                 out.println("          fix: " + c.fix());
             }
-            missing |= c.status() == Doctor.Status.MISSING;
+            missing |= c.status() == Doctor.Status.MISSING || c.status() == Doctor.Status.BROKEN;
         }
         if (roots.cityscapesRoot() == null && roots.sourceRoots().isEmpty()) {
             out.println("          (no dataset roots given: without them every command uses the bundled sample data;"

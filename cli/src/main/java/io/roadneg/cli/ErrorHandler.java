@@ -15,6 +15,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        while ((ex instanceof java.util.concurrent.CompletionException
+                || ex instanceof java.util.concurrent.ExecutionException) && ex.getCause() instanceof Exception c) {
+            ex = c; // a worker's failure: report what went wrong, not the wrapper
+        }
         boolean verbose = parsed.hasMatchedOption("-v") || isVerbose(parsed);
         int code;
         String msg;

@@ -60,6 +60,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.refuseConfig("eval");
         if ((calibrateOn != null || calibrationScores != null) && classes == null) {
             throw new IllegalArgumentException("--calibrate-on and --calibration-scores need --classes");
         }

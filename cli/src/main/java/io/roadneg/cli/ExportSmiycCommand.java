@@ -35,6 +35,7 @@ final class ExportSmiycCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.refuseConfig("export-smiyc");
         Path dir = SmiycExport.export(Benchmark.byName(dataset), root, scores, method, out, ProgressBars.stderr(quiet));
         System.out.println("wrote " + dir);
         return Gen.EXIT_OK;

@@ -48,6 +48,7 @@ public final class MasksCommand implements Runnable {
 
     @Override
     public void run() {
+        common.refuseConfig("masks");
         MaskJob.Result r;
         try (PromptableSegmenter p = Prompters.open(prompter); Progress progress = ProgressBars.stderr(quiet)) {
             r = MaskJob.run(new MaskJob.Options(images, boxes, out, threads), p, progress);

@@ -67,6 +67,7 @@ public final class PrepareCommand implements Runnable {
 
         @Override
         public void run() {
+            common.refuseConfig("prepare coco-ood");
             List<String> excluded = exclude == null ? CocoCategories.META_OOD_EXCLUDED : trimmed(exclude);
             MetaOodPreparer.Options o = new MetaOodPreparer.Options(cocoRoot, split, out, excluded, minSize, threads);
             MetaOodPreparer.Result r;

@@ -58,6 +58,7 @@ public final class RefineCommand implements Runnable {
 
     @Override
     public void run() {
+        common.refuseConfig("refine");
         ScoreRefiner.Options ro = new ScoreRefiner.Options(threshold, minArea, maxBoxes);
         RefineJob.Result r;
         try (PromptableSegmenter p = Prompters.open(prompter); Progress progress = ProgressBars.stderr(quiet)) {

@@ -38,6 +38,7 @@ public final class SampleDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.refuseConfig("sample-data");
         SampleDataResult r;
         try (Progress progress = ProgressBars.stderr(quiet)) {
             r = SampleData.generate(new SampleDataOptions(out, common.seed(), scale), progress);

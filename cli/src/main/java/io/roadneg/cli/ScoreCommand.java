@@ -49,6 +49,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.refuseConfig("score");
         Score s;
         try {
             s = Score.byKey(score);

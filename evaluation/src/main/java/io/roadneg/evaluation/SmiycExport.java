@@ -1,5 +1,6 @@
 package io.roadneg.evaluation;
 
+import io.roadneg.datasets.io.Roots;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.roadneg.datasets.Progress;
@@ -27,13 +28,12 @@ public final class SmiycExport {
     /** Exports every frame's score map; returns the folder written. */
     public static Path export(Benchmark benchmark, Path root, Path scores, String method, Path out,
             Progress progress) {
-        if (method == null || method.isBlank() || method.contains("/")) {
-            throw new IllegalArgumentException("--method must be a plain name, got '" + method + "'");
-        }
+        Roots.name(method, null, "--method");
         List<Frame> frames = benchmark.frames(root);
         Path dir = out.resolve("anomaly_p").resolve(method).resolve(benchmark.smiycName());
         progress.start("export-smiyc", frames.size());
         try {
+            Roots.createFolder(out, "--out");
             Files.createDirectories(dir);
             for (Frame f : frames) {
                 ScoreMap s = ScoreFiles.read(ScoreFiles.locate(scores, f.id()));

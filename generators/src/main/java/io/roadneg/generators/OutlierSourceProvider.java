@@ -67,12 +67,12 @@ public interface OutlierSourceProvider {
     /**
      * A {@code gen doctor} finding about a root.
      *
-     * @param status OK, WARN or MISSING
+     * @param status OK, WARN, MISSING, or BROKEN (present but damaged, e.g. a truncated JSON)
      * @param detail what was found
      * @param fix how to fix it, null when OK
      */
     record RootCheck(Status status, String detail, String fix) {
         /** Outcome of a check. */
-        public enum Status { OK, WARN, MISSING }
+        public enum Status { OK, WARN, MISSING, BROKEN }
     }
 }

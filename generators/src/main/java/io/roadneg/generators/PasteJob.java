@@ -18,6 +18,8 @@ import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.Sha256;
+import io.roadneg.datasets.io.OutputLock;
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.pasting.Compositor;
 import io.roadneg.pasting.PasteResult;
 import io.roadneg.pasting.PastedInstance;
@@ -86,6 +88,7 @@ public final class PasteJob {
             if (threads < 1) {
                 throw new InputException(null, "--threads", threads, "must be at least 1");
             }
+            Roots.name(split, null, "--split");
         }
     }
 
@@ -120,9 +123,15 @@ public final class PasteJob {
             throw new InputException(null, "source", o.source().name(), "has no items");
         }
         int total = o.count() != null ? o.count() : frames.size() * o.perImage();
+        try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
+            claimOutput(o, frames.size());
+            cleanTemps(o.out());
+            return make(o, frames, total, progress);
+        }
+    }
+
+    private static Result make(Options o, List<CityscapesFrame> frames, int total, Progress progress) {
         Path items = o.out().resolve(ITEMS);
-        claimOutput(o, frames.size());
-        cleanTemps(o.out());
         Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
                 o.config().labels().outlierLabelId());
         PastePlanner planner = new PastePlanner(o.config(), o.source());

@@ -24,11 +24,19 @@ public final class CityscapesDataset {
 
     /** Opens a Cityscapes root; fails with what was expected and what was found if it is not one. */
     public static CityscapesDataset open(Path root) {
+        return open(root, "cityscapes root");
+    }
+
+    /** As {@link #open(Path)}, naming the folder {@code what} (the option or key it came from) in errors. */
+    public static CityscapesDataset open(Path root, String what) {
+        if (!Files.exists(root)) {
+            throw new InputException(null, what, root, "no such folder");
+        }
         if (!Files.isDirectory(root)) {
-            throw new InputException(root, "cityscapes root", root, "not a directory");
+            throw new InputException(root, what, root, "not a directory");
         }
         if (!Files.isDirectory(root.resolve(CityscapesLayout.LEFT_IMG))) {
-            throw new InputException(root, "cityscapes root", root,
+            throw new InputException(root, what, root,
                     "expected a Cityscapes tree with leftImg8bit/{split}/{city}/ and gtFine/{split}/{city}/, found "
                             + describe(root));
         }

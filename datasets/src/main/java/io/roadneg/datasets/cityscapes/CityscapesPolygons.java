@@ -1,5 +1,6 @@
 package io.roadneg.datasets.cityscapes;
 
+import io.roadneg.datasets.io.JsonErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +32,8 @@ public record CityscapesPolygons(int imgHeight, int imgWidth, List<PolygonObject
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new InputException(file, null, null, "file not found");
         } catch (JsonProcessingException e) {
-            throw new InputException(file, null, null, "malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+            throw new InputException(file, null, null, "malformed JSON" + JsonErrors.where(e) + ": "
+                    + JsonErrors.message(e), e);
         } catch (IOException e) {
             throw new InputException(file, null, null, "cannot read: " + e.getMessage(), e);
         }

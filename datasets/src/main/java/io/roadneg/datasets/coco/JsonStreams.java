@@ -120,7 +120,8 @@ final class JsonStreams {
 
     private static InputException malformed(Path file, JsonParser p, String problem, JsonLocation loc, Throwable cause) {
         String path = p == null ? "(start)" : fieldPath(p.getParsingContext().pathAsPointer().toString());
-        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        String where = loc == null || loc.getLineNr() < 0 ? "" : " at line " + loc.getLineNr() + ", column "
+                + loc.getColumnNr();
         return new InputException(file, path.isEmpty() ? "(top level)" : path, null,
                 "malformed JSON" + where + ": " + problem, cause);
     }

@@ -5,9 +5,11 @@ import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
+import io.roadneg.datasets.image.ImageLimits;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.datasets.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +59,8 @@ public final class MetaOodPreparer {
         EXCLUDED_CATEGORY("excluded category"),
         /** Its height or width is below the minimum size. */
         TOO_SMALL("too small"),
+        /** Its declared width x height is over the pixel limit ({@link ImageLimits}). */
+        TOO_LARGE("declared size over the pixel limit"),
         /** The JSON lists it but the image folder has no such file. */
         IMAGE_FILE_MISSING("listed in JSON but image file missing"),
         /** The image folder has the file but the JSON does not list it. */
@@ -145,12 +149,18 @@ public final class MetaOodPreparer {
         return maskFolder(out, split).resolve(String.format("%012d.png", imageId));
     }
 
-    /** Runs the preparation. */
+    /** Runs the preparation; the mask folder is locked for the run, so a second run on it is refused. */
     public static Result run(Options o, Progress progress) {
         Path imageDir = o.cocoRoot().resolve(o.split() + "2017");
         if (!Files.isDirectory(imageDir)) {
             throw new InputException(imageDir, "cocoRoot", o.cocoRoot(), "has no " + o.split() + "2017 image folder");
         }
+        try (OutputLock lock = OutputLock.acquire(maskFolder(o.out(), o.split()), "--out")) {
+            return runLocked(o, imageDir, progress);
+        }
+    }
+
+    private static Result runLocked(Options o, Path imageDir, Progress progress) {
         Path json = o.cocoRoot().resolve("annotations").resolve("instances_" + o.split() + "2017.json");
         progress.start("read COCO image table", -1);
         CocoInstancesReader reader = CocoInstancesReader.open(json);
@@ -201,6 +211,7 @@ public final class MetaOodPreparer {
         Reason[] reason = new Reason[n];
         String[] detail = new String[n];
         List<Integer> kept = new ArrayList<>();
+        long maxPixels = ImageLimits.maxPixels();
         for (int i = 0; i < n; i++) {
             CocoImage im = images.get(i);
             if (!files.contains(im.fileName())) {
@@ -210,6 +221,10 @@ public final class MetaOodPreparer {
             } else if (im.height() < o.minSize() || im.width() < o.minSize()) {
                 reason[i] = Reason.TOO_SMALL;
                 detail[i] = im.width() + "x" + im.height();
+            } else if ((long) im.width() * im.height() > maxPixels) {
+                reason[i] = Reason.TOO_LARGE;
+                detail[i] = im.width() + "x" + im.height() + " is over " + maxPixels + " pixels";
+                problems.add(json.getFileName() + ": image " + im.id() + ": size = " + detail[i] + " (image skipped)");
             } else if (broken.containsKey(i)) {
                 reason[i] = Reason.BROKEN_ANNOTATION;
                 detail[i] = broken.get(i);
@@ -236,7 +251,7 @@ public final class MetaOodPreparer {
         try (CocoInstancesReader.Spans reread = reader.openSpans()) {
             progress.start("write Meta-OOD masks (" + o.split() + ")", kept.size());
             AtomicInteger next = new AtomicInteger();
-            AtomicReference<RuntimeException> failure = new AtomicReference<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             Runnable worker = () -> {
                 int k;
                 while (failure.get() == null && (k = next.getAndIncrement()) < kept.size()) {
@@ -255,15 +270,20 @@ public final class MetaOodPreparer {
                                         + " (image skipped)");
                             }
                         }
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        // an Error (out of memory) too: a worker that dies silently would leave a mask unwritten
                         failure.compareAndSet(null, e);
                     }
                     progress.step(1);
                 }
             };
             runOn(o.threads(), worker);
-            if (failure.get() != null) {
-                throw failure.get();
+            Throwable f = failure.get();
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f != null) {
+                throw new IllegalStateException("writing a mask failed: " + f, f);
             }
         } finally {
             progress.close();
@@ -276,6 +296,11 @@ public final class MetaOodPreparer {
         int keptCount = 0;
         int presentCount = 0;
         for (int i = 0; i < n; i++) {
+            if (reason[i] == null && !Files.isRegularFile(maskFile(o.out(), o.split(), images.get(i).id()))) {
+                // the manifest never claims a mask that is not on disk
+                throw new IllegalStateException("mask of image " + images.get(i).id() + " was not written: "
+                        + maskFile(o.out(), o.split(), images.get(i).id()));
+            }
             if (reason[i] == null) {
                 keptCount++;
                 presentCount += present[i] ? 1 : 0;

@@ -1,5 +1,6 @@
 package io.roadneg.datasets.coco;
 
+import io.roadneg.datasets.io.Roots;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.image.Images;
@@ -88,7 +89,8 @@ public final class PanopticReader {
      * not list is an {@link InputException}, as in panopticapi's checker.
      */
     public List<SegmentMask> masks(Entry entry) {
-        Path png = pngFolder.resolve(entry.fileName());
+        Path png = Roots.inside(pngFolder, entry.fileName(), json, "annotations[image_id " + entry.imageId()
+                + "].file_name");
         LabelMap packed = Images.readPackedRgb(png);
         int w = packed.width();
         int h = packed.height();

@@ -1,5 +1,6 @@
 package io.roadneg.datasets.config;
 
+import io.roadneg.datasets.io.JsonErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -52,8 +53,8 @@ public final class Configs {
         try (InputStream in = Files.newInputStream(file)) {
             return asObject(YAML.readTree(in), file);
         } catch (JsonProcessingException e) {
-            throw new InputException(file, null, null, "malformed YAML at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+            throw new InputException(file, null, null, "malformed YAML" + JsonErrors.where(e) + ": "
+                    + JsonErrors.message(e), e);
         } catch (IOException e) {
             throw new InputException(file, null, null, "cannot read: " + e.getMessage(), e);
         }

@@ -64,6 +64,7 @@ public final class Images {
     /** Decodes an RGB image from bytes; {@code file} names the source in errors. */
     public static RgbImage decodeRgb(byte[] bytes, Path file) {
         ImageFormat fmt = ImageFormat.sniff(bytes);
+        ImageLimits.checkHeader(bytes, file);
         switch (fmt) {
             case PNG -> checkPngComplete(bytes, file);
             case JPEG -> checkJpegComplete(bytes, file);
@@ -118,6 +119,7 @@ public final class Images {
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
     public static LabelMap decodeLabel(byte[] bytes, Path file) {
         PngHeader hdr = PngHeader.parse(bytes, file);
+        ImageLimits.check(hdr.width(), hdr.height(), file);
         checkPngComplete(bytes, file);
         if (!hdr.singleChannel()) {
             throw new InputException(file, "colorType", hdr.colorType(),

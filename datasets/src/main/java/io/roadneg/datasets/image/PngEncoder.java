@@ -14,8 +14,8 @@ import java.util.zip.Deflater;
  * sizes of OpenCV's libpng with its adaptive per-row filter choice within 1 % in less than half the time. The output is a
  * valid, non-interlaced PNG: IHDR, then one uncompressed UTF-8 {@code iTXt} chunk per text entry in keyword
  * order (the bytes do not depend on the iteration order of the map a caller passes: that of {@code Map.of} and
- * {@code Map.copyOf} changes from one JVM to the next), then IDAT chunks of at most 1 MiB, then IEND. The same pixels, level and text
- * give the same bytes on every run and thread.
+ * {@code Map.copyOf} changes from one JVM to the next), then IDAT chunks of at most 1 MiB, then IEND. The same
+ * pixels, level and text give the same bytes on every run and thread.
  *
  * <p>Work buffers (the filtered scanlines and the compressed stream) belong to the calling thread and are reused, so
  * a worker encoding many large frames allocates only each result.

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes files as temp file + rename in the same folder, so a reader (or a resumed run) sees either the old file or
  * the complete new one, never a torn one.
+ *
+ * <p>Temp files and folders are created with the default permissions, so outputs follow the umask like any other
+ * tool's ({@code Files.createTempFile} would make every output 0600 and every folder 0700, unreadable to a team).
  */
 public final class AtomicFiles {
     /** Prefix of temp files; a resumed run may delete leftovers that start with it. */
@@ -23,7 +29,42 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {
+    }
+
+    /** {@code prefix} plus a random suffix: unique among concurrent writers of the same target. */
+    static String tempName(String prefix) {
+        return prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 36);
+    }
+
+    /**
+     * Creates a new empty folder {@code prefix + random} in {@code parent} with the default permissions (the umask
+     * applies), unlike {@code Files.createTempDirectory}, which makes it 0700.
+     */
+    public static Path createTempDirectory(Path parent, String prefix) throws IOException {
+        Files.createDirectories(parent);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Files.createDirectory(parent.resolve(tempName(prefix)));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Renames {@code from} over {@code to} atomically where the file system can, else with a plain replacing move.
+     */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Writes {@code bytes} to {@code target} atomically, creating parent folders. */
@@ -38,15 +79,12 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, TEMP_PREFIX + abs.getFileName(), "");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            tmp = dir.resolve(tempName(TEMP_PREFIX + abs.getFileName()));
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, abs);
             tmp = null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);

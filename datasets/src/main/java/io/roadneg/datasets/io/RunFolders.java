@@ -59,7 +59,8 @@ public final class RunFolders {
             return;
         }
         try (Stream<Path> s = Files.list(out)) {
-            if (s.findAny().isPresent()) {
+            // the run's own lock file (taken before this check) is not a file of unknown origin
+            if (s.anyMatch(p -> !p.getFileName().toString().equals(OutputLock.FILE))) {
                 throw new InputException(out, "--out", out, "folder is not empty and holds no " + record
                         + ": refusing to write into files of unknown origin");
             }

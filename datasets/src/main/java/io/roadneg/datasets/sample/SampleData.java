@@ -1,5 +1,10 @@
 package io.roadneg.datasets.sample;
 
+import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import io.roadneg.datasets.io.OutputLock;
+import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.Seeds;
@@ -29,8 +34,53 @@ public final class SampleData {
     private SampleData() {
     }
 
-    /** Writes every sample dataset under {@code options.out()}. */
+    /** Marker file naming the seed and scale of the set in a folder. */
+    public static final String MARKER = ".sample-data";
+
+    /**
+     * Writes every sample dataset under {@code options.out()}. The folder is locked for the run, and a folder holding
+     * another seed's or scale's set (or files of unknown origin) is refused rather than mixed into.
+     */
     public static SampleDataResult generate(SampleDataOptions options, Progress progress) {
+        try (OutputLock lock = OutputLock.acquire(options.out(), "--out")) {
+            claim(options);
+            SampleDataResult r = generateLocked(options, progress);
+            return new SampleDataResult(r.out(), r.roots(), r.counts(), r.files() + 1); // and the marker
+        }
+    }
+
+    private static void claim(SampleDataOptions o) {
+        String scale = o.scale().name().toLowerCase(java.util.Locale.ROOT);
+        String want = "seed=" + o.seed() + " scale=" + scale;
+        Path marker = o.out().resolve(MARKER);
+        try {
+            if (Files.isRegularFile(marker)) {
+                String have = Files.readString(marker, StandardCharsets.UTF_8).trim();
+                if (!have.equals(want)) {
+                    throw new InputException(marker, "--seed/--scale", have, "this folder holds sample data of another "
+                            + "seed or scale (now " + want + "); use a new --out or delete the folder");
+                }
+                return;
+            }
+            boolean empty;
+            try (java.util.stream.Stream<Path> st = Files.list(o.out())) {
+                empty = st.allMatch(p -> p.getFileName().toString().equals(OutputLock.FILE));
+            }
+            // sets made before the marker existed name their seed and scale in README.md
+            Path readme = o.out().resolve("README.md");
+            boolean sameOldSet = Files.isRegularFile(readme) && Files.readString(readme, StandardCharsets.UTF_8)
+                    .contains("`gen sample-data --seed " + o.seed() + " --scale " + scale + "`");
+            if (!empty && !sameOldSet) {
+                throw new InputException(o.out(), "--out", o.out(), "folder is not empty and holds no sample data of "
+                        + want + ": refusing to mix files; use a new --out or delete the folder");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + o.out() + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.write(marker, (want + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static SampleDataResult generateLocked(SampleDataOptions options, Progress progress) {
         SampleScale s = options.scale();
         Path out = options.out();
         long total = s.cityscapesTrain + s.cityscapesVal + s.cocoTrain + s.cocoVal + s.adeTrain + s.adeVal

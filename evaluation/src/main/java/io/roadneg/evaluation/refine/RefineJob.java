@@ -1,5 +1,6 @@
 package io.roadneg.evaluation.refine;
 
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.image.Images;
@@ -101,11 +102,7 @@ public final class RefineJob {
             throw new InputException(options.scores(), "--scores", options.scores(), "holds no *" + format.suffix()
                     + " score files");
         }
-        try {
-            Files.createDirectories(options.out());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + options.out() + ": " + e.getMessage(), e);
-        }
+        Roots.createFolder(options.out(), "--out");
         ScoreRefiner refiner = new ScoreRefiner(options.refiner());
         List<String> skipped = new ArrayList<>();
         int frames = 0;
@@ -119,7 +116,7 @@ public final class RefineJob {
                 if (image == null) {
                     skipped.add(f + ": no image " + id + IMAGE_EXTENSIONS + " in " + options.images());
                 } else {
-                    ScoreGrid g = format.read(f);
+                    ScoreGrid g = requireFinite(format.read(f), f);
                     RgbImage rgb = Images.readRgb(image);
                     if (rgb.width() != g.width() || rgb.height() != g.height()) {
                         skipped.add(f + ": shape = " + g.width() + "x" + g.height() + ": differs from the image "
@@ -138,6 +135,18 @@ public final class RefineJob {
             progress.close();
         }
         return new Result(frames, boxes, List.copyOf(skipped));
+    }
+
+    /** Refuses NaN and infinite scores, as {@code gen eval} does: a box around one would spread it over a region. */
+    static ScoreGrid requireFinite(ScoreGrid g, Path file) {
+        float[] v = g.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InputException(file, "score", v[i] + " at pixel (" + (i % g.width()) + ", " + (i / g.width())
+                        + ")", "scores must be finite");
+            }
+        }
+        return g;
     }
 
     private static Path findImage(Path dir, String id) {

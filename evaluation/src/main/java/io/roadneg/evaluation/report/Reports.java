@@ -1,5 +1,6 @@
 package io.roadneg.evaluation.report;
 
+import io.roadneg.datasets.io.Roots;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.roadneg.datasets.Provenance;
@@ -40,8 +41,8 @@ public final class Reports {
 
     /** Writes metrics.json, metrics.md, pr.png/svg, roc.png/svg, overlays and report.html into {@code out}. */
     public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
+        Roots.createFolder(out, "--out");
         try {
-            Files.createDirectories(out);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);

@@ -32,16 +32,18 @@ public final class Npy {
         String descr = hd[0];
         int h = Integer.parseInt(hd[1]);
         int w = Integer.parseInt(hd[2]);
-        int n = Math.multiplyExact(h, w);
-        float[] v = new float[n];
+        int n = h * w; // header() checked that the data of h x w samples is in the file
         short[] half = null;
+        float[] v;
         switch (descr) {
             case "<f4" -> {
                 need(b, 4L * n, file);
+                v = new float[n];
                 b.asFloatBuffer().get(v);
             }
             case "<f2" -> {
                 need(b, 2L * n, file);
+                v = new float[n];
                 half = new short[n];
                 b.asShortBuffer().get(half);
                 for (int i = 0; i < n; i++) {
@@ -64,7 +66,7 @@ public final class Npy {
         String descr = hd[0];
         int h = Integer.parseInt(hd[1]);
         int w = Integer.parseInt(hd[2]);
-        int n = Math.multiplyExact(h, w);
+        int n = h * w; // header() checked that the data of h x w samples is in the file
         int size = switch (descr) {
             case "|u1", "|i1" -> 1;
             case "<u2", "<i2" -> 2;
@@ -93,17 +95,34 @@ public final class Npy {
         return new LabelMap(w, h, d);
     }
 
-    /** Parses the header and returns descr, H, W, leaving {@code b} at the data. */
+    /**
+     * Parses the header and returns descr, H, W, leaving {@code b} at the data. Every declared size is checked
+     * against the file's own size before anything is allocated: the header length must fit in the file and H x W
+     * samples of at least one byte each must follow it.
+     */
     private static String[] header(ByteBuffer b, Path file) {
         for (byte m : MAGIC) {
             if (!b.hasRemaining() || b.get() != m) {
                 throw new InputException(file, "magic", null, "not a .npy file");
             }
         }
+        if (b.remaining() < 4) {
+            throw new InputException(file, "header", null, "truncated .npy header");
+        }
         int major = b.get();
         b.get();
-        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
-        byte[] hb = new byte[headerLen];
+        if (major < 1 || major > 3) {
+            throw new InputException(file, "version", major, "unknown .npy format version (1, 2 or 3 expected)");
+        }
+        if (major > 1 && b.remaining() < 4) {
+            throw new InputException(file, "header", null, "truncated .npy header");
+        }
+        long headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : Integer.toUnsignedLong(b.getInt());
+        if (headerLen > b.remaining()) {
+            throw new InputException(file, "header_len", headerLen, "larger than the " + b.remaining()
+                    + " bytes left in the file");
+        }
+        byte[] hb = new byte[(int) headerLen];
         b.get(hb);
         String header = new String(hb, StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, file, "descr");
@@ -114,7 +133,22 @@ public final class Npy {
         if (dims.length != 2 || dims[1].isEmpty()) {
             throw new InputException(file, "shape", "(" + String.join(",", dims) + ")", "expected a 2-D H x W map");
         }
-        return new String[] {descr, dims[0], dims[1]};
+        long h;
+        long w;
+        try {
+            h = Long.parseLong(dims[0]);
+            w = Long.parseLong(dims[1]);
+        } catch (NumberFormatException e) {
+            throw new InputException(file, "shape", "(" + dims[0] + ", " + dims[1] + ")", "not whole numbers");
+        }
+        if (h < 1 || w < 1) {
+            throw new InputException(file, "shape", "(" + h + ", " + w + ")", "sides must be positive");
+        }
+        if (h > b.remaining() || w > b.remaining() || h * w > b.remaining()) {
+            throw new InputException(file, "shape", "(" + h + ", " + w + ")", "declares more samples than the "
+                    + b.remaining() + " data bytes in the file");
+        }
+        return new String[] {descr, Long.toString(h), Long.toString(w)};
     }
 
     private static void need(ByteBuffer b, long bytes, Path file) {

@@ -1,5 +1,6 @@
 package io.roadneg.evaluation.scores;
 
+import io.roadneg.datasets.image.ImageLimits;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.roadneg.datasets.InputException;
@@ -70,9 +71,10 @@ public final class ScoreFiles {
                 throw new InputException(file, "value.shape", java.util.Arrays.toString(dims),
                         "expected a 2-D H x W map");
             }
-            Object data = ds.getData();
             int h = dims[0];
             int w = dims[1];
+            ImageLimits.check(w, h, file); // a compressed dataset may declare far more than the file holds
+            Object data = ds.getData();
             float[] v = new float[w * h];
             boolean half = ds.getDataType().getSize() == 2;
             for (int y = 0; y < h; y++) {

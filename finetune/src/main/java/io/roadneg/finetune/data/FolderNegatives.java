@@ -14,7 +14,7 @@ public final class FolderNegatives implements NegativeSource {
 
     /** Opens the output's frames of {@code split}. */
     public FolderNegatives(Path dir, String split) {
-        CityscapesDataset ds = CityscapesDataset.open(dir);
+        CityscapesDataset ds = CityscapesDataset.open(dir, "negatives folder (--negatives, data.negatives.dir)");
         frames = ds.labelledFrames(split);
         if (frames.isEmpty()) {
             throw new InputException(dir, "split", split, "no labelled frames: not a finished gen paste output");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.io.Sha256;
+import io.roadneg.datasets.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -133,12 +134,28 @@ public final class Checkpoints {
                 }
                 continue;
             }
+            java.util.Map<String, Shape> expected = new java.util.LinkedHashMap<>();
+            for (var p : child.getValue().getParameters()) {
+                if (p.getValue().isInitialized()) {
+                    expected.put(p.getKey(), p.getValue().getArray().getShape());
+                }
+            }
             try (InputStream in = new BufferedInputStream(Files.newInputStream(f));
                     DataInputStream din = new DataInputStream(in)) {
                 child.getValue().loadParameters(manager, din);
                 loaded.add(name);
             } catch (IOException | MalformedModelException | RuntimeException e) {
                 throw new InputException(f, null, null, "does not fit the network (" + e.getMessage() + ")", e);
+            }
+            // DJL replaces each array whatever its shape: weights of another width would load "fine"
+            for (var p : child.getValue().getParameters()) {
+                Shape want = expected.get(p.getKey());
+                Shape got = p.getValue().isInitialized() ? p.getValue().getArray().getShape() : null;
+                if (want != null && !want.equals(got)) {
+                    throw new InputException(f, p.getKey(), got, "the weights have another shape than the spec in "
+                            + dir.resolve("model.json").getFileName() + " makes (" + want + "): model.json and the "
+                            + "weights do not belong together");
+                }
             }
         }
         return loaded;
@@ -154,7 +171,7 @@ public final class Checkpoints {
             throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
+        Path tmp = AtomicFiles.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
         for (var child : net.getChildren()) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -171,7 +188,7 @@ public final class Checkpoints {
         Files.write(tmp.resolve("model.json"), JSON.writeValueAsBytes(root));
         Path old = null;
         if (Files.exists(dir)) {
-            old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old");
+            old = AtomicFiles.createTempDirectory(parent, "." + dir.getFileName() + ".old");
             Files.delete(old);
             Files.move(dir, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }

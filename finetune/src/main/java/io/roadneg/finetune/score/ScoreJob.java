@@ -8,6 +8,7 @@ import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
+import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.scores.Npy;
@@ -65,13 +66,14 @@ public final class ScoreJob {
         RunFolders.refuseAnother(manifest, Files.isRegularFile(manifest) ? Checkpoints.JSON.readTree(manifest.toFile())
                 : null, n, List.of("modelSha256", "score", "benchmark"), "these score maps were made with another "
                 + "model (or checkpoint), score or benchmark: use another --out or delete " + out);
-        Files.createDirectories(out);
-        // the manifest comes first, so a resumed run can tell whose maps it finds
-        AtomicFiles.write(manifest, Checkpoints.JSON.writeValueAsBytes(n));
         int written = 0;
         int kept = 0;
-        try (Checkpoints.Loaded model = Checkpoints.build(spec, 0)) {
+        try (OutputLock lock = OutputLock.acquire(out, "--out");
+                Checkpoints.Loaded model = Checkpoints.build(spec, 0)) {
+            // the weights must fit the spec before the manifest records that spec
             Checkpoints.loadInto(model.net(), model.manager(), ck);
+            // the manifest comes before the maps, so a resumed run can tell whose maps it finds
+            AtomicFiles.write(manifest, Checkpoints.JSON.writeValueAsBytes(n));
             Inference inf = new Inference(model.net(), model.manager(), new Normalization(spec.mean(), spec.std()));
             progress.start("score " + score.key(), frames.size());
             try {

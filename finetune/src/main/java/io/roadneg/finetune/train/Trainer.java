@@ -14,9 +14,11 @@ import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.image.ImageLimits;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.Sha256;
+import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.Normalization;
@@ -74,6 +76,11 @@ public final class Trainer {
     public record Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
             NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
             Progress progress, PrintWriter log) {
+        public Options {
+            if (maxSteps < 0) {
+                throw new InputException(null, "--max-steps", maxSteps, "must be 0 (the whole schedule) or more");
+            }
+        }
     }
 
     /** How a run ended. */
@@ -135,8 +142,36 @@ public final class Trainer {
         return s.with(heads, residual);
     }
 
-    /** Runs (or resumes) a training run. */
+    /** Runs (or resumes) a training run; the run folder is locked, so a second run on it is refused. */
     public static Result run(Options o) throws IOException {
+        try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
+            removeTemps(o.out());
+            return runLocked(o);
+        }
+    }
+
+    /**
+     * Removes what a killed run left half-written: atomic-write temp files in the run folder and checkpoint folders
+     * being written or replaced ({@code .step-*.tmp*}, {@code .step-*.old*}).
+     */
+    static void removeTemps(Path out) throws IOException {
+        for (Path dir : List.of(out, out.resolve("checkpoints"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String n = p.getFileName().toString();
+                    if (n.startsWith(AtomicFiles.TEMP_PREFIX) || n.startsWith(".step-") && (n.contains(".tmp")
+                            || n.contains(".old"))) {
+                        Checkpoints.deleteTree(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Result runLocked(Options o) throws IOException {
         TrainConfig c = o.config();
         CompositeLoss loss = c.loss().build();
         Path ckDir = o.out().resolve("checkpoints");
@@ -148,7 +183,8 @@ public final class Trainer {
             throw new InputException(o.out(), "--out", o.out(), "holds a run already: add --resume to continue it, "
                     + "or choose another folder");
         }
-        List<CityscapesFrame> frames = CityscapesDataset.open(o.cityscapesRoot()).labelledFrames(o.split());
+        List<CityscapesFrame> frames = withinLimits(CityscapesDataset.open(o.cityscapesRoot())
+                .labelledFrames(o.split()), o.log());
         if (frames.isEmpty()) {
             throw new InputException(o.cityscapesRoot(), "split", o.split(), "no labelled frames (leftImg8bit + "
                     + "gtFine labelTrainIds) in this split");
@@ -194,7 +230,12 @@ public final class Trainer {
                 step = resumeStep;
                 dropLinesAfter(o.out().resolve("train.jsonl"), step);
                 dropLinesAfter(o.out().resolve("validation.jsonl"), step);
-            } else if (o.init() != null && !Files.isRegularFile(o.init().resolve("model.pt"))) {
+            } else {
+                // a run killed before its first checkpoint starts again from step 0: its log lines go
+                dropLinesAfter(o.out().resolve("train.jsonl"), 0);
+                dropLinesAfter(o.out().resolve("validation.jsonl"), 0);
+            }
+            if (!resuming && o.init() != null && !Files.isRegularFile(o.init().resolve("model.pt"))) {
                 List<String> parts = Checkpoints.loadInto(model.net(), model.manager(), Checkpoints.resolve(o.init()));
                 o.log().println("initialised " + parts + " from " + Checkpoints.resolve(o.init()));
             }
@@ -209,7 +250,7 @@ public final class Trainer {
                         adam.load(in);
                     }
                 }
-                Files.writeString(o.out().resolve("config.yaml"), o.configYaml());
+                AtomicFiles.write(o.out().resolve("config.yaml"), o.configYaml().getBytes(StandardCharsets.UTF_8));
                 AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (Provenance.run(o.init() == null ? "gen train"
                         : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(Engine
                         .getInstance().getVersion()).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -231,6 +272,15 @@ public final class Trainer {
         List<Validation.Result> vals = new ArrayList<>();
         double last = Double.NaN;
         Path lastCk = null;
+        if (startStep > 0 && o.validation() != null && !hasLineAt(valFile, startStep)) {
+            // killed between the checkpoint and its validation: validate that checkpoint now, as the first run would
+            long epoch = (startStep - 1) / perEpoch;
+            Validation.Result r = validate(o, model, norm, spec, epoch, startStep, valFile);
+            vals.add(r);
+            o.log().printf("epoch %d (step %d): validation redone after resume: mIoU %.4f, %s AP %.4f FPR95 %.4f%n",
+                    epoch, startStep, r.miou(), o.validation().score().key(), r.ap(), r.fpr95());
+            o.log().flush();
+        }
         o.progress().start(loss.name(), stopAt - startStep);
         CompletableFuture<Batch> next = CompletableFuture.supplyAsync(() -> data.batch(startStep));
         try (OutputStream logOut = Files.newOutputStream(logFile, StandardOpenOption.CREATE,
@@ -290,22 +340,8 @@ public final class Trainer {
                     AtomicFiles.write(ckDirOf(o).resolve("latest"), name.getBytes(StandardCharsets.UTF_8));
                     pruneOld(ckDirOf(o), name);
                     if (o.validation() != null) {
-                        Validation.Result r = o.validation().run(new Inference(model.net(), model.manager(), norm),
-                                spec.classes());
+                        Validation.Result r = validate(o, model, norm, spec, epoch, done, valFile);
                         vals.add(r);
-                        ObjectNode n = Checkpoints.JSON.createObjectNode();
-                        n.put("epoch", epoch);
-                        n.put("step", done);
-                        n.put("miou", r.miou());
-                        n.put("ap", r.ap());
-                        n.put("fpr95", r.fpr95());
-                        n.put("auroc", r.auroc());
-                        n.put("score", o.validation().score().key());
-                        n.put("benchmark", o.validation().benchmark() == null ? null
-                                : o.validation().benchmark().cliName());
-                        Files.writeString(valFile, Checkpoints.JSON.writer().without(
-                                com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                                .writeValueAsString(n) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                         o.log().printf("epoch %d (step %d): loss %.4f, mIoU %.4f, %s AP %.4f FPR95 %.4f%n", epoch,
                                 done, last, r.miou(), o.validation().score().key(), r.ap(), r.fpr95());
                         o.log().flush();
@@ -318,6 +354,66 @@ public final class Trainer {
         return new Result(stopAt, total, last, lastCk, null, vals);
     }
 
+    /**
+     * The frames whose image and label headers declare a size within the pixel limit; the others are reported and
+     * skipped before training, so every step (and every resume) sees the same frame list.
+     */
+    static List<CityscapesFrame> withinLimits(List<CityscapesFrame> frames, PrintWriter log) {
+        List<CityscapesFrame> ok = new ArrayList<>(frames.size());
+        for (CityscapesFrame f : frames) {
+            try {
+                ImageLimits.checkFile(f.imagePath());
+                ImageLimits.checkFile(f.trainIdsPath());
+                ok.add(f);
+            } catch (ImageLimits.ImageTooLargeException e) {
+                log.println("skipped frame " + f.id().stem() + ": " + e.getMessage());
+            }
+        }
+        log.flush();
+        return ok;
+    }
+
+    /** Validates the model as it is after {@code step} and appends the line to {@code valFile}. */
+    private static Validation.Result validate(Options o, Checkpoints.Loaded model, Normalization norm, ModelSpec spec,
+            long epoch, long step, Path valFile) throws IOException {
+        Validation.Result r = o.validation().run(new Inference(model.net(), model.manager(), norm), spec.classes());
+        ObjectNode n = Checkpoints.JSON.createObjectNode();
+        n.put("epoch", epoch);
+        n.put("step", step);
+        n.put("miou", r.miou());
+        n.put("ap", r.ap());
+        n.put("fpr95", r.fpr95());
+        n.put("auroc", r.auroc());
+        n.put("score", o.validation().score().key());
+        n.put("benchmark", o.validation().benchmark() == null ? null : o.validation().benchmark().cliName());
+        Files.writeString(valFile, Checkpoints.JSON.writer().without(
+                com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(n) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return r;
+    }
+
+    /** Whether a JSON-lines log holds a line for {@code step}. */
+    static boolean hasLineAt(Path log, long step) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && stepOf(line) == step) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The step of a log line; a line torn by a crash (not JSON) counts as after every step, so it is dropped. */
+    private static long stepOf(String line) {
+        try {
+            return Checkpoints.JSON.readTree(line).path("step").asLong();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Drops log lines of steps after {@code step} (written after the checkpoint a resume starts from). */
     static void dropLinesAfter(Path log, long step) throws IOException {
         if (!Files.isRegularFile(log)) {
@@ -328,7 +424,7 @@ public final class Trainer {
             if (line.isBlank()) {
                 continue;
             }
-            if (Checkpoints.JSON.readTree(line).path("step").asLong() <= step) {
+            if (stepOf(line) <= step) {
                 keep.add(line);
             }
         }

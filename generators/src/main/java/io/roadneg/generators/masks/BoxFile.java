@@ -1,5 +1,6 @@
 package io.roadneg.generators.masks;
 
+import io.roadneg.datasets.io.JsonErrors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -97,8 +98,8 @@ public final class BoxFile {
         } catch (NoSuchFileException e) {
             throw new InputException(file, null, null, "file not found");
         } catch (JsonProcessingException e) {
-            throw new InputException(file, "line " + e.getLocation().getLineNr() + " column "
-                    + e.getLocation().getColumnNr(), null, "malformed JSON: " + e.getOriginalMessage(), e);
+            throw new InputException(file, null, null, "malformed JSON" + JsonErrors.where(e) + ": "
+                    + JsonErrors.message(e), e);
         } catch (IOException e) {
             throw new InputException(file, null, null, "cannot read: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.roadneg.generators.masks;
 
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.coco.CocoAnnotation;
 import io.roadneg.datasets.coco.CocoImage;
@@ -104,7 +105,13 @@ public final class MaskJob {
     private static ImageResult prompt(Path folder, Path boxesFile, BoxFile.ImageBoxes im,
             PromptableSegmenter prompter) {
         List<String> skipped = new ArrayList<>();
-        Path file = folder.resolve(im.fileName());
+        Path file;
+        try {
+            file = Roots.inside(folder, im.fileName(), boxesFile, "file_name");
+        } catch (InputException e) {
+            skipped.add(e.getMessage() + "; its " + im.entries().size() + " boxes skipped");
+            return new ImageResult(null, List.of(), skipped);
+        }
         if (!Files.isRegularFile(file)) {
             skipped.add(file + ": image not found; its " + im.entries().size() + " boxes skipped");
             return new ImageResult(null, List.of(), skipped);

@@ -1,6 +1,7 @@
 package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.coco.AnnotationSpan;
 import io.roadneg.datasets.coco.CocoAnnotation;
@@ -149,7 +150,9 @@ public final class CocoSource extends IndexedSource {
 
     private PasteObject whole(int index, Map<String, Object> draw, boolean cut) {
         CocoImage im = images.get(index);
-        RgbImage img = Images.readRgb(imageDir.resolve(im.fileName()));
+        RgbImage img = Images.readRgb(Roots.inside(imageDir, im.fileName(), imageDir.resolveSibling("annotations")
+                .resolve("instances_" + config.split() + "2017.json"), "images[id "
+                + im.id() + "].file_name"));
         byte[] mask;
         int category;
         String categoryName;

@@ -77,6 +77,11 @@ public final class CocoSourceProvider implements OutlierSourceProvider {
             Path ann = path.resolve("annotations/instances_" + split + "2017.json");
             Path img = path.resolve(split + "2017");
             if (Files.isRegularFile(ann) && Files.isDirectory(img)) {
+                String broken = io.roadneg.datasets.io.JsonErrors.notWhole(ann);
+                if (broken != null) {
+                    return new RootCheck(RootCheck.Status.BROKEN, ann + ": " + broken, "download "
+                            + "annotations_trainval2017.zip again and unzip it over " + path.resolve("annotations"));
+                }
                 found.add(split + "2017: " + FileCounts.count(img, ".jpg") + " images");
             }
         }
