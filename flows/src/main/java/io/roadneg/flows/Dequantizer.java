@@ -53,25 +53,44 @@ final class Dequantizer {
         return convs;
     }
 
-    /** {@code [y, logDet]} for integer-valued x (as floats). */
-    Bijection.Transformed forward(NDArray x, boolean training, Noise noise) {
+    /** The context the coupling networks see: two dense blocks around a stride-2 convolution of x in [-1, 1]. */
+    NDArray context(NDArray x) {
         float levels = (float) Math.pow(2, bits);
-        NDArray ctx = context1.apply(down.apply(context0.apply(x.mul(2 / (levels - 1)).sub(1))));
-        long[] s = x.getShape().getShape();
-        NDArray eps = noise.normal(x.getManager(), new Shape(s[0], 4 * s[1], s[2] / 2, s[3] / 2));
+        return context1.apply(down.apply(context0.apply(x.mul(2 / (levels - 1)).sub(1))));
+    }
+
+    /**
+     * The conditional flow from base draws to u in (0, 1): {@code u = sigmoid(unsqueeze(conv(... coupling(conv(
+     * loc + exp(logScale) eps)))))} and its log-det with respect to eps (N x 4C x H/2 x W/2).
+     */
+    Bijection.Transformed transform(NDArray eps, NDArray ctx, boolean training) {
         NDArray u = eps.mul(baseLogScale.exp()).add(baseLoc);
-        NDArray logQ = Bijection.sumPerItem(eps.square().mul(-0.5f).sub((float) HALF_LOG_2PI).sub(baseLogScale));
+        NDArray logDet = Bijection.repeatPerItem(baseLogScale.sum().mul(eps.getShape().get(2) * eps.getShape().get(3)),
+                eps);
         for (int k = 0; k < couplings.size(); k++) {
             Bijection.Transformed t = convs.get(k).forward(u, training);
-            logQ = logQ.sub(t.logDet());
+            logDet = logDet.add(t.logDet());
             t = couplings.get(k).forward(t.z(), ctx, training);
-            logQ = logQ.sub(t.logDet());
+            logDet = logDet.add(t.logDet());
             u = t.z();
         }
         Bijection.Transformed t = convs.get(couplings.size()).forward(u, training);
-        logQ = logQ.sub(t.logDet());
+        logDet = logDet.add(t.logDet());
         t = sigmoid.forward(Squeeze.unsqueeze(t.z()), training);
-        logQ = logQ.sub(t.logDet());
+        return new Bijection.Transformed(t.z(), logDet.add(t.logDet()));
+    }
+
+    /**
+     * {@code [y, logDet]} for integer-valued x (as floats): y = (x + u) / 2^bits with u ~ q(u | x), and the log-det
+     * {@code -D bits log 2 - log q(u | x)}, {@code log q(u | x) = log N(eps) - log|det du/deps|}.
+     */
+    Bijection.Transformed forward(NDArray x, boolean training, Noise noise) {
+        float levels = (float) Math.pow(2, bits);
+        NDArray ctx = context(x);
+        long[] s = x.getShape().getShape();
+        NDArray eps = noise.normal(x.getManager(), new Shape(s[0], 4 * s[1], s[2] / 2, s[3] / 2));
+        Bijection.Transformed t = transform(eps, ctx, training);
+        NDArray logQ = Bijection.sumPerItem(eps.square().mul(-0.5f).sub((float) HALF_LOG_2PI)).sub(t.logDet());
         NDArray y = x.add(t.z()).div(levels);
         double perImage = (double) (s[1] * s[2] * s[3]) * bits * Math.log(2);
         return new Bijection.Transformed(y, logQ.neg().sub((float) perImage));

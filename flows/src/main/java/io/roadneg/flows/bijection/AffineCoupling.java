@@ -34,7 +34,7 @@ public final class AffineCoupling implements Bijection {
     public Transformed forward(NDArray x, NDArray context, boolean training) {
         long k = (x.getShape().get(1) + 1) / 2;
         NDArray x1 = x.get(":, :" + k);
-        NDArray[] st = scaleShift(x1, context, training);
+        NDArray[] st = scaleShift(x1, context, training, x.getShape().get(1) - k);
         NDArray z2 = x.get(":, " + k + ":").mul(st[0].exp()).add(st[1]);
         return new Transformed(NDArrays.concat(new NDList(x1, z2), 1), Bijection.sumPerItem(st[0]));
     }
@@ -43,15 +43,19 @@ public final class AffineCoupling implements Bijection {
     public NDArray inverse(NDArray z, NDArray context, boolean training) {
         long k = (z.getShape().get(1) + 1) / 2;
         NDArray z1 = z.get(":, :" + k);
-        NDArray[] st = scaleShift(z1, context, training);
+        NDArray[] st = scaleShift(z1, context, training, z.getShape().get(1) - k);
         NDArray x2 = z.get(":, " + k + ":").sub(st[1]).mul(st[0].neg().exp());
         return NDArrays.concat(new NDList(z1, x2), 1);
     }
 
-    private NDArray[] scaleShift(NDArray x1, NDArray context, boolean training) {
+    private NDArray[] scaleShift(NDArray x1, NDArray context, boolean training, long transformed) {
         NDArray in = context == null ? x1 : NDArrays.concat(new NDList(x1, context), 1);
         NDArray h = net.apply(in, training);
         long[] s = h.getShape().getShape();
+        if (s[1] != 2 * transformed) {
+            throw new IllegalStateException("coupling network gives " + s[1] + " channels for " + transformed
+                    + " transformed channels; it must give two per channel");
+        }
         NDArray p = h.reshape(s[0], s[1] / 2, 2, s[2], s[3]);
         return new NDArray[] {NoiseNet.boundedLogScale(p.get(":, :, 0")), p.get(":, :, 1")};
     }
