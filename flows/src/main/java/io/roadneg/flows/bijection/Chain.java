@@ -1,6 +1,7 @@
 package io.roadneg.flows.bijection;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /** Composition of bijections: forward in order (log-dets add up), inverse in reverse order. */
@@ -22,13 +23,25 @@ public final class Chain implements Bijection {
         return inverse(parts, z, training);
     }
 
+    /**
+     * Runs each part with its intermediate arrays in a scratch manager closed right after it, keeping only z and the
+     * running log-det: autograd holds what backward needs, and the rest is freed during the forward pass (as eager
+     * PyTorch frees it) instead of living until the caller's manager closes.
+     */
     static Transformed forward(List<? extends Bijection> parts, NDArray x, boolean training) {
+        NDManager parent = x.getManager();
         NDArray logDet = null;
         NDArray z = x;
         for (Bijection b : parts) {
-            Transformed t = b.forward(z, training);
-            z = t.z();
-            logDet = logDet == null ? t.logDet() : logDet.add(t.logDet());
+            try (NDManager scratch = parent.newSubManager()) {
+                z.tempAttach(scratch);
+                Transformed t = b.forward(z, training);
+                NDArray sum = logDet == null ? t.logDet() : logDet.add(t.logDet());
+                t.z().attach(parent);
+                sum.attach(parent);
+                z = t.z();
+                logDet = sum;
+            }
         }
         return new Transformed(z, logDet);
     }
