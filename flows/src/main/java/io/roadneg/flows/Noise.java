@@ -16,11 +16,7 @@ public interface Noise {
     /** Standard-normal values of {@code shape} in {@code m}. */
     NDArray normal(NDManager m, Shape shape);
 
-    /**
-     * The engine's generator: fast (on the device), seeded only globally. Training the CPU preset with it gave NaN
-     * gradients at the second step in our runs (with {@link #seeded} draws it did not; cause unknown, see
-     * docs/flows.md): prefer {@link #seeded} for training.
-     */
+    /** The engine's generator: fast (on the device), seeded only globally (not reproducible per item). */
     static Noise engine() {
         return (m, s) -> m.randomNormal(s);
     }

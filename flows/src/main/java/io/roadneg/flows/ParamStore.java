@@ -3,6 +3,7 @@ package io.roadneg.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -52,7 +53,10 @@ public final class ParamStore implements AutoCloseable {
         if (entries.containsKey(name)) {
             throw new IllegalStateException("duplicate flow array name " + name);
         }
-        NDArray a = manager.create(values, shape);
+        // an engine-made copy, so the values live in memory the engine allocated rather than in a Java buffer
+        NDArray host = manager.create(values, shape);
+        NDArray a = host.duplicate();
+        host.close();
         a.setName(name);
         if (kind == Kind.PARAMETER) {
             a.setRequiresGradient(true);
@@ -81,6 +85,16 @@ public final class ParamStore implements AutoCloseable {
     /** A generator for {@code name}'s initial values: the same for the same seed and name. */
     public SplittableRandom rng(String name) {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode() * 0xBF58476D1CE4E5B9L);
+    }
+
+    /**
+     * Overwrites {@code dst}'s values in place with an engine copy (rather than {@code NDArray.set(Buffer)}, which in
+     * DJL's PyTorch engine hands the tensor a Java buffer).
+     */
+    public static void assign(NDArray dst, float[] values) {
+        try (NDArray src = dst.getManager().create(values, dst.getShape())) {
+            dst.set(new NDIndex(":"), src);
+        }
     }
 
     /** The array named {@code name}. */
@@ -159,7 +173,7 @@ public final class ParamStore implements AutoCloseable {
                 throw new IllegalArgumentException(source + ": array " + prefix + name + " has shape " + src.getShape()
                         + ", this flow's configuration needs " + dst.getShape());
             }
-            dst.set(src.toType(DataType.FLOAT32, false).toFloatArray());
+            assign(dst, src.toType(DataType.FLOAT32, false).toFloatArray());
         }
     }
 

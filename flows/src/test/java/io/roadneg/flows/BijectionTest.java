@@ -36,7 +36,7 @@ class BijectionTest {
             for (int i = 0; i < v.length; i++) {
                 v[i] += (float) (scale * (2 * r.nextDouble() - 1));
             }
-            a.set(v);
+            ParamStore.assign(a, v);
         }
     }
 

@@ -41,9 +41,9 @@ public final class ActNorm implements Bijection {
         long count = flat.getShape().get(1);
         NDArray mean = flat.mean(new int[] {1}, true);
         NDArray std = flat.sub(mean).square().sum(new int[] {1}).div(count - 1).sqrt();
-        shift.set(mean.toFloatArray());
-        logScale.set(std.add(1e-6f).log().toFloatArray());
-        initialized.set(new float[] {1});
+        ParamStore.assign(shift, mean.toFloatArray());
+        ParamStore.assign(logScale, std.add(1e-6f).log().toFloatArray());
+        ParamStore.assign(initialized, new float[] {1});
     }
 
     /** While armed, the next forward pass initialises from its input first (if not yet initialised). */
