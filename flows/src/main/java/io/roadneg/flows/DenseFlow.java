@@ -1,5 +1,6 @@
 package io.roadneg.flows;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -100,7 +101,7 @@ public final class DenseFlow implements AutoCloseable {
             if (b < blocks.size() - 1) {
                 NDList halves = Squeeze.squeeze(x).split(2, 1);
                 NDArray out = halves.get(1);
-                total = total.add(Bijection.sumPerItem(out.square().mul(-0.5f).sub((float) HALF_LOG_2PI)));
+                total = total.add(Bijection.sumPerItem(Scalars.times(out.square(), -0.5).sub((float) HALF_LOG_2PI)));
                 factored.add(out);
                 x = halves.get(0);
             }
@@ -124,7 +125,7 @@ public final class DenseFlow implements AutoCloseable {
     /** log N(z; loc, exp(logScale)) per item under the final per-channel Gaussian. */
     public NDArray priorLogProb(NDArray z) {
         NDArray u = z.sub(priorLoc).mul(priorLogScale.neg().exp());
-        return Bijection.sumPerItem(u.square().mul(-0.5f).sub(priorLogScale).sub((float) HALF_LOG_2PI));
+        return Bijection.sumPerItem(Scalars.times(u.square(), -0.5).sub(priorLogScale).sub((float) HALF_LOG_2PI));
     }
 
     /** The lower bound of log p(x) in nats per image (N), x integer-valued. */
@@ -142,7 +143,7 @@ public final class DenseFlow implements AutoCloseable {
 
     /** Bits per dimension from per-image log-likelihoods of images of {@code shape}. */
     public static NDArray bitsPerDim(NDArray logProb, Shape shape) {
-        return logProb.sum().neg().div((float) (Math.log(2) * shape.size()));
+        return Scalars.over(logProb.sum().neg(), Math.log(2) * shape.size());
     }
 
     /**
@@ -161,7 +162,7 @@ public final class DenseFlow implements AutoCloseable {
         int c = config.blockOutputChannels(nb - 1);
         float t = (float) temperature;
         NDArray eps = noise.normal(m, new Shape(count, c, height >> nb, width >> nb));
-        NDArray z = eps.mul(priorLogScale.exp().mul(t)).add(priorLoc);
+        NDArray z = eps.mul(Scalars.times(priorLogScale.exp(), t)).add(priorLoc);
         NDArray[] factored = new NDArray[nb - 1];
         for (int b = nb - 2; b >= 0; b--) {
             int fc = 2 * config.blockOutputChannels(b);

@@ -1,5 +1,6 @@
 package io.roadneg.flows;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.roadneg.flows.bijection.AffineCoupling;
@@ -65,7 +66,7 @@ final class Dequantizer {
      */
     Bijection.Transformed transform(NDArray eps, NDArray ctx, boolean training) {
         NDArray u = eps.mul(baseLogScale.exp()).add(baseLoc);
-        NDArray logDet = Bijection.repeatPerItem(baseLogScale.sum().mul(eps.getShape().get(2) * eps.getShape().get(3)),
+        NDArray logDet = Bijection.repeatPerItem(Scalars.times(baseLogScale.sum(), eps.getShape().get(2) * eps.getShape().get(3)),
                 eps);
         for (int k = 0; k < couplings.size(); k++) {
             Bijection.Transformed t = convs.get(k).forward(u, training);
@@ -91,7 +92,7 @@ final class Dequantizer {
         NDArray eps = noise.normal(x.getManager(), new Shape(s[0], 4 * s[1], s[2] / 2, s[3] / 2));
         Bijection.Transformed t = transform(eps, ctx, training);
         NDArray logQ = Bijection.sumPerItem(eps.square().mul(-0.5f).sub((float) HALF_LOG_2PI)).sub(t.logDet());
-        NDArray y = x.add(t.z()).div(levels);
+        NDArray y = Scalars.over(x.add(t.z()), levels);
         double perImage = (double) (s[1] * s[2] * s[3]) * bits * Math.log(2);
         return new Bijection.Transformed(y, logQ.neg().sub((float) perImage));
     }

@@ -68,7 +68,11 @@ public interface Noise {
                     s[0] = rad * StrictMath.sin(2 * Math.PI * u2);
                 }
             }
-            return m.create(v, shape);
+            // an engine copy: autograd keeps a reference to the draws (mul saves them), so their memory must be the
+            // engine's, not the Java buffer behind m.create
+            try (NDArray host = m.create(v, shape)) {
+                return host.duplicate();
+            }
         }
 
         private static long mix(long seed, long item) {

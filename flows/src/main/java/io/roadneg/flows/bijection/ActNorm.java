@@ -1,5 +1,6 @@
 package io.roadneg.flows.bijection;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.roadneg.flows.ParamStore;
@@ -59,7 +60,7 @@ public final class ActNorm implements Bijection {
         }
         long hw = x.getShape().get(2) * x.getShape().get(3);
         NDArray z = x.sub(shift).mul(logScale.neg().exp());
-        return new Transformed(z, Bijection.repeatPerItem(logScale.sum().mul(-hw), x));
+        return new Transformed(z, Bijection.repeatPerItem(Scalars.times(logScale.sum(), -hw), x));
     }
 
     @Override

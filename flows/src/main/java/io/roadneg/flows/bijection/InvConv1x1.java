@@ -1,5 +1,6 @@
 package io.roadneg.flows.bijection;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -58,7 +59,7 @@ public final class InvConv1x1 implements Bijection {
     public Transformed forward(NDArray x, boolean training) {
         long hw = x.getShape().get(2) * x.getShape().get(3);
         NDArray z = conv(x, weight());
-        return new Transformed(z, Bijection.repeatPerItem(logS.sum().mul(hw), x));
+        return new Transformed(z, Bijection.repeatPerItem(Scalars.times(logS.sum(), hw), x));
     }
 
     @Override

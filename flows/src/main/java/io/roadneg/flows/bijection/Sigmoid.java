@@ -1,5 +1,6 @@
 package io.roadneg.flows.bijection;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
@@ -11,7 +12,7 @@ public final class Sigmoid implements Bijection {
     @Override
     public Transformed forward(NDArray x, boolean training) {
         NDArray a = x.abs();
-        NDArray logDeriv = a.neg().sub(a.neg().exp().add(1).log().mul(2));
+        NDArray logDeriv = a.neg().sub(Scalars.times(a.neg().exp().add(1).log(), 2));
         return new Transformed(Activation.sigmoid(x), Bijection.sumPerItem(logDeriv));
     }
 

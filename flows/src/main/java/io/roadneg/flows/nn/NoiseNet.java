@@ -28,6 +28,6 @@ public final class NoiseNet {
 
     /** {@code 2 tanh(s / 2)}: a log-scale in (-2, 2). */
     public static NDArray boundedLogScale(NDArray s) {
-        return s.mul(0.5f).tanh().mul(2f);
+        return Scalars.times(Scalars.times(s, 0.5).tanh(), 2);
     }
 }

@@ -37,8 +37,8 @@ public final class NystromAttention {
         NDArray k = parts.get(1);
         NDArray v = parts.get(2);
         float norm = (float) (1 / Math.sqrt(hw));
-        NDArray ql = q.reshape(n, landmarks, hw / landmarks, embed).mean(new int[] {2}).mul(norm);
-        NDArray kl = k.reshape(n, landmarks, hw / landmarks, embed).mean(new int[] {2}).mul(norm);
+        NDArray ql = Scalars.times(q.reshape(n, landmarks, hw / landmarks, embed).mean(new int[] {2}), norm);
+        NDArray kl = Scalars.times(k.reshape(n, landmarks, hw / landmarks, embed).mean(new int[] {2}), norm);
         NDArray klT = kl.transpose(0, 2, 1);
         NDArray k1 = q.matMul(klT).softmax(1);
         NDArray k2 = ql.matMul(klT).softmax(1);
@@ -60,7 +60,7 @@ public final class NystromAttention {
             NDArray inner = eye.mul(7).sub(kv);
             inner = eye.mul(15).sub(kv.matMul(inner));
             inner = eye.mul(13).sub(kv.matMul(inner));
-            v = v.mul(0.25f).matMul(inner);
+            v = Scalars.times(v, 0.25).matMul(inner);
         }
         return v;
     }
