@@ -97,7 +97,7 @@ def main(out_dir):
 
     path = os.path.join(out_dir, 'tiny-denseflow.npz')
     np.savez_compressed(path, **{k: np.ascontiguousarray(v, dtype=np.float32) for k, v in sorted(out.items())})
-    print('wrote %s: %d arrays, eval log_prob %s, train bpd %.6f' % (path, len(out), lp.detach().numpy(),
+    print('wrote %s: %d arrays, eval log_prob %s, train bpd %.6f' % (path, len(out), out['eval/log_prob'],
                                                                      bpd.item()))
 
 
