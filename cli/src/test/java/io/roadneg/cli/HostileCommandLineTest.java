@@ -113,7 +113,7 @@ class HostileCommandLineTest {
                 Files.createDirectories(coco.resolve("val2017"));
                 Files.createDirectories(coco.resolve("annotations"));
                 Files.write(coco.resolve("annotations/instances_val2017.json"), b.getValue());
-                GenTest.Run r = gen("doctor", "--no-native", "--coco", coco.toString());
+                GenTest.Run r = gen("doctor", "--no-native", "--coco-root", coco.toString());
                 assertEquals(1, r.code, r.out);
                 assertTrue(r.out.contains("[broken]  coco: " + coco.resolve("annotations/instances_val2017.json")),
                         r.out);
@@ -125,7 +125,7 @@ class HostileCommandLineTest {
             Files.createDirectories(coco.resolve("val2017"));
             Files.createDirectories(coco.resolve("annotations"));
             Files.writeString(coco.resolve("annotations/instances_val2017.json"), "{\"images\": []}\n");
-            GenTest.Run r = gen("doctor", "--no-native", "--coco", coco.toString());
+            GenTest.Run r = gen("doctor", "--no-native", "--coco-root", coco.toString());
             assertEquals(0, r.code, r.out);
             assertTrue(r.out.contains("[ok]      coco:"), r.out);
         });

@@ -98,7 +98,8 @@ class HostilePasteInputsTest {
 
     private PasteJob.Options options(Path cs, Path coco, Path out, String split) {
         PasteConfig c = Presets.load("rpl", null, Map.of());
-        OutlierSource src = CocoSource.open(coco, coco, (PasteConfig.CocoSourceConfig) c.source());
+        OutlierSource src = io.roadneg.generators.sources.CocoSource.open(coco, coco,
+                (io.roadneg.generators.sources.CocoSourceConfig) c.source());
         return new PasteJob.Options(c, Configs.toYaml(c), src, cs, split, 4, null, out, 2, 1);
     }
 
