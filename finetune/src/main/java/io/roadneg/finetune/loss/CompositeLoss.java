@@ -1,5 +1,6 @@
 package io.roadneg.finetune.loss;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.roadneg.finetune.model.Head;
 import io.roadneg.finetune.model.SegOutput;
@@ -64,7 +65,7 @@ public final class CompositeLoss {
             }
             NDArray v = w.term().compute(out, t);
             parts.add(v);
-            NDArray weighted = w.weight() == 1 ? v : v.mul((float) w.weight());
+            NDArray weighted = w.weight() == 1 ? v : Scalars.times(v, w.weight());
             total = total == null ? weighted : total.add(weighted);
         }
         int i = 0;

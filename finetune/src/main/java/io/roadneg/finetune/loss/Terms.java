@@ -1,5 +1,6 @@
 package io.roadneg.finetune.loss;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -184,7 +185,7 @@ public final class Terms {
             NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, e);
             NDArray all = rows.get(new NDIndex("{}", m.create(idx)));
             NDArray anc = all.get(new NDIndex("0:{}", anchors));
-            NDArray sim = anc.matMul(all.transpose()).div((float) temperature);
+            NDArray sim = Scalars.over(anc.matMul(all.transpose()), temperature);
             NDArray kinds = m.create(kind, new Shape(idx.length, 1));
             NDArray same = kinds.get(new NDIndex("0:{}", anchors)).eq(kinds.transpose())
                     .toType(DataType.FLOAT32, false);
@@ -227,16 +228,16 @@ public final class Terms {
             NDArray known = p.get(new NDIndex(":, :{}", k));
             NDArray res = p.get(new NDIndex(":, {}", k));
             NDArray lse = Ops.logSumExp(out.logits(), 1, false);
-            NDArray payoff = Ops.gaussianBlur7(lse.square()).maximum(1e-6f);
+            NDArray payoff = Scalars.atLeast(Ops.gaussianBlur7(lse.square()), 1e-6);
             NDArray boosted = res.div(payoff);
             NDArray pin = known.gather(t.classIndex().expandDims(1), 1).squeeze(1).add(boosted);
-            NDArray inTerm = Targets.masked(pin.maximum(1e-7f).log(), t.inlier(), t.inlierCount());
+            NDArray inTerm = Targets.masked(Scalars.atLeast(pin, 1e-7).log(), t.inlier(), t.inlierCount());
             if (t.outlierPixels() == 0) {
                 return inTerm.neg();
             }
-            NDArray pout = known.add(boosted.expandDims(1)).maximum(1e-7f).log().mean(new int[] {1});
+            NDArray pout = Scalars.atLeast(known.add(boosted.expandDims(1)), 1e-7).log().mean(new int[] {1});
             NDArray outTerm = Targets.masked(pout, t.outlier(), t.outlierCount());
-            return inTerm.add(outTerm.mul((float) oodReg)).neg();
+            return inTerm.add(Scalars.times(outTerm, oodReg)).neg();
         });
     }
 
@@ -253,7 +254,7 @@ public final class Terms {
                 return in;
             }
             NDArray o = Activation.relu(energy.neg().add((float) mOut)).square();
-            return in.add(Targets.masked(o, t.outlier(), t.outlierCount())).mul(0.5f);
+            return Scalars.times(in.add(Targets.masked(o, t.outlier(), t.outlierCount())), 0.5);
         });
     }
 
@@ -283,7 +284,7 @@ public final class Terms {
             }
             NDArray dy = energy.get(":, 1:, :").sub(energy.get(":, :-1, :"));
             NDArray dx = energy.get(":, :, 1:").sub(energy.get(":, :, :-1"));
-            return dy.square().sum().add(dx.square().sum()).mul(0.5f);
+            return Scalars.times(dy.square().sum().add(dx.square().sum()), 0.5);
         });
     }
 

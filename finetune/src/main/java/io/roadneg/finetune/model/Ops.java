@@ -1,5 +1,6 @@
 package io.roadneg.finetune.model;
 
+import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -78,7 +79,7 @@ public final class Ops {
         NDArray padded = NDArrays.concat(parts, axis);
         NDArray out = null;
         for (int t = 0; t < 7; t++) {
-            NDArray slice = padded.get(pre + t + ":" + (t + n) + post).mul(k[t]);
+            NDArray slice = Scalars.times(padded.get(pre + t + ":" + (t + n) + post), k[t]);
             out = out == null ? slice : out.add(slice);
         }
         return out;
