@@ -73,28 +73,32 @@ public final class PngEncoder {
             Map<String, String> text) {
         checkSize(width, height, values.length, 1);
         Work w = WORK.get();
-        int bpp = sixteen ? 2 : 1;
-        if (!sixteen) {
-            for (int v : values) {
-                if (v > 255 || v < 0) {
-                    bpp = 2; // one pass decides the depth (no separate min / max scans)
-                    break;
+        // one OR over all values decides the depth and the range (a vectorizable reduction, no per-value branches)
+        int or = 0;
+        for (int v : values) {
+            or |= v;
+        }
+        if ((or & 0xffff0000) != 0) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] < 0 || values[i] > 65535) {
+                    throw new IllegalArgumentException("label values must be 0..65535, found " + values[i]
+                            + " at pixel (" + (i % width) + ", " + (i / width) + ")");
                 }
             }
         }
+        int bpp = sixteen || (or & 0xff00) != 0 ? 2 : 1;
         int stride = width * bpp;
         byte[] raw = raw(w, (stride + 1) * height);
         byte[] packed = w.packed.length >= stride * height ? w.packed : (w.packed = new byte[stride * height]);
-        for (int i = 0, p = 0; i < values.length; i++) {
-            int v = values[i];
-            if (v < 0 || v > 65535) {
-                throw new IllegalArgumentException("label values must be 0..65535, found " + v + " at pixel ("
-                        + (i % width) + ", " + (i / width) + ")");
+        if (bpp == 1) {
+            for (int i = 0; i < values.length; i++) {
+                packed[i] = (byte) values[i];
             }
-            if (bpp == 2) {
-                packed[p++] = (byte) (v >>> 8);
+        } else {
+            for (int i = 0, p = 0; i < values.length; i++, p += 2) {
+                packed[p] = (byte) (values[i] >>> 8);
+                packed[p + 1] = (byte) values[i];
             }
-            packed[p++] = (byte) v;
         }
         int o = 0;
         for (int y = 0; y < height; y++) {
