@@ -2,6 +2,7 @@ package io.roadneg.evaluation.metrics;
 
 import io.roadneg.datasets.LabelValues;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Exact pooled AP, AUROC and FPR95 over all valid pixels of all frames, equal to sklearn's
@@ -74,11 +75,119 @@ public final class ExactPixelMetrics {
     }
 
     /**
-     * The exact metrics of one frame on its own (for per-image averages and worst / best frames), without an
-     * accumulator: the frame's valid pixels are radix-sorted by key (two stable 16-bit passes carrying the label) and
-     * walked once, which costs a fraction of bucketing them.
+     * The exact metrics of one frame on its own (for per-image averages and worst / best frames; no plot curve).
+     * Only the anomaly pixels are sorted: every threshold where recall moves is an anomaly score, so AP, best F1 and
+     * FPR95 need, per distinct anomaly score s, the inlier pixels scoring above s and equal to s, and AUROC (the
+     * Mann-Whitney form of the trapezoid with ties, as sklearn) those below. Each inlier pixel finds its place among
+     * the sorted anomaly scores by a lookup on the top 16 bits of its key and a short binary search, so the frame is
+     * read once instead of radix-sorted. Equal to {@link #ofFrameBySorting} (AP and F1 term by term).
      */
     public static PixelMetrics ofFrame(float[] scores, byte[] target) {
+        checkLength(scores.length, target.length);
+        int p = 0;
+        long n = 0;
+        for (byte t : target) {
+            if (t == LabelValues.ANOMALY) {
+                p++;
+            } else if (t == LabelValues.INLIER) {
+                n++;
+            }
+        }
+        if (p == 0 || n == 0) {
+            return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, List.of());
+        }
+        // anomaly keys, flipped to signed order, sorted; distinct values u[0..m) with their counts
+        int[] pk = new int[p];
+        for (int i = 0, j = 0; i < scores.length; i++) {
+            if (target[i] == LabelValues.ANOMALY) {
+                pk[j++] = sortableKey(scores[i]) ^ 0x80000000;
+            }
+        }
+        Arrays.sort(pk);
+        int m = 0;
+        int[] posCount = new int[p];
+        for (int i = 0; i < p; i++) {
+            if (m > 0 && pk[m - 1] == pk[i]) {
+                posCount[m - 1]++;
+            } else {
+                pk[m] = pk[i];
+                posCount[m++] = 1;
+            }
+        }
+        // first[b]: index of the first distinct anomaly key whose top 16 bits are >= b (bucket lookup)
+        int[] first = new int[BUCKETS + 1];
+        for (int b = 0, j = 0; b <= BUCKETS; b++) {
+            while (j < m && ((pk[j] ^ 0x80000000) >>> 16) < b) {
+                j++;
+            }
+            first[b] = j;
+        }
+        // between[j]: inliers strictly between u[j-1] and u[j] (between[m]: above the top); equal[j]: ties with u[j]
+        long[] between = new long[m + 1];
+        long[] equal = new long[m];
+        for (int i = 0; i < scores.length; i++) {
+            if (target[i] != LabelValues.INLIER) {
+                continue;
+            }
+            int key = sortableKey(scores[i]);
+            int k = key ^ 0x80000000;
+            int bucket = key >>> 16;
+            int lo = first[bucket];
+            int hi = first[bucket + 1]; // u[lo..hi) share the bucket; all before are smaller, all after larger
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (pk[mid] < k) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo < m && pk[lo] == k) {
+                equal[lo]++;
+            } else {
+                between[lo]++;
+            }
+        }
+        double ap = 0;
+        double aucSum = 0;
+        double fpr95 = Double.NaN;
+        double thr95 = Double.NaN;
+        double bestF1 = Double.NaN;
+        double bestThr = Double.NaN;
+        long tp = 0;
+        long above = between[m];
+        double prevTpr = 0;
+        for (int j = m - 1; j >= 0; j--) {
+            long fp = above + equal[j];
+            tp += posCount[j];
+            double tpr = (double) tp / p;
+            double precision = (double) tp / (tp + fp);
+            ap += (tpr - prevTpr) * precision;
+            prevTpr = tpr;
+            double threshold = fromSortableKey(pk[j] ^ 0x80000000);
+            if (Double.isNaN(fpr95) && tpr >= 0.95) {
+                fpr95 = (double) fp / n;
+                thr95 = threshold;
+            }
+            double f1 = 2.0 * tp / (2.0 * tp + fp + (p - tp));
+            if (Double.isNaN(bestF1) || f1 > bestF1) {
+                bestF1 = f1;
+                bestThr = threshold;
+            }
+            long below = n - fp;
+            aucSum += posCount[j] * (below + 0.5 * equal[j]);
+            above = fp + between[j];
+        }
+        return new PixelMetrics(PROTOCOL, p, n, ap, aucSum / ((double) p * n), Double.isNaN(fpr95) ? 1.0 : fpr95,
+                thr95, bestF1, bestThr, List.of());
+    }
+
+    /**
+     * The exact metrics of one frame with its thinned curve (the reference for {@link #ofFrame}, which has no curve): the frame's valid pixels are radix-sorted by key (two stable 16-bit passes carrying the label) and
+     * walked once, which costs a fraction of bucketing them.
+     */
+    static PixelMetrics ofFrameBySorting(float[] scores, byte[] target) {
         checkLength(scores.length, target.length);
         int valid = 0;
         for (byte t : target) {

@@ -138,7 +138,7 @@ class ExactPixelMetricsTest {
                 lab[f * 3000 + i] = t[f][i];
             }
         }
-        PixelMetrics reference = ExactPixelMetrics.ofFrame(all, lab);
+        PixelMetrics reference = ExactPixelMetrics.ofFrameBySorting(all, lab);
         assertTrue(reference.defined());
         for (int threads = 1; threads <= 3; threads++) {
             java.util.List<ExactPixelMetrics> parts = io.roadneg.evaluation.FrameWorkers.run(frames, threads,
@@ -206,6 +206,37 @@ class ExactPixelMetricsTest {
         assertEquals((short) 0x7c00, Half.fromFloat(70000f)); // overflow
         for (int h = 0; h < 0x7c00; h++) {
             assertEquals((short) h, Half.fromFloat(Half.toFloat((short) h)), "round trip " + h);
+        }
+    }
+
+    @Test
+    void perFrameMetricsWithoutASortEqualTheSortedCurve() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int c = 0; c < 40; c++) {
+            int n = 1 + rnd.nextInt(c < 10 ? 30 : 20000);
+            int levels = c % 4 == 0 ? 3 : c % 4 == 1 ? 200 : 0; // heavy ties, some ties, continuous
+            float[] s = new float[n];
+            byte[] t = new byte[n];
+            for (int i = 0; i < n; i++) {
+                float v = levels > 0 ? rnd.nextInt(levels) / (float) levels : (float) rnd.nextGaussian() * 3;
+                byte lab = (byte) (rnd.nextInt(8) == 0 ? 255 : rnd.nextDouble() < 0.1 + 0.3 * (c % 3) / 2.0 ? 1 : 0);
+                if (c == 5) {
+                    lab = (byte) (i == 0 ? 1 : 0); // a single anomaly pixel
+                }
+                s[i] = lab == 1 && c % 5 == 2 ? v + 0.5f : v;
+                t[i] = lab;
+            }
+            PixelMetrics fast = ExactPixelMetrics.ofFrame(s, t);
+            PixelMetrics ref = ExactPixelMetrics.ofFrameBySorting(s, t);
+            String what = "case " + c + " (" + n + " px, " + levels + " levels)";
+            assertEquals(ref.positives(), fast.positives(), what);
+            assertEquals(ref.negatives(), fast.negatives(), what);
+            assertEquals(ref.ap(), fast.ap(), 1e-12, what + " AP");
+            assertEquals(ref.auroc(), fast.auroc(), 1e-12, what + " AUROC");
+            assertEquals(ref.fpr95(), fast.fpr95(), 0, what + " FPR95");
+            assertEquals(ref.thresholdAtTpr95(), fast.thresholdAtTpr95(), 0, what + " TPR95 threshold");
+            assertEquals(ref.bestF1(), fast.bestF1(), 1e-15, what + " best F1");
+            assertEquals(ref.bestF1Threshold(), fast.bestF1Threshold(), 0, what + " best F1 threshold");
         }
     }
 }
