@@ -33,7 +33,8 @@ public final class Adam implements AutoCloseable {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(this.params.isEmpty() ? null
+                : this.params.get(0).getArray().getDevice());
         m = new NDArray[params.size()];
         v = new NDArray[params.size()];
         for (int i = 0; i < params.size(); i++) {
