@@ -3,6 +3,7 @@ package io.roadneg.cli;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.image.OpenCv;
+import io.roadneg.finetune.model.Devices;
 import io.roadneg.generators.OutlierSourceProvider;
 import io.roadneg.generators.OutlierSources;
 import java.nio.file.Files;
@@ -58,8 +59,10 @@ final class Doctor {
             int gpus = engine.getGpuCount();
             out.add(gpus > 0 ? new Check("gpu", Status.OK, gpus + " CUDA GPU(s) visible to PyTorch", null)
                     : new Check("gpu", Status.WARN, "no GPU: training and flow sampling run on the CPU (slow)",
-                            "optional: on a CUDA machine use a CUDA build of libtorch through PYTORCH_LIBRARY_PATH, "
-                                    + "PYTORCH_FLAVOR and PYTORCH_VERSION=2.7.1 (see README)"));
+                            "optional: on a CUDA machine " + Devices.GPU_FIX + " (see README)"));
+            out.add(new Check("device", Status.OK, "--device auto runs on " + Devices.name(engine.defaultDevice())
+                    + "; libtorch flavor " + Devices.flavor() + (gpus > 0 ? "; gpu:0 to gpu:" + (gpus - 1)
+                    + " available" : "; --device gpu is refused"), null));
         } catch (Throwable t) {
             out.add(new Check("djl-pytorch", Status.MISSING, "PyTorch engine did not start: " + oneLine(t),
                     "the build bundles pytorch-native-cpu 2.7.1; keep PYTORCH_VERSION unset (or 2.7.1), make sure "

@@ -28,6 +28,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run folder or checkpoint.")
     Path model;
 
@@ -57,8 +60,10 @@ final class ScoreCommand implements Callable<Integer> {
             throw new InputException(null, "--score", score, "unknown score; known: " + Arrays.stream(Score.values())
                     .map(Score::key).collect(Collectors.joining(", ")));
         }
-        ScoreJob.Result r = ScoreJob.run(model, s, Benchmark.byName(dataset), root, out, ProgressBars.stderr(quiet));
         PrintWriter o = spec.commandLine().getOut();
+        ai.djl.Device d = device.resolve(o);
+        ScoreJob.Result r = ScoreJob.run(model, s, Benchmark.byName(dataset), root, out, ProgressBars.stderr(quiet),
+                d);
         o.printf("scored %d frames (%d written, %d already there) into %s%n", r.frames(), r.written(), r.kept(),
                 r.out());
         return Gen.EXIT_OK;

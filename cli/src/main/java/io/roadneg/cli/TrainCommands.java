@@ -31,6 +31,9 @@ abstract class TrainCommands {
     @Mixin
     DatasetRootOptions roots;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--split", defaultValue = "train", paramLabel = "NAME", description = "Training split.")
     String split;
 
@@ -81,11 +84,12 @@ abstract class TrainCommands {
 
     Trainer.Result train(TrainConfig c, String recipe, Path init, CommonOptions common, PrintWriter o)
             throws java.io.IOException {
+        ai.djl.Device d = device.resolve(o);
         Path cs = context(o).cityscapes();
         NegativeSource neg = negatives(c, o);
         Validation val = validation(c, cs, o);
         Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, val,
-                common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o);
+                common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o, d);
         Trainer.Result r = Trainer.run(opts);
         if (r.diverged()) {
             o.println("run stopped: " + r.stopReason());

@@ -1,6 +1,7 @@
 package io.roadneg.finetune.model;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -58,11 +59,16 @@ public final class Checkpoints {
         return Files.isRegularFile(dir.resolve("model.json")) && Files.isRegularFile(dir.resolve("base.params"));
     }
 
-    /** Builds a freshly initialised network (seeded by the engine seed) for {@code spec}. */
+    /** Builds a freshly initialised network (seeded by the engine seed) for {@code spec} on the default device. */
     public static Loaded build(ModelSpec spec, long seed) {
+        return build(spec, seed, Engine.getInstance().defaultDevice());
+    }
+
+    /** Builds a freshly initialised network (seeded by the engine seed) for {@code spec} on {@code device}. */
+    public static Loaded build(ModelSpec spec, long seed, Device device) {
         Engine.getInstance().setRandomSeed((int) seed);
         SegmenterBase base = spec.type().equals("ladder") ? new LadderNet(spec.ladder(), spec.classes())
-                : TorchScriptBase.load(Path.of(spec.torchscript()));
+                : TorchScriptBase.load(Path.of(spec.torchscript()), device);
         if (base.numClasses() != spec.classes()) {
             throw new InputException(Path.of(String.valueOf(spec.torchscript())).resolve("model.json"), "numClasses",
                     base.numClasses(), "differs from model.classes " + spec.classes());
@@ -72,7 +78,7 @@ public final class Checkpoints {
             heads.add(Head.byKey(h));
         }
         SegmentationNet net = new SegmentationNet(base, heads, spec.residual());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(device);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
         return new Loaded(net, spec, manager);
     }

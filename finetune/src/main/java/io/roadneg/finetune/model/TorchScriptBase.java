@@ -99,12 +99,17 @@ public final class TorchScriptBase extends AbstractBlock implements SegmenterBas
      * broken export fails here, before any training.
      */
     public static TorchScriptBase load(Path dir) {
+        return load(dir, ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice());
+    }
+
+    /** As {@link #load(Path)}, with the module's weights on {@code device}. */
+    public static TorchScriptBase load(Path dir, ai.djl.Device device) {
         TorchScriptMeta meta = readMeta(dir);
         Path pt = dir.resolve("model.pt");
         if (!Files.isRegularFile(pt)) {
             throw new InputException(pt, null, null, "missing: a TorchScript segmenter folder needs model.pt");
         }
-        Model m = Model.newInstance("segmenter", "PyTorch");
+        Model m = Model.newInstance("segmenter", device, "PyTorch");
         try {
             m.load(dir, "model", Map.of("trainParam", "true"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -138,7 +143,7 @@ public final class TorchScriptBase extends AbstractBlock implements SegmenterBas
             throw new InputException(dir.resolve("model.json"), "classifierBias", meta.classifierBias(),
                     "no such parameter in model.pt");
         }
-        try (NDManager probe = NDManager.newBaseManager()) {
+        try (NDManager probe = NDManager.newBaseManager(model.getNDManager().getDevice())) {
             NDArray x = probe.randomNormal(new Shape(1, 3, 64, 128));
             NDList out;
             try {

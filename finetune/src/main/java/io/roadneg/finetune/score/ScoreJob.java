@@ -14,6 +14,7 @@ import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.scores.Npy;
 import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.model.Checkpoints;
+import io.roadneg.finetune.model.Devices;
 import io.roadneg.finetune.model.Head;
 import io.roadneg.finetune.model.ModelSpec;
 import java.io.IOException;
@@ -38,6 +39,12 @@ public final class ScoreJob {
     /** Scores every frame of {@code benchmark} under {@code root} with the model in {@code modelArg}. */
     public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress)
             throws IOException {
+        return run(modelArg, score, benchmark, root, out, progress, ai.djl.engine.Engine.getInstance().defaultDevice());
+    }
+
+    /** As {@link #run(Path, Score, Benchmark, Path, Path, Progress)}, with the network on {@code device}. */
+    public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress,
+            ai.djl.Device device) throws IOException {
         Path ck = Checkpoints.resolve(modelArg);
         ModelSpec spec = Checkpoints.readSpec(ck);
         for (Head h : score.needs()) {
@@ -59,6 +66,7 @@ public final class ScoreJob {
         n.put("benchmark", benchmark.cliName());
         n.put("root", root.toString());
         n.put("frames", frames.size());
+        n.put("device", Devices.name(device));
         n.set("provenance", Checkpoints.JSON.readTree(Provenance.run("gen score", score.key(), null, null)
                 .forItem(null, benchmark.cliName(), List.of(ck.toString()))
                 .withLibtorch(ai.djl.engine.Engine.getInstance().getVersion()).toJson()));
@@ -69,7 +77,7 @@ public final class ScoreJob {
         int written = 0;
         int kept = 0;
         try (OutputLock lock = OutputLock.acquire(out, "--out");
-                Checkpoints.Loaded model = Checkpoints.build(spec, 0)) {
+                Checkpoints.Loaded model = Checkpoints.build(spec, 0, device)) {
             // the weights must fit the spec before the manifest records that spec
             Checkpoints.loadInto(model.net(), model.manager(), ck);
             // the manifest comes before the maps, so a resumed run can tell whose maps it finds

@@ -1,5 +1,6 @@
 package io.roadneg.finetune.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
+import io.roadneg.finetune.model.Devices;
 import io.roadneg.datasets.Seeds;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
@@ -75,11 +77,22 @@ public final class Trainer {
      */
     public record Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
             NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
-            Progress progress, PrintWriter log) {
+            Progress progress, PrintWriter log, Device device) {
         public Options {
             if (maxSteps < 0) {
                 throw new InputException(null, "--max-steps", maxSteps, "must be 0 (the whole schedule) or more");
             }
+            if (device == null) {
+                device = Engine.getInstance().defaultDevice();
+            }
+        }
+
+        /** Options on the engine's default device. */
+        public Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
+                NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
+                Progress progress, PrintWriter log) {
+            this(config, configYaml, out, cityscapesRoot, split, init, negatives, validation, seed, resume, maxSteps,
+                    progress, log, null);
         }
     }
 
@@ -218,7 +231,7 @@ public final class Trainer {
         long total = perEpoch * c.train().epochs();
         long stopAt = o.maxSteps() > 0 ? Math.min(total, o.maxSteps()) : total;
         Normalization norm = new Normalization(spec.mean(), spec.std());
-        try (Checkpoints.Loaded model = Checkpoints.build(spec, o.seed());
+        try (Checkpoints.Loaded model = Checkpoints.build(spec, o.seed(), o.device());
                 TrainingData data = new TrainingData(new TrainingData.Options(frames, spec.classes(),
                         c.loss().usesNegatives() ? o.negatives() : null, c.data().negatives().mix(),
                         c.data().batch(), c.data().crop().get(0), c.data().crop().get(1), c.data().scale().get(0),
@@ -251,12 +264,17 @@ public final class Trainer {
                     }
                 }
                 AtomicFiles.write(o.out().resolve("config.yaml"), o.configYaml().getBytes(StandardCharsets.UTF_8));
-                AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (Provenance.run(o.init() == null ? "gen train"
-                        : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(Engine
-                        .getInstance().getVersion()).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
-                o.log().printf("%s %s: %s; %d trainable tensors; %d frames, %d steps per epoch, %d epochs%s%n",
-                        resuming ? "resuming" : "training", loss.name(), spec.describe(), trainable.size(),
-                        frames.size(), perEpoch, c.train().epochs(), resuming ? " from step " + step : "");
+                ObjectNode prov = (ObjectNode) Checkpoints.JSON.readTree(Provenance.run(o.init() == null
+                        ? "gen train" : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(
+                        Engine.getInstance().getVersion()).toJson());
+                prov.put("device", Devices.name(o.device()));
+                // one line, as Provenance writes it
+                AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (prov.toString() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                o.log().printf("%s %s on %s: %s; %d trainable tensors; %d frames, %d steps per epoch, %d epochs%s%n",
+                        resuming ? "resuming" : "training", loss.name(), Devices.name(o.device()), spec.describe(),
+                        trainable.size(), frames.size(), perEpoch, c.train().epochs(),
+                        resuming ? " from step " + step : "");
                 o.log().flush();
                 return loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint);
             }
