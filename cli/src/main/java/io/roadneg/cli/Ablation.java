@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -114,10 +112,12 @@ final class Ablation {
                     String id = cellId(loss, source, seed);
                     Path dir = out.resolve("cells").resolve(id);
                     List<Step> steps = new ArrayList<>();
-                    List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss,
-                            "--negatives", source, "--model", path(grid.base()).toString(), "--seed",
-                            Long.toString(seed), "--profile", grid.effectiveProfile(), "--sample-data",
-                            path(grid.sampleData()).toString()));
+                    List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
+                    if (!source.equals(AblationGrid.RECIPE)) {
+                        ft.addAll(List.of("--negatives", source));
+                    }
+                    ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed),
+                            "--profile", grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
                     if (grid.cityscapesRoot() != null) {
                         ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
                     }
@@ -301,6 +301,45 @@ final class Ablation {
                 pending.add(c.id());
             }
         }
+        md.append("## Mean over benchmarks\n\nAP and FPR95 averaged over the grid's benchmarks per seed, then over "
+                + "seeds; mIoU is closed-set on the validation split at the run's last epoch.\n\n"
+                + "| loss | source | score | seeds | mIoU mean ± sd | mean AP, mean ± sd | mean AP per seed "
+                + "| mean FPR95, mean ± sd |\n|---|---|---|---|---|---|---|---|\n");
+        var means = rep.putArray("mean_over_benchmarks");
+        for (String loss : grid.losses()) {
+            for (String source : grid.sources()) {
+                for (String score : grid.scores()) {
+                    List<Long> seeds = new ArrayList<>();
+                    List<Double> miou = new ArrayList<>();
+                    List<Double> ap = new ArrayList<>();
+                    List<Double> fpr = new ArrayList<>();
+                    for (Cell c : finished(loss, source)) {
+                        seeds.add(c.seed());
+                        miou.add(lastMiou(c));
+                        List<Double> a = new ArrayList<>();
+                        List<Double> f = new ArrayList<>();
+                        for (String b : grid.benchmarks()) {
+                            JsonNode px = pixel(c, b, score);
+                            a.add(num(px, "ap"));
+                            f.add(num(px, "fpr95"));
+                        }
+                        ap.add(mean(a));
+                        fpr.add(mean(f));
+                    }
+                    ObjectNode row = means.addObject();
+                    row.put("loss", loss);
+                    row.put("source", source);
+                    row.put("score", score);
+                    seeds.forEach(row.putArray("seeds")::add);
+                    putSeries(row, "miou", miou);
+                    putSeries(row, "ap", ap);
+                    putSeries(row, "fpr95", fpr);
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", loss, source,
+                            score, seeds.size(), meanSd(miou), meanSd(ap), perSeed(ap), meanSd(fpr)));
+                }
+            }
+        }
+        md.append('\n');
         for (String b : grid.benchmarks()) {
             ObjectNode bn = benches.addObject();
             bn.put("benchmark", b);
@@ -315,32 +354,21 @@ final class Ablation {
                         List<Double> ap = new ArrayList<>();
                         List<Double> fpr = new ArrayList<>();
                         List<Double> auroc = new ArrayList<>();
-                        for (Cell c : cells) {
-                            if (!c.loss().equals(loss) || !c.source().equals(source)
-                                    || !Files.isRegularFile(c.dir().resolve(DONE))) {
-                                continue;
-                            }
-                            JsonNode px = readJson(c.eval(b, score).resolve("metrics.json")).path("pixel");
+                        for (Cell c : finished(loss, source)) {
+                            JsonNode px = pixel(c, b, score);
                             seeds.add(c.seed());
-                            ap.add(px.path("ap").isNumber() ? px.path("ap").asDouble() : Double.NaN);
-                            fpr.add(px.path("fpr95").isNumber() ? px.path("fpr95").asDouble() : Double.NaN);
-                            auroc.add(px.path("auroc").isNumber() ? px.path("auroc").asDouble() : Double.NaN);
+                            ap.add(num(px, "ap"));
+                            fpr.add(num(px, "fpr95"));
+                            auroc.add(num(px, "auroc"));
                         }
                         ObjectNode row = rows.addObject();
                         row.put("loss", loss);
                         row.put("source", source);
                         row.put("score", score);
                         seeds.forEach(row.putArray("seeds")::add);
-                        Map<String, List<Double>> metrics = new LinkedHashMap<>();
-                        metrics.put("ap", ap);
-                        metrics.put("fpr95", fpr);
-                        metrics.put("auroc", auroc);
-                        metrics.forEach((k, v) -> {
-                            var arr = row.putArray(k);
-                            v.forEach(x -> addNum(arr, x));
-                            addNum(row, k + "_mean", mean(v));
-                            addNum(row, k + "_sd", sd(v));
-                        });
+                        putSeries(row, "ap", ap);
+                        putSeries(row, "fpr95", fpr);
+                        putSeries(row, "auroc", auroc);
                         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", loss,
                                 source, score, seeds.size(), meanSd(ap), perSeed(ap), meanSd(fpr), perSeed(fpr)));
                     }
@@ -363,6 +391,41 @@ final class Ablation {
         writeJson(out.resolve("report.json"), rep);
         AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
         return md.toString();
+    }
+
+    /** The finished cells of a loss and source, in seed order of the grid. */
+    private List<Cell> finished(String loss, String source) {
+        return cells.stream().filter(c -> c.loss().equals(loss) && c.source().equals(source)
+                && Files.isRegularFile(c.dir().resolve(DONE))).toList();
+    }
+
+    private static JsonNode pixel(Cell c, String benchmark, String score) {
+        return readJson(c.eval(benchmark, score).resolve("metrics.json")).path("pixel");
+    }
+
+    private static double num(JsonNode n, String field) {
+        return n.path(field).isNumber() ? n.path(field).asDouble() : Double.NaN;
+    }
+
+    /** Closed-set mIoU of the run's last validation line; undefined when the run validated on no frames. */
+    private static double lastMiou(Cell c) {
+        Path log = c.run().resolve("validation.jsonl");
+        try {
+            if (!Files.isRegularFile(log)) {
+                return Double.NaN;
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return lines.isEmpty() ? Double.NaN : num(JSON.readTree(lines.get(lines.size() - 1)), "miou");
+        } catch (IOException e) {
+            throw new InputException(log, null, null, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putSeries(ObjectNode row, String key, List<Double> values) {
+        var arr = row.putArray(key);
+        values.forEach(x -> addNum(arr, x));
+        addNum(row, key + "_mean", mean(values));
+        addNum(row, key + "_sd", sd(values));
     }
 
     private static void addNum(com.fasterxml.jackson.databind.node.ArrayNode a, double v) {

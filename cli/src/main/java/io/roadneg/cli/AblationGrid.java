@@ -22,7 +22,7 @@ import java.util.Set;
  *     roots come from it unless given
  * @param cityscapesRoot a Cityscapes root to train on instead of the sample data, or null
  * @param losses fine-tuning losses ({@code gen finetune --loss})
- * @param sources negative sources: {@code none} or a registered outlier source
+ * @param sources negative sources: {@code none}, a registered outlier source, or {@code recipe} (each loss's own)
  * @param seeds run seeds, one cell each
  * @param set schedule and config overrides, {@code --set} keys, the same for every cell
  * @param benchmarks benchmark names as in {@code gen eval --dataset}
@@ -32,6 +32,9 @@ import java.util.Set;
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
         List<String> benchmarks, Map<String, String> roots, List<String> scores) {
+    /** The source name that keeps each loss recipe's own negatives. */
+    static final String RECIPE = "recipe";
+
     AblationGrid {
         if (version != 1) {
             throw new IllegalArgumentException("version: " + version + " is not supported; this gen reads version 1");
@@ -53,9 +56,9 @@ record AblationGrid(int version, String base, String profile, String sampleData,
         }
         sources = checked("sources", sources);
         for (String s : sources) {
-            if (!s.equals("none") && OutlierSources.find(s).isEmpty()) {
+            if (!s.equals("none") && !s.equals(RECIPE) && OutlierSources.find(s).isEmpty()) {
                 throw new IllegalArgumentException("sources: " + s + " is not a registered outlier source; known: "
-                        + "none, " + String.join(", ", OutlierSources.types()));
+                        + "none, recipe, " + String.join(", ", OutlierSources.types()));
             }
         }
         seeds = checked("seeds", seeds);

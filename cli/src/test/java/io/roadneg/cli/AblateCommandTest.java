@@ -91,6 +91,11 @@ class AblateCommandTest {
         assertEquals(ap, rows.get(1).get("ap").get(0).asDouble());
         assertEquals(ap, rows.get(1).get("ap_mean").asDouble());
         assertTrue(rows.get(1).get("ap_sd").isNull(), "one seed: no deviation");
+        JsonNode mean = rep.get("mean_over_benchmarks").get(1);
+        assertEquals(ap, mean.get("ap_mean").asDouble(), "one benchmark: its AP");
+        double miou = JSON.readTree(Files.readAllLines(cell.resolve("run/validation.jsonl")).get(0)).get("miou")
+                .asDouble();
+        assertEquals(miou, mean.get("miou").get(0).asDouble(), "closed-set mIoU of the run's last validation");
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## road-anomaly-masks") && md.contains("| densehybrid | patches | densehybrid | 1 |"),
                 md);
@@ -117,6 +122,19 @@ class AblateCommandTest {
         assertEquals(2, refused.code, refused.out + refused.err);
         assertTrue(refused.err.contains("densehybrid-none-s0") && refused.err.contains("set"), refused.err);
         assertEquals(1, refused.err.strip().lines().count(), refused.err);
+    }
+
+    @Test
+    void recipeSourceKeepsTheLossDefaultNegatives() throws Exception {
+        Path g = grid("recipe.yaml", "[recipe]", "[3, 1]", "1");
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("r").toString(),
+                "--plan");
+        assertEquals(0, plan.code, plan.out + plan.err);
+        List<String> lines = plan.out.strip().lines().toList();
+        assertEquals(2, lines.size(), plan.out);
+        assertEquals("densehybrid-recipe-s3", JSON.readTree(lines.get(0)).get("cell").asText(), "grid order");
+        assertEquals("densehybrid-recipe-s1", JSON.readTree(lines.get(1)).get("cell").asText(), "grid order");
+        assertFalse(lines.get(0).contains("--negatives"), lines.get(0));
     }
 
     @Test
