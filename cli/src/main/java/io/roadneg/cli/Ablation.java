@@ -306,38 +306,30 @@ final class Ablation {
                 + "| loss | source | score | seeds | mIoU mean ± sd | mean AP, mean ± sd | mean AP per seed "
                 + "| mean FPR95, mean ± sd |\n|---|---|---|---|---|---|---|---|\n");
         var means = rep.putArray("mean_over_benchmarks");
-        for (String loss : grid.losses()) {
-            for (String source : grid.sources()) {
-                for (String score : grid.scores()) {
-                    List<Long> seeds = new ArrayList<>();
-                    List<Double> miou = new ArrayList<>();
-                    List<Double> ap = new ArrayList<>();
-                    List<Double> fpr = new ArrayList<>();
-                    for (Cell c : finished(loss, source)) {
-                        seeds.add(c.seed());
-                        miou.add(lastMiou(c));
-                        List<Double> a = new ArrayList<>();
-                        List<Double> f = new ArrayList<>();
-                        for (String b : grid.benchmarks()) {
-                            JsonNode px = pixel(c, b, score);
-                            a.add(num(px, "ap"));
-                            f.add(num(px, "fpr95"));
-                        }
-                        ap.add(mean(a));
-                        fpr.add(mean(f));
-                    }
-                    ObjectNode row = means.addObject();
-                    row.put("loss", loss);
-                    row.put("source", source);
-                    row.put("score", score);
-                    seeds.forEach(row.putArray("seeds")::add);
-                    putSeries(row, "miou", miou);
-                    putSeries(row, "ap", ap);
-                    putSeries(row, "fpr95", fpr);
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", loss, source,
-                            score, seeds.size(), meanSd(miou), meanSd(ap), perSeed(ap), meanSd(fpr)));
+        for (Row k : rows()) {
+            List<Long> seeds = new ArrayList<>();
+            List<Double> miou = new ArrayList<>();
+            List<Double> ap = new ArrayList<>();
+            List<Double> fpr = new ArrayList<>();
+            for (Cell c : finished(k)) {
+                seeds.add(c.seed());
+                miou.add(lastMiou(c));
+                List<Double> a = new ArrayList<>();
+                List<Double> f = new ArrayList<>();
+                for (String b : grid.benchmarks()) {
+                    JsonNode px = pixel(c, b, k.score());
+                    a.add(num(px, "ap"));
+                    f.add(num(px, "fpr95"));
                 }
+                ap.add(mean(a));
+                fpr.add(mean(f));
             }
+            ObjectNode row = k.json(means.addObject(), seeds);
+            putSeries(row, "miou", miou);
+            putSeries(row, "ap", ap);
+            putSeries(row, "fpr95", fpr);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
+                    meanSd(miou), meanSd(ap), perSeed(ap), meanSd(fpr)));
         }
         md.append('\n');
         for (String b : grid.benchmarks()) {
@@ -347,32 +339,24 @@ final class Ablation {
             md.append("## ").append(b).append("\n\n")
                     .append("| loss | source | score | seeds | AP mean ± sd | AP per seed | FPR95 mean ± sd "
                             + "| FPR95 per seed |\n|---|---|---|---|---|---|---|---|\n");
-            for (String loss : grid.losses()) {
-                for (String source : grid.sources()) {
-                    for (String score : grid.scores()) {
-                        List<Long> seeds = new ArrayList<>();
-                        List<Double> ap = new ArrayList<>();
-                        List<Double> fpr = new ArrayList<>();
-                        List<Double> auroc = new ArrayList<>();
-                        for (Cell c : finished(loss, source)) {
-                            JsonNode px = pixel(c, b, score);
-                            seeds.add(c.seed());
-                            ap.add(num(px, "ap"));
-                            fpr.add(num(px, "fpr95"));
-                            auroc.add(num(px, "auroc"));
-                        }
-                        ObjectNode row = rows.addObject();
-                        row.put("loss", loss);
-                        row.put("source", source);
-                        row.put("score", score);
-                        seeds.forEach(row.putArray("seeds")::add);
-                        putSeries(row, "ap", ap);
-                        putSeries(row, "fpr95", fpr);
-                        putSeries(row, "auroc", auroc);
-                        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", loss,
-                                source, score, seeds.size(), meanSd(ap), perSeed(ap), meanSd(fpr), perSeed(fpr)));
-                    }
+            for (Row k : rows()) {
+                List<Long> seeds = new ArrayList<>();
+                List<Double> ap = new ArrayList<>();
+                List<Double> fpr = new ArrayList<>();
+                List<Double> auroc = new ArrayList<>();
+                for (Cell c : finished(k)) {
+                    JsonNode px = pixel(c, b, k.score());
+                    seeds.add(c.seed());
+                    ap.add(num(px, "ap"));
+                    fpr.add(num(px, "fpr95"));
+                    auroc.add(num(px, "auroc"));
                 }
+                ObjectNode row = k.json(rows.addObject(), seeds);
+                putSeries(row, "ap", ap);
+                putSeries(row, "fpr95", fpr);
+                putSeries(row, "auroc", auroc);
+                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
+                        meanSd(ap), perSeed(ap), meanSd(fpr), perSeed(fpr)));
             }
             md.append('\n');
         }
@@ -393,9 +377,37 @@ final class Ablation {
         return md.toString();
     }
 
-    /** The finished cells of a loss and source, in seed order of the grid. */
-    private List<Cell> finished(String loss, String source) {
-        return cells.stream().filter(c -> c.loss().equals(loss) && c.source().equals(source)
+    /** One report row: a loss, a source and a score, over the seeds. */
+    private record Row(String loss, String source, String score) {
+        ObjectNode json(ObjectNode row, List<Long> seeds) {
+            row.put("loss", loss);
+            row.put("source", source);
+            row.put("score", score);
+            seeds.forEach(row.putArray("seeds")::add);
+            return row;
+        }
+
+        String md() {
+            return loss + " | " + source + " | " + score;
+        }
+    }
+
+    /** The report's rows: losses, then sources, then scores, each in grid order. */
+    private List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        for (String loss : grid.losses()) {
+            for (String source : grid.sources()) {
+                for (String score : grid.scores()) {
+                    rows.add(new Row(loss, source, score));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The finished cells of a row's loss and source, in the grid's seed order. */
+    private List<Cell> finished(Row k) {
+        return cells.stream().filter(c -> c.loss().equals(k.loss()) && c.source().equals(k.source())
                 && Files.isRegularFile(c.dir().resolve(DONE))).toList();
     }
 
