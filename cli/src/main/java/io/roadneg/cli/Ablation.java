@@ -22,7 +22,8 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /**
- * Runs an {@link AblationGrid}: its cells in a stable order (losses, then sources, then seeds, each in grid order),
+ * Runs an {@link AblationGrid}: its cells in a stable order (seeds, then losses, then sources, each in grid order, so
+ * an ablation stopped early holds whole comparisons for its first seeds),
  * every cell an ordinary {@code gen finetune} run folder with its {@code gen score} maps and {@code gen eval} reports
  * under {@code OUT/cells/<cell-id>/}, made by running those very commands in this process, so the plan printed for a
  * scheduler and what a local run does are the same command lines.
@@ -106,9 +107,9 @@ final class Ablation {
 
     private List<Cell> enumerate() {
         List<Cell> list = new ArrayList<>();
-        for (String loss : grid.losses()) {
-            for (String source : grid.sources()) {
-                for (long seed : grid.seeds()) {
+        for (long seed : grid.seeds()) {
+            for (String loss : grid.losses()) {
+                for (String source : grid.sources()) {
                     String id = cellId(loss, source, seed);
                     Path dir = out.resolve("cells").resolve(id);
                     List<Step> steps = new ArrayList<>();
