@@ -125,6 +125,23 @@ class AblateCommandTest {
     }
 
     @Test
+    void aFailedCellIsReportedWithItsReasonAndTheRestGoOn() throws Exception {
+        Path g = grid("fail.yaml", "[none]", "[0]", "1");
+        Files.writeString(g, Files.readString(g).replace("losses: [densehybrid]", "losses: [ce, densehybrid]"));
+        Path out = dir.resolve("fail-out");
+        GenTest.Run r = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(1, r.code, r.out + r.err);
+        assertTrue(r.out.contains("[1/2] ce-none-s0: FAILED (score road-anomaly-masks densehybrid exited with 2"),
+                r.out);
+        assertTrue(r.out.contains("[2/2] densehybrid-none-s0: done in "), r.out);
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Failed cells") && md.contains("- ce-none-s0: score road-anomaly-masks") && md
+                .contains("dout"), md);
+        assertEquals("ce-none-s0", JSON.readTree(out.resolve("report.json").toFile()).get("failed").get(0)
+                .get("cell").asText());
+    }
+
+    @Test
     void recipeSourceKeepsTheLossDefaultNegatives() throws Exception {
         Path g = grid("recipe.yaml", "[recipe]", "[3, 1]", "1");
         GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("r").toString(),
