@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gen eval}: scores a method's anomaly maps on a benchmark and writes the reports. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -18,6 +20,9 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME",
             description = "fs-laf, fs-static, fs-laf-densehybrid, smiyc-anomaly, smiyc-obstacle, road-anomaly, "
@@ -68,16 +73,17 @@ final class EvalCommand implements Callable<Integer> {
                 calibrateOn == null ? null : Benchmark.byName(calibrateOn), calibrationScores);
         EvalResult r = Evaluation.run(Benchmark.byName(dataset), root, scores, protocol, out,
                 ProgressBars.stderr(quiet), threads, openSet);
+        java.io.PrintWriter out = spec.commandLine().getOut();
         var p = r.pixel();
         if (p.defined()) {
-            System.out.printf(Locale.ROOT, "%s [%s]: %d frames  AP %.4f  AUROC %.4f  FPR95 %.4f%n", r.dataset(),
+            out.printf(Locale.ROOT, "%s [%s]: %d frames  AP %.4f  AUROC %.4f  FPR95 %.4f%n", r.dataset(),
                     p.protocol(), r.frames(), p.ap(), p.auroc(), p.fpr95());
         } else {
-            System.out.printf(Locale.ROOT, "%s: %d frames: %s%n", r.dataset(), r.frames(), p.undefinedReason());
+            out.printf(Locale.ROOT, "%s: %d frames: %s%n", r.dataset(), r.frames(), p.undefinedReason());
         }
         if (r.openSet() != null) {
             var o = r.openSet().result();
-            System.out.printf(Locale.ROOT, "open-set (calibrated on %s, threshold %s): open-mIoU %.4f  anomaly IoU %.4f"
+            out.printf(Locale.ROOT, "open-set (calibrated on %s, threshold %s): open-mIoU %.4f  anomaly IoU %.4f"
                     + "  closed mIoU %.4f%n", r.openSet().calibratedOn(), o.threshold(), o.openMIoU(), o.anomalyIoU(),
                     o.closedMIoU());
         }

@@ -1,0 +1,62 @@
+package io.roadneg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gen ablate}: fine-tune, score and evaluate every cell of an ablation grid, then tabulate. */
+@Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run an ablation grid (losses x negative sources x seeds on one base and schedule): each cell "
+                + "is a gen finetune run folder with its gen score maps and gen eval reports under OUT/cells/ID/; "
+                + "report.md and report.json tabulate AP and FPR95 per benchmark.",
+            "Grid format: README, section gen ablate; example: configs/ablations/sample.yaml."})
+final class AblateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--grid", required = true, paramLabel = "FILE", description = "Grid YAML file.")
+    Path grid;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Ablation folder.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue an ablation in --out: finished cells are skipped.")
+    boolean resume;
+
+    @Option(names = "--plan", description = "Print every cell's gen command lines as JSON lines; run nothing.")
+    boolean plan;
+
+    @Option(names = "--collect", description = "Only build report.md / report.json from the finished cells.")
+    boolean collect;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces and details.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (plan && collect) {
+            throw new IllegalArgumentException("--plan and --collect exclude each other");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        Ablation a = Ablation.load(grid, out);
+        if (plan) {
+            a.plan(o);
+            return Gen.EXIT_OK;
+        }
+        Ablation.Summary s = null;
+        if (!collect) {
+            s = a.run(resume, o);
+        }
+        a.collect();
+        o.printf("report: %s and %s%n", out.resolve("report.md"), out.resolve("report.json"));
+        if (s != null) {
+            o.printf("%d cells done, %d finished before, %d failed%n", s.done(), s.skipped(), s.failed());
+            return s.failed() == 0 ? Gen.EXIT_OK : Gen.EXIT_FAILURE;
+        }
+        return Gen.EXIT_OK;
+    }
+}

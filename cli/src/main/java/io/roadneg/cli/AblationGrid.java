@@ -1,0 +1,114 @@
+package io.roadneg.cli;
+
+import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.finetune.score.Score;
+import io.roadneg.finetune.train.Recipes;
+import io.roadneg.generators.OutlierSources;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ablation grid ({@code gen ablate --grid FILE}): one base model fine-tuned with every loss x negative source x
+ * seed under the same schedule, each cell scored and evaluated on the same benchmarks. Paths are relative to the grid
+ * file's folder. Checked at load, so a bad grid fails with one line before any cell starts.
+ *
+ * @param version format version, 1
+ * @param base the base model: a {@code gen train} run folder, checkpoint or TorchScript segmenter folder
+ * @param profile {@code sample-cpu} or {@code reference}; default: sample-cpu without {@code cityscapesRoot}
+ * @param sampleData the bundled sample data folder (default {@code sample-data}); training frames and benchmark
+ *     roots come from it unless given
+ * @param cityscapesRoot a Cityscapes root to train on instead of the sample data, or null
+ * @param losses fine-tuning losses ({@code gen finetune --loss})
+ * @param sources negative sources: {@code none}, a registered outlier source, or {@code recipe} (each loss's own)
+ * @param seeds run seeds, one cell each
+ * @param set schedule and config overrides, {@code --set} keys, the same for every cell
+ * @param benchmarks benchmark names as in {@code gen eval --dataset}
+ * @param roots benchmark folders by name; default: the sample set of each
+ * @param scores anomaly scores ({@code gen score --score})
+ */
+record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
+        List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
+        List<String> benchmarks, Map<String, String> roots, List<String> scores) {
+    /** The source name that keeps each loss recipe's own negatives. */
+    static final String RECIPE = "recipe";
+
+    AblationGrid {
+        if (version != 1) {
+            throw new IllegalArgumentException("version: " + version + " is not supported; this gen reads version 1");
+        }
+        if (base == null || base.isBlank()) {
+            throw new IllegalArgumentException("base: required (a gen train run folder or checkpoint)");
+        }
+        if (profile != null && !Recipes.PROFILES.contains(profile)) {
+            throw new IllegalArgumentException("profile: " + profile + " is unknown; known: "
+                    + String.join(", ", Recipes.PROFILES));
+        }
+        sampleData = sampleData == null ? "sample-data" : sampleData;
+        losses = checked("losses", losses);
+        for (String l : losses) {
+            if (l.equals("base") || !Recipes.NAMES.contains(l)) {
+                throw new IllegalArgumentException("losses: " + l + " is not a fine-tuning loss; known: "
+                        + String.join(", ", Recipes.NAMES.subList(1, Recipes.NAMES.size())));
+            }
+        }
+        sources = checked("sources", sources);
+        for (String s : sources) {
+            if (!s.equals("none") && !s.equals(RECIPE) && OutlierSources.find(s).isEmpty()) {
+                throw new IllegalArgumentException("sources: " + s + " is not a registered outlier source; known: "
+                        + "none, recipe, " + String.join(", ", OutlierSources.types()));
+            }
+        }
+        seeds = checked("seeds", seeds);
+        set = set == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(set));
+        benchmarks = checked("benchmarks", benchmarks);
+        roots = roots == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roots));
+        for (String b : benchmarks) {
+            String known = java.util.Arrays.stream(Benchmark.values()).map(Benchmark::cliName)
+                    .reduce((x, y) -> x + ", " + y).orElse("");
+            if (java.util.Arrays.stream(Benchmark.values()).noneMatch(x -> x.cliName().equals(b))) {
+                throw new IllegalArgumentException("benchmarks: " + b + " is unknown; known: " + known);
+            }
+            if (!roots.containsKey(b) && !TrainCommands.SAMPLE_BENCHMARKS.containsKey(b)) {
+                throw new IllegalArgumentException("benchmarks: " + b + " has no sample set; give its folder in roots");
+            }
+        }
+        for (String r : roots.keySet()) {
+            if (!benchmarks.contains(r)) {
+                throw new IllegalArgumentException("roots: " + r + " is not one of the grid's benchmarks");
+            }
+        }
+        scores = checked("scores", scores);
+        for (String s : scores) {
+            try {
+                Score.byKey(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("scores: " + s + " is unknown; known: " + java.util.Arrays.stream(
+                        Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
+            }
+        }
+    }
+
+    private static <T> List<T> checked(String field, List<T> values) {
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException(field + ": must list at least one value");
+        }
+        Set<T> seen = new HashSet<>();
+        for (T v : values) {
+            if (v == null) {
+                throw new IllegalArgumentException(field + ": holds an empty value");
+            }
+            if (!seen.add(v)) {
+                throw new IllegalArgumentException(field + ": " + v + " is listed twice");
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /** The profile the cells use. */
+    String effectiveProfile() {
+        return profile != null ? profile : cityscapesRoot == null ? "sample-cpu" : "reference";
+    }
+}

@@ -1,0 +1,184 @@
+package io.roadneg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roadneg.datasets.Progress;
+import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.sample.SampleData;
+import io.roadneg.datasets.sample.SampleDataOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gen ablate on the sample data: a two-cell grid planned, run, resumed, refused when changed, collected. */
+class AblateCommandTest {
+    @TempDir
+    static Path dir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void sampleAndBase() {
+        SampleData.generate(SampleDataOptions.small(dir.resolve("sd"), 2), Progress.NONE);
+        GenTest.Run t = new GenTest.Run("train", "-q", "--sample-data", dir.resolve("sd").toString(), "--out",
+                dir.resolve("base").toString(), "--max-steps", "2", "--set", "train.validate=", "--set",
+                "data.crop=[64, 128]", "--set", "data.batch=2");
+        assertEquals(0, t.code, t.out + t.err);
+    }
+
+    private static Path grid(String name, String sources, String seeds, String epochs) throws Exception {
+        Path g = dir.resolve(name);
+        Files.writeString(g, String.join("\n",
+                "version: 1",
+                "base: base",
+                "sampleData: sd",
+                "losses: [densehybrid]",
+                "sources: " + sources,
+                "seeds: " + seeds,
+                "set:",
+                "  train.validate: \"\"",
+                "  data.crop: \"[64, 128]\"",
+                "  data.batch: 2",
+                "  train.epochs: " + epochs,
+                "benchmarks: [road-anomaly-masks]",
+                "scores: [densehybrid]", ""));
+        return g;
+    }
+
+    @Test
+    void planRunResumeRefuseCollect() throws Exception {
+        Path g = grid("grid.yaml", "[none, patches]", "[0]", "1");
+        Path out = dir.resolve("abl");
+
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(), "--plan");
+        assertEquals(0, plan.code, plan.out + plan.err);
+        List<String> lines = plan.out.strip().lines().toList();
+        assertEquals(2, lines.size(), plan.out);
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertEquals("densehybrid-none-s0", first.get("cell").asText());
+        assertEquals("densehybrid-patches-s0", JSON.readTree(lines.get(1)).get("cell").asText());
+        JsonNode cmds = first.get("commands");
+        assertEquals(3, cmds.size(), "finetune, score, eval");
+        List<String> ft = JSON.convertValue(cmds.get(0), JSON.getTypeFactory().constructCollectionType(List.class,
+                String.class));
+        assertEquals(List.of("gen", "finetune"), ft.subList(0, 2));
+        assertTrue(ft.containsAll(List.of("--negatives", "none", "--seed", "0", "train.epochs=1",
+                dir.resolve("base").toString())), ft.toString());
+        assertEquals(out.resolve("cells/densehybrid-none-s0/run").toString(), ft.get(ft.size() - 1));
+        assertEquals("score", cmds.get(1).get(1).asText());
+        assertEquals("eval", cmds.get(2).get(1).asText());
+        assertFalse(Files.exists(out), "--plan does no work");
+
+        GenTest.Run run = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(0, run.code, run.out + run.err);
+        assertTrue(run.out.contains("[1/2] densehybrid-none-s0: done in "), run.out);
+        assertTrue(run.out.contains("[2/2] densehybrid-patches-s0: done in "), run.out);
+        Path cell = out.resolve("cells/densehybrid-patches-s0");
+        assertTrue(Files.isRegularFile(cell.resolve("run/checkpoints/latest")), "an ordinary gen finetune run");
+        double ap = JSON.readTree(cell.resolve("eval/road-anomaly-masks/densehybrid/metrics.json").toFile())
+                .get("pixel").get("ap").asDouble();
+        JsonNode rep = JSON.readTree(out.resolve("report.json").toFile());
+        JsonNode rows = rep.get("benchmarks").get(0).get("rows");
+        assertEquals(2, rows.size());
+        assertEquals("patches", rows.get(1).get("source").asText());
+        assertEquals(ap, rows.get(1).get("ap").get(0).asDouble());
+        assertEquals(ap, rows.get(1).get("ap_mean").asDouble());
+        assertTrue(rows.get(1).get("ap_sd").isNull(), "one seed: no deviation");
+        JsonNode mean = rep.get("mean_over_benchmarks").get(1);
+        assertEquals(ap, mean.get("ap_mean").asDouble(), "one benchmark: its AP");
+        double miou = JSON.readTree(Files.readAllLines(cell.resolve("run/validation.jsonl")).get(0)).get("miou")
+                .asDouble();
+        assertEquals(miou, mean.get("miou").get(0).asDouble(), "closed-set mIoU of the run's last validation");
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## road-anomaly-masks") && md.contains("| densehybrid | patches | densehybrid | 1 |"),
+                md);
+
+        GenTest.Run again = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(2, again.code);
+        assertTrue(again.err.contains("--resume"), again.err);
+
+        byte[] before = Files.readAllBytes(out.resolve("report.md"));
+        GenTest.Run resumed = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(), "--resume");
+        assertEquals(0, resumed.code, resumed.out + resumed.err);
+        assertTrue(resumed.out.contains("[1/2] densehybrid-none-s0: finished before, skipped"), resumed.out);
+        assertEquals(new String(before), Files.readString(out.resolve("report.md")));
+
+        Files.delete(out.resolve("report.md"));
+        GenTest.Run collect = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(),
+                "--collect");
+        assertEquals(0, collect.code, collect.out + collect.err);
+        assertEquals(new String(before), Files.readString(out.resolve("report.md")));
+
+        Path changed = grid("changed.yaml", "[none, patches]", "[0]", "2");
+        GenTest.Run refused = new GenTest.Run("ablate", "--grid", changed.toString(), "--out", out.toString(),
+                "--resume");
+        assertEquals(2, refused.code, refused.out + refused.err);
+        assertTrue(refused.err.contains("densehybrid-none-s0") && refused.err.contains("set"), refused.err);
+        assertEquals(1, refused.err.strip().lines().count(), refused.err);
+    }
+
+    @Test
+    void aFailedCellIsReportedWithItsReasonAndTheRestGoOn() throws Exception {
+        Path g = grid("fail.yaml", "[none]", "[0]", "1");
+        Files.writeString(g, Files.readString(g).replace("losses: [densehybrid]", "losses: [ce, densehybrid]"));
+        Path out = dir.resolve("fail-out");
+        GenTest.Run r = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(1, r.code, r.out + r.err);
+        assertTrue(r.out.contains("[1/2] ce-none-s0: FAILED (score road-anomaly-masks densehybrid exited with 2"),
+                r.out);
+        assertTrue(r.out.contains("[2/2] densehybrid-none-s0: done in "), r.out);
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Failed cells") && md.contains("- ce-none-s0: score road-anomaly-masks") && md
+                .contains("dout"), md);
+        assertEquals("ce-none-s0", JSON.readTree(out.resolve("report.json").toFile()).get("failed").get(0)
+                .get("cell").asText());
+    }
+
+    @Test
+    void recipeSourceKeepsTheLossDefaultNegatives() throws Exception {
+        Path g = grid("recipe.yaml", "[recipe]", "[3, 1]", "1");
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("r").toString(),
+                "--plan");
+        assertEquals(0, plan.code, plan.out + plan.err);
+        List<String> lines = plan.out.strip().lines().toList();
+        assertEquals(2, lines.size(), plan.out);
+        assertEquals("densehybrid-recipe-s3", JSON.readTree(lines.get(0)).get("cell").asText(), "grid order");
+        assertEquals("densehybrid-recipe-s1", JSON.readTree(lines.get(1)).get("cell").asText(), "grid order");
+        assertFalse(lines.get(0).contains("--negatives"), lines.get(0));
+    }
+
+    @Test
+    void badGridsAreOneLineErrorsBeforeAnyCell() throws Exception {
+        String[][] cases = {{"[none, lava]", "[0]", "1", "lava"}, {"[none]", "[]", "1", "seeds"},
+            {"[none, none]", "[0]", "1", "twice"}, {"[none]", "[0]", "x", "epochs"}};
+        for (String[] c : cases) {
+            Path g = grid("bad.yaml", c[0], c[1], c[2]);
+            Path out = dir.resolve("bad-out");
+            GenTest.Run r = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+            assertEquals(2, r.code, c[3] + ": " + r.out + r.err);
+            assertTrue(r.err.contains(c[3]) && r.err.contains("bad.yaml"), r.err);
+            assertEquals(1, r.err.strip().lines().count(), r.err);
+            assertFalse(Files.exists(out), "no cell started");
+        }
+    }
+
+    @Test
+    void everyGridInConfigsParses() throws Exception {
+        Path root = Path.of(System.getProperty("roadneg.root", ".."), "configs", "ablations");
+        try (var s = Files.list(root)) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertFalse(files.isEmpty());
+            for (Path f : files) {
+                AblationGrid g = Configs.bind(Configs.readTree(f), AblationGrid.class, f);
+                assertFalse(g.sources().isEmpty(), f.toString());
+            }
+        }
+    }
+}
