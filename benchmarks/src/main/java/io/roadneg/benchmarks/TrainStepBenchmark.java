@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.roadneg.datasets.image.RgbImage;
+import io.roadneg.finetune.data.Batch;
+import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.loss.LossConfig;
 import io.roadneg.finetune.loss.CompositeLoss;
 import io.roadneg.finetune.loss.Targets;
@@ -15,7 +18,9 @@ import io.roadneg.finetune.model.LadderSpec;
 import io.roadneg.finetune.model.ModelSpec;
 import io.roadneg.finetune.model.SegOutput;
 import io.roadneg.finetune.train.Adam;
+import io.roadneg.finetune.train.StepInputs;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,13 +50,31 @@ public final class TrainStepBenchmark {
         ModelSpec spec = new ModelSpec("ladder", LadderSpec.defaults(), null, k, List.of(), false,
                 new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
         Random rng = new Random(0);
-        float[] x = new float[batch * 3 * h * w];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextGaussian();
-        }
+        // the step's inputs as the trainer gets them from its prefetch queue: 8-bit pixels and labels in direct
+        // buffers; the step moves them to its device and normalises / builds targets there
+        ByteBuffer pixels = ByteBuffer.allocateDirect(batch * 3 * h * w);
+        ByteBuffer labels = ByteBuffer.allocateDirect(batch * h * w);
         int[] y = new int[batch * h * w];
+        for (int i = 0; i < batch * 3 * h * w; i++) {
+            pixels.put((byte) rng.nextInt(256));
+        }
         for (int i = 0; i < y.length; i++) {
             y[i] = rng.nextDouble() < 0.05 ? 255 : rng.nextInt(k);
+            labels.put((byte) y[i]);
+        }
+        pixels.flip();
+        labels.flip();
+        Batch hostBatch = new Batch(batch, 0, h, w, pixels, labels, 0, List.of(), null);
+        Normalization norm = Normalization.imagenet();
+        float[] x = new float[batch * 3 * h * w];
+        for (int j = 0; j < batch; j++) {
+            byte[] hwc = new byte[3 * h * w];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < h * w; i++) {
+                    hwc[i * 3 + c] = pixels.get((j * 3 + c) * h * w + i);
+                }
+            }
+            norm.write(new RgbImage(w, h, hwc), x, j * 3 * h * w);
         }
         CompositeLoss loss = new LossConfig.Ce().build();
         try (Checkpoints.Loaded m = Checkpoints.build(spec, 0)) {
@@ -69,8 +92,9 @@ public final class TrainStepBenchmark {
                 for (int s = 0; s < total; s++) {
                     long t0 = System.nanoTime();
                     try (NDManager sm = m.manager().newSubManager()) {
-                        NDArray in = sm.create(x, new Shape(batch, 3, h, w));
-                        Targets t = new Targets(sm, y, batch, h, w, k, s);
+                        StepInputs si = StepInputs.of(sm, hostBatch, norm, k, s);
+                        NDArray in = si.images();
+                        Targets t = si.targets();
                         long a = System.nanoTime();
                         long b;
                         long c;
@@ -98,6 +122,19 @@ public final class TrainStepBenchmark {
                         rssStart = rssKb();
                     }
                 }
+                // the host-built inputs the step used before (float images and int labels turned into tensors and
+                // targets on the host every step), timed on the same batch for the before / after comparison
+                double hostPath = 0;
+                for (int s = 0; s < warmup + steps; s++) {
+                    long t0 = System.nanoTime();
+                    try (NDManager sm = m.manager().newSubManager()) {
+                        sm.create(x, new Shape(batch, 3, h, w));
+                        new Targets(sm, y, batch, h, w, k, s);
+                    }
+                    if (s >= warmup) {
+                        hostPath += (System.nanoTime() - t0) / 1e6;
+                    }
+                }
                 double[] sorted = ms.clone();
                 Arrays.sort(sorted);
                 System.out.printf(Locale.ROOT, "{\"framework\": \"djl %s\", \"threads\": \"%s\", \"batch\": %d, "
@@ -109,6 +146,8 @@ public final class TrainStepBenchmark {
                 System.out.printf(Locale.ROOT, "mean ms per phase: inputs %.1f, forward+loss %.1f, backward %.1f, "
                         + "optimizer %.1f%n", phases[0] / steps, phases[1] / steps, phases[2] / steps,
                         phases[3] / steps);
+                System.out.printf(Locale.ROOT, "mean ms of the inputs built on the host as before (float[] / int[] "
+                        + "to tensors, targets on the host): %.1f%n", hostPath / steps);
                 if (rssSteps > 0) {
                     long end = rssKb();
                     System.out.printf(Locale.ROOT, "RSS after step 50: %.1f MB, after step %d: %.1f MB (%+.2f%%)%n",

@@ -47,6 +47,10 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Score map folder.")
     Path out;
 
+    @Option(names = "--batch", paramLabel = "N", description = "Frames of one size per forward pass (default 1; "
+            + "larger batches keep a GPU busy at full resolution, the maps are the same to float rounding).")
+    int batch = 1;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -63,7 +67,7 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         ai.djl.Device d = device.resolve(o);
         ScoreJob.Result r = ScoreJob.run(model, s, Benchmark.byName(dataset), root, out, ProgressBars.stderr(quiet),
-                d);
+                d, batch);
         o.printf("scored %d frames (%d written, %d already there) into %s%n", r.frames(), r.written(), r.kept(),
                 r.out());
         return Gen.EXIT_OK;

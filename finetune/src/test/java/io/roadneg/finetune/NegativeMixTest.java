@@ -7,7 +7,6 @@ import io.roadneg.datasets.cityscapes.CityscapesLayout;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
-import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.data.TrainingData;
 import io.roadneg.finetune.train.Recipes;
@@ -33,7 +32,7 @@ class NegativeMixTest {
     @TempDir
     static Path dir;
 
-    static List<CityscapesDataset.CityscapesFrame> frames() {
+    static List<CityscapesDataset.CityscapesFrame> frames(Path dir) {
         Path root = dir.resolve("cs");
         for (int f = 0; f < 3; f++) {
             var id = new CityscapesLayout.FrameId("mixtown", f, 19);
@@ -52,7 +51,7 @@ class NegativeMixTest {
     static long withNegatives(List<CityscapesDataset.CityscapesFrame> frames, PasteConfig pc, double mix, long seed) {
         long k = 0;
         try (TrainingData data = new TrainingData(new TrainingData.Options(frames, 19, new PastedNegatives(pc,
-                new Draws.Squares()), mix, BATCH, 8, 16, 1.0, 1.0, false, Normalization.imagenet(), seed, 1, false))) {
+                new Draws.Squares()), mix, BATCH, 8, 16, 1.0, 1.0, false, seed, 1, false))) {
             for (long step = 0; step < N / BATCH; step++) {
                 k += data.batch(step).provenance().stream().filter(p -> p.contains("+")).count();
             }
@@ -62,7 +61,7 @@ class NegativeMixTest {
 
     @Test
     void mixTimesProbability() {
-        var frames = frames();
+        var frames = frames(dir);
         PasteConfig m2a = Presets.load("mask2anomaly", null, Map.of());
         assertEquals(0.2, m2a.placement().probability());
         for (double mix : new double[] {0.1, 0.5, 1.0}) {
@@ -75,7 +74,7 @@ class NegativeMixTest {
 
     @Test
     void everyRecipeGivesItsMixTimesItsPresetsProbability() {
-        var frames = frames();
+        var frames = frames(dir);
         for (String recipe : Recipes.NAMES) {
             TrainConfig c = Recipes.load(recipe, "reference", null, Map.of());
             TrainConfig.NegativesConfig n = c.data().negatives();

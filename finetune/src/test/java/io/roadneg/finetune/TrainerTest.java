@@ -123,6 +123,19 @@ class TrainerTest {
         var first = Benchmark.ROAD_ANOMALY_MASKS.frames(sample.resolve("road_anomaly")).get(0);
         var map = Npy.read(scores.resolve(first.id() + ".npy"));
         assertTrue(map.width() > 0);
+        // frames scored 4 to a forward pass (the sample frames share one size) give the maps one at a time gives
+        ScoreJob.Result batched = ScoreJob.run(dir.resolve("ft-densehybrid"), Score.DENSEHYBRID,
+                Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("scores-dh-b4"),
+                Progress.NONE, ai.djl.engine.Engine.getInstance().defaultDevice(), 4);
+        assertEquals(s.frames(), batched.written());
+        for (var f : Benchmark.ROAD_ANOMALY_MASKS.frames(sample.resolve("road_anomaly"))) {
+            float[] one = Npy.read(scores.resolve(f.id() + ".npy")).values();
+            float[] four = Npy.read(dir.resolve("scores-dh-b4").resolve(f.id() + ".npy")).values();
+            assertEquals(one.length, four.length);
+            for (int i = 0; i < one.length; i++) {
+                assertEquals(one[i], four[i], 1e-4 * Math.max(1, Math.abs(one[i])), f.id() + " pixel " + i);
+            }
+        }
         InputException e = assertThrows(InputException.class, () -> ScoreJob.run(base, Score.DENSEHYBRID,
                 Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("x"), Progress.NONE));
         assertTrue(e.getMessage().contains("dout"), e.getMessage());

@@ -11,7 +11,6 @@ import io.roadneg.datasets.sample.SampleData;
 import io.roadneg.datasets.sample.SampleDataOptions;
 import io.roadneg.finetune.data.Batch;
 import io.roadneg.finetune.data.FolderNegatives;
-import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.data.TrainingData;
 import io.roadneg.generators.sources.CocoSource;
@@ -30,7 +29,7 @@ class TrainingDataTest {
     TrainingData data(Path sample, Path pasted, int workers) {
         var frames = CityscapesDataset.open(sample.resolve("cityscapes")).labelledFrames("train");
         return new TrainingData(new TrainingData.Options(frames, 19, new FolderNegatives(pasted, "train"), 0.5, 3, 64,
-                128, 0.5, 1.5, true, Normalization.imagenet(), 11, workers, false));
+                128, 0.5, 1.5, true, 11, workers, false));
     }
 
     @Test
@@ -44,13 +43,13 @@ class TrainingDataTest {
             Batch a5 = one.batch(5);
             Batch b0 = two.batch(0);
             Batch b5 = two.batch(5);
-            assertArrayEquals(a5.images(), b5.images());
-            assertArrayEquals(a5.labels(), b5.labels());
+            assertArrayEquals(a5.pixelBytes(), b5.pixelBytes());
+            assertArrayEquals(a5.labelValues(), b5.labelValues());
             assertEquals(a5.provenance(), b5.provenance());
-            assertTrue(!Arrays.equals(b0.labels(), b5.labels()), "steps differ");
+            assertTrue(!Arrays.equals(b0.labelValues(), b5.labelValues()), "steps differ");
             boolean anyNegative = false;
             for (int s = 0; s < 8 && !anyNegative; s++) {
-                anyNegative = Arrays.stream(one.batch(s).labels()).anyMatch(v -> v == 254);
+                anyNegative = Arrays.stream(one.batch(s).labelValues()).anyMatch(v -> v == 254);
             }
             assertTrue(anyNegative, "negatives reach the batches");
         }
@@ -79,15 +78,15 @@ class TrainingDataTest {
                 Batch a = one.batch(step);
                 Batch b = two.batch(step);
                 assertEquals(0, p.raw());
-                assertArrayEquals(a.images(), b.images());
-                assertArrayEquals(a.labels(), b.labels());
-                assertArrayEquals(p.labels(), Arrays.copyOf(a.labels(), p.n() * hw), "samples are unchanged");
-                assertArrayEquals(p.images(), Arrays.copyOf(a.images(), p.n() * 3 * hw));
+                assertArrayEquals(a.pixelBytes(), b.pixelBytes());
+                assertArrayEquals(a.labelValues(), b.labelValues());
+                assertArrayEquals(p.labelValues(), Arrays.copyOf(a.labelValues(), p.n() * hw), "samples are unchanged");
+                assertArrayEquals(p.pixelBytes(), Arrays.copyOf(a.pixelBytes(), p.n() * 3 * hw));
                 long withNegatives = a.provenance().stream().filter(x -> x.contains("+")).count();
                 assertEquals(withNegatives, a.raw(), "one raw view per sample with negatives: " + a.provenance());
-                assertEquals((long) a.total() * hw, a.labels().length);
+                assertEquals((long) a.total() * hw, a.labelValues().length);
                 for (int r = 0; r < a.raw(); r++) {
-                    int[] view = Arrays.copyOfRange(a.labels(), (a.n() + r) * hw, (a.n() + r + 1) * hw);
+                    int[] view = Arrays.copyOfRange(a.labelValues(), (a.n() + r) * hw, (a.n() + r + 1) * hw);
                     assertTrue(Arrays.stream(view).allMatch(v -> v == 254 || v == 255 || v == 0), "254 / 0 / 255");
                     assertTrue(Arrays.stream(view).anyMatch(v -> v == 254), "the object is there");
                     assertTrue(Arrays.stream(view).filter(v -> v == 0).count() > 20, "and the rest of its picture");
@@ -102,6 +101,6 @@ class TrainingDataTest {
             PasteConfig pc, int workers, boolean raw) {
         return new TrainingData(new TrainingData.Options(frames, 19, new PastedNegatives(pc,
                 CocoSource.open(coco, coco, (io.roadneg.generators.sources.CocoSourceConfig) pc.source())), 1.0, 3, 64, 128, 0.5, 1.5,
-                true, Normalization.imagenet(), 5, workers, raw));
+                true, 5, workers, raw));
     }
 }

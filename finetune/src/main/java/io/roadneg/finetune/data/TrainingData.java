@@ -9,11 +9,17 @@ import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.pasting.PasteObject;
 import io.roadneg.pasting.Scene;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +35,8 @@ import java.util.concurrent.Future;
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
     static final long CACHE_BYTES = 512L << 20;
+    /** Batch buffers kept for reuse: the batches being prefetched, the one in the step and a spare. */
+    static final int MAX_POOLED = 8;
 
     private final List<CityscapesFrame> frames;
     private final int numClasses;
@@ -40,13 +48,14 @@ public final class TrainingData implements AutoCloseable {
     private final double minScale;
     private final double maxScale;
     private final boolean flip;
-    private final Normalization norm;
     private final boolean rawViews;
     private final long seed;
     private final ExecutorService pool;
+    private final ExecutorService assembler;
     private final Map<Integer, Scene> cache = new ConcurrentHashMap<>();
     private final boolean caching;
     private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+    private final Queue<ByteBuffer[]> buffers = new ConcurrentLinkedQueue<>();
 
     /**
      * Options of a data stream.
@@ -54,8 +63,7 @@ public final class TrainingData implements AutoCloseable {
      * @param rawViews also give each sample with pasted negatives a raw view of one pasted object (RPL's CoroCL)
      */
     public record Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
-            int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, Normalization norm,
-            long seed, int workers, boolean rawViews) {
+            int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, long seed, int workers, boolean rawViews) {
     }
 
     /** A stream over {@code o.frames()}. */
@@ -73,11 +81,16 @@ public final class TrainingData implements AutoCloseable {
         this.minScale = o.minScale();
         this.maxScale = o.maxScale();
         this.flip = o.flip();
-        this.norm = o.norm();
         this.rawViews = o.rawViews();
         this.seed = o.seed();
         this.pool = Executors.newFixedThreadPool(o.workers(), r -> {
             Thread t = new Thread(r, "train-data");
+            t.setDaemon(true);
+            return t;
+        });
+        // one thread joins each batch's samples in step order (the samples themselves run on the pool)
+        this.assembler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "train-batches");
             t.setDaemon(true);
             return t;
         });
@@ -90,14 +103,83 @@ public final class TrainingData implements AutoCloseable {
         return frames.size();
     }
 
+    /**
+     * The batches of steps {@code start} (inclusive) to {@code stop} (exclusive) in order, assembled up to
+     * {@code depth} batches ahead of the consumer (a bounded queue: the samples of the earliest batch are queued to
+     * the workers first). The batches are the ones {@link #batch} gives.
+     */
+    public Prefetch prefetch(long start, long stop, int depth) {
+        return new Prefetch(start, stop, depth);
+    }
+
+    /** Batches assembled ahead of the training step; {@link #close()} cancels what is still in flight. */
+    public final class Prefetch implements AutoCloseable {
+        private final Deque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+        private final long stop;
+        private long nextToSubmit;
+
+        private Prefetch(long start, long stop, int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("prefetch depth must be >= 1, found " + depth);
+            }
+            this.stop = stop;
+            this.nextToSubmit = start;
+            for (int i = 0; i < depth; i++) {
+                submit();
+            }
+        }
+
+        private void submit() {
+            if (nextToSubmit < stop) {
+                List<Future<Object[]>> samples = submitSamples(nextToSubmit++);
+                ahead.addLast(CompletableFuture.supplyAsync(() -> assemble(samples), assembler));
+            }
+        }
+
+        /** The next step's batch (waits for it if it is not ready), and queues one more. */
+        public Batch next() {
+            CompletableFuture<Batch> f = ahead.pollFirst();
+            if (f == null) {
+                throw new IllegalStateException("no batch left: the prefetch ended at step " + stop);
+            }
+            submit();
+            try {
+                return f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            for (CompletableFuture<Batch> f : ahead) {
+                f.cancel(false);
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    f.join().release();
+                }
+            }
+            ahead.clear();
+        }
+    }
+
     /** The batch of a step. */
     public Batch batch(long step) {
+        return assemble(submitSamples(step));
+    }
+
+    private List<Future<Object[]>> submitSamples(long step) {
         List<Future<Object[]>> fs = new ArrayList<>();
         for (int j = 0; j < batch; j++) {
             long g = step * batch + j;
             fs.add(pool.submit(() -> sample(g)));
         }
-        int hw = cropH * cropW;
+        return fs;
+    }
+
+    private Batch assemble(List<Future<Object[]>> fs) {
         List<Object[]> done = new ArrayList<>();
         int raws = 0;
         for (int j = 0; j < batch; j++) {
@@ -115,22 +197,77 @@ public final class TrainingData implements AutoCloseable {
                 throw new IllegalStateException(e.getCause());
             }
         }
-        float[] images = new float[(batch + raws) * 3 * hw];
-        int[] labels = new int[(batch + raws) * hw];
+        ByteBuffer[] bufs = takeBuffers();
+        ByteBuffer pixels = bufs[0].clear();
+        ByteBuffer labels = bufs[1].clear();
         List<String> prov = new ArrayList<>();
+        long outliers = 0;
+        for (int j = 0; j < batch; j++) {
+            Object[] s = done.get(j);
+            writePlanar((RgbImage) s[0], pixels);
+            outliers += writeLabels((int[]) s[1], labels, j, true);
+            prov.add((String) s[2]);
+        }
         int r = batch;
         for (int j = 0; j < batch; j++) {
             Object[] s = done.get(j);
-            norm.write((RgbImage) s[0], images, j * 3 * hw);
-            System.arraycopy((int[]) s[1], 0, labels, j * hw, hw);
-            prov.add((String) s[2]);
             if (s[3] != null) {
-                norm.write((RgbImage) s[3], images, r * 3 * hw);
-                System.arraycopy((int[]) s[4], 0, labels, r * hw, hw);
-                r++;
+                writePlanar((RgbImage) s[3], pixels);
+                writeLabels((int[]) s[4], labels, r++, false);
             }
         }
-        return new Batch(batch, raws, cropH, cropW, images, labels, prov);
+        pixels.flip();
+        labels.flip();
+        return new Batch(batch, raws, cropH, cropW, pixels, labels, outliers, prov, () -> giveBack(bufs));
+    }
+
+    /** A pair of pooled direct buffers (pixels, labels) big enough for a batch with a raw view per sample. */
+    private ByteBuffer[] takeBuffers() {
+        ByteBuffer[] b = buffers.poll();
+        if (b != null) {
+            return b;
+        }
+        int entries = rawViews ? 2 * batch : batch;
+        int hw = cropH * cropW;
+        return new ByteBuffer[] {ByteBuffer.allocateDirect(entries * 3 * hw), ByteBuffer.allocateDirect(entries * hw)};
+    }
+
+    private void giveBack(ByteBuffer[] b) {
+        if (buffers.size() < MAX_POOLED) {
+            buffers.offer(b);
+        }
+    }
+
+    /** Appends the image's pixels as planar R, G, B planes. */
+    private static void writePlanar(RgbImage img, ByteBuffer out) {
+        byte[] d = img.data();
+        int hw = img.width() * img.height();
+        int base = out.position();
+        for (int c = 0; c < 3; c++) {
+            int o = base + c * hw;
+            for (int i = 0; i < hw; i++) {
+                out.put(o + i, d[i * 3 + c]);
+            }
+        }
+        out.position(base + 3 * hw);
+    }
+
+    /**
+     * Appends entry {@code entry}'s labels as bytes and returns its pasted-outlier pixel count (for a training
+     * sample; 0 for a raw view). The scenes' train ids were checked on reading; this guards the 8-bit range.
+     */
+    private static long writeLabels(int[] v, ByteBuffer out, int entry, boolean sample) {
+        long outliers = 0;
+        for (int x : v) {
+            if (x < 0 || x > 255) {
+                throw new IllegalStateException("label " + x + " of batch entry " + entry + " is outside 0..255");
+            }
+            out.put((byte) x);
+            if (sample && x == LabelValues.PASTED_OUTLIER) {
+                outliers++;
+            }
+        }
+        return outliers;
     }
 
     private int[] permutation(long epoch) {
@@ -242,6 +379,7 @@ public final class TrainingData implements AutoCloseable {
 
     @Override
     public void close() {
+        assembler.shutdownNow();
         pool.shutdownNow();
         if (negatives != null) {
             negatives.close();

@@ -17,8 +17,19 @@ public final class CompositeLoss {
     public record Weighted(LossTerm term, double weight) {
     }
 
-    /** The total (to differentiate) and each term's unweighted value. */
-    public record Value(NDArray total, Map<String, Float> terms) {
+    /**
+     * The total (to differentiate) and each term's unweighted value, kept on the device: {@link #terms()} reads them
+     * back (one host round trip per term), so a step reads them only when it logs.
+     */
+    public record Value(NDArray total, List<String> names, List<NDArray> parts) {
+        /** Each term's value by name, in the recipe's order (reads them back from the device). */
+        public Map<String, Float> terms() {
+            Map<String, Float> values = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                values.put(names.get(i), parts.get(i).getFloat());
+            }
+            return values;
+        }
     }
 
     private final String name;
@@ -54,26 +65,21 @@ public final class CompositeLoss {
         return terms.stream().anyMatch(w -> w.term().needsResidual());
     }
 
-    /** Evaluates every term; the values are read back (one sync per term). */
+    /** Evaluates every term (on the device; nothing is read back). */
     public Value compute(SegOutput out, Targets t) {
         NDArray total = null;
-        Map<String, Float> values = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
         List<NDArray> parts = new ArrayList<>();
         for (Weighted w : terms) {
             if (w.weight() == 0) {
                 continue;
             }
             NDArray v = w.term().compute(out, t);
+            names.add(w.term().name());
             parts.add(v);
             NDArray weighted = w.weight() == 1 ? v : Scalars.times(v, w.weight());
             total = total == null ? weighted : total.add(weighted);
         }
-        int i = 0;
-        for (Weighted w : terms) {
-            if (w.weight() != 0) {
-                values.put(w.term().name(), parts.get(i++).getFloat());
-            }
-        }
-        return new Value(total, values);
+        return new Value(total, List.copyOf(names), List.copyOf(parts));
     }
 }

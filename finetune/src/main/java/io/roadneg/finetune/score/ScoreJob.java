@@ -20,7 +20,13 @@ import io.roadneg.finetune.model.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes one score map per benchmark frame ({@code {frame}.npy}, float32, higher = more anomalous) for
@@ -32,6 +38,47 @@ public final class ScoreJob {
     private ScoreJob() {
     }
 
+    private static Path mapFile(Path out, Frame f) {
+        return out.resolve(f.id() + ".npy");
+    }
+
+    /**
+     * Reads the frames from {@code from} on, as many as {@code batch} allow while they keep the first one's size
+     * (a batch holds one image size).
+     */
+    private static Future<List<RgbImage>> read(ExecutorService reader, List<Frame> todo, int from, int batch) {
+        return reader.submit(() -> {
+            List<RgbImage> imgs = new ArrayList<>();
+            for (int i = from; i < todo.size() && imgs.size() < batch; i++) {
+                if (!imgs.isEmpty()) {
+                    var info = Images.info(todo.get(i).image());
+                    if (info.getWidth() != imgs.get(0).width() || info.getHeight() != imgs.get(0).height()) {
+                        break;
+                    }
+                }
+                imgs.add(Images.readRgb(todo.get(i).image()));
+            }
+            return imgs;
+        });
+    }
+
+    private static <T> T join(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** What was written. */
     public record Result(int frames, int written, int kept, Path out) {
     }
@@ -39,12 +86,19 @@ public final class ScoreJob {
     /** Scores every frame of {@code benchmark} under {@code root} with the model in {@code modelArg}. */
     public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress)
             throws IOException {
-        return run(modelArg, score, benchmark, root, out, progress, ai.djl.engine.Engine.getInstance().defaultDevice());
+        return run(modelArg, score, benchmark, root, out, progress, ai.djl.engine.Engine.getInstance().defaultDevice(),
+                1);
     }
 
-    /** As {@link #run(Path, Score, Benchmark, Path, Path, Progress)}, with the network on {@code device}. */
+    /**
+     * As {@link #run(Path, Score, Benchmark, Path, Path, Progress)}, with the network on {@code device}, up to
+     * {@code batch} frames of one size per forward pass (the next batch's images are decoded while one runs).
+     */
     public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress,
-            ai.djl.Device device) throws IOException {
+            ai.djl.Device device, int batch) throws IOException {
+        if (batch < 1) {
+            throw new InputException(null, "--batch", batch, "must be 1 or more");
+        }
         Path ck = Checkpoints.resolve(modelArg);
         ModelSpec spec = Checkpoints.readSpec(ck);
         for (Head h : score.needs()) {
@@ -84,22 +138,41 @@ public final class ScoreJob {
             AtomicFiles.write(manifest, Checkpoints.JSON.writeValueAsBytes(n));
             Inference inf = new Inference(model.net(), model.manager(), new Normalization(spec.mean(), spec.std()));
             progress.start("score " + score.key(), frames.size());
-            try {
-                for (Frame f : frames) {
-                    Path file = out.resolve(f.id() + ".npy");
-                    if (Files.isRegularFile(file)) {
-                        kept++;
-                        progress.step(1);
-                        continue;
-                    }
-                    RgbImage img = Images.readRgb(f.image());
-                    float[] s = inf.run(img, score::maps);
-                    Files.createDirectories(file.getParent());
-                    Npy.write(file, img.width(), img.height(), s, false);
-                    written++;
+            List<Frame> todo = new ArrayList<>();
+            for (Frame f : frames) {
+                if (Files.isRegularFile(mapFile(out, f))) {
+                    kept++;
                     progress.step(1);
+                } else {
+                    todo.add(f);
+                }
+            }
+            ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "score-read");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                int from = 0;
+                Future<List<RgbImage>> next = todo.isEmpty() ? null : read(reader, todo, 0, batch);
+                while (next != null) {
+                    List<RgbImage> imgs = join(next);
+                    int at = from;
+                    from += imgs.size();
+                    next = from < todo.size() ? read(reader, todo, from, batch) : null;
+                    float[] maps = inf.runBatch(imgs, score::maps);
+                    int hw = imgs.get(0).width() * imgs.get(0).height();
+                    for (int j = 0; j < imgs.size(); j++) {
+                        Path file = mapFile(out, todo.get(at + j));
+                        Files.createDirectories(file.getParent());
+                        Npy.write(file, imgs.get(j).width(), imgs.get(j).height(),
+                                Arrays.copyOfRange(maps, j * hw, (j + 1) * hw), false);
+                        written++;
+                        progress.step(1);
+                    }
                 }
             } finally {
+                reader.shutdownNow();
                 progress.close();
             }
         }

@@ -45,7 +45,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Trains or fine-tunes a segmentation network: builds it (fresh, from a base checkpoint, or from a TorchScript
@@ -235,7 +234,7 @@ public final class Trainer {
                 TrainingData data = new TrainingData(new TrainingData.Options(frames, spec.classes(),
                         c.loss().usesNegatives() ? o.negatives() : null, c.data().negatives().mix(),
                         c.data().batch(), c.data().crop().get(0), c.data().crop().get(1), c.data().scale().get(0),
-                        c.data().scale().get(1), c.data().flip(), norm, o.seed(), c.data().workers(),
+                        c.data().scale().get(1), c.data().flip(), o.seed(), c.data().workers(),
                         c.loss().usesRawViews()))) {
             long step = 0;
             if (resuming) {
@@ -300,44 +299,54 @@ public final class Trainer {
             o.log().flush();
         }
         o.progress().start(loss.name(), stopAt - startStep);
-        CompletableFuture<Batch> next = CompletableFuture.supplyAsync(() -> data.batch(startStep));
-        try (OutputStream logOut = Files.newOutputStream(logFile, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
+        // on the CPU reading the loss back costs nothing, so every step is checked; on a GPU it would stall the
+        // queue, so the loss is read on logged steps and before each checkpoint only
+        boolean checkEveryStep = o.device().getDeviceType().equals(Device.Type.CPU);
+        try (TrainingData.Prefetch batches = data.prefetch(startStep, stopAt, c.data().workers() + 1);
+                OutputStream logOut = Files.newOutputStream(logFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND)) {
             for (long step = startStep; step < stopAt; step++) {
-                Batch b = next.join();
-                long following = step + 1;
-                next = following < stopAt ? CompletableFuture.supplyAsync(() -> data.batch(following)) : null;
+                Batch b = batches.next();
                 long t0 = System.nanoTime();
                 double lr = c.optimizer().lrAt(step, total);
-                CompositeLoss.Value v;
+                long done = step + 1;
+                boolean logNow = done % c.train().logEvery() == 0 || done == stopAt;
+                boolean epochEnd = done % perEpoch == 0 || done == stopAt;
+                Map<String, Float> terms = null;
                 try (NDManager sm = model.manager().newSubManager()) {
-                    NDArray x = sm.create(b.images(), new Shape(b.total(), 3, b.height(), b.width()));
-                    Targets t = new Targets(sm, b.labels(), b.n(), b.raw(), b.height(), b.width(), spec.classes(),
-                            Seeds.of(o.seed(), Seeds.TRAIN_CONTRAST, step));
+                    StepInputs in = StepInputs.of(sm, b, norm, spec.classes(), Seeds.of(o.seed(),
+                            Seeds.TRAIN_CONTRAST, step));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
-                        v = loss.compute(out, t);
-                        double total0 = v.total().getFloat();
-                        if (!Double.isFinite(total0)) {
-                            adam.zeroGradients();
-                            String why = "non-finite loss " + total0 + " at step " + step + " " + v.terms();
-                            o.log().println("stopped: " + why + (lastCk == null ? "" : "; last good checkpoint "
-                                    + lastCk));
-                            writeLine(logOut, step, step / perEpoch, lr, total0, v.terms(), 0, "diverged");
-                            return new Result(step, total, total0, lastCk, why, vals);
+                        SegOutput out = model.net().run(new ParameterStore(sm, false), in.images(), true);
+                        CompositeLoss.Value v = loss.compute(out, in.targets());
+                        if (checkEveryStep || logNow || epochEnd) {
+                            double total0 = v.total().getFloat();
+                            if (!Double.isFinite(total0)) {
+                                adam.zeroGradients();
+                                String why = "non-finite loss " + total0 + " at step " + step + " " + v.terms()
+                                        + (checkEveryStep ? "" : " (on " + Devices.name(o.device()) + " the loss is "
+                                        + "checked on logged steps and before checkpoints)");
+                                o.log().println("stopped: " + why + (lastCk == null ? "" : "; last good checkpoint "
+                                        + lastCk));
+                                writeLine(logOut, step, step / perEpoch, lr, total0, v.terms(), 0, "diverged");
+                                return new Result(step, total, total0, lastCk, why, vals);
+                            }
+                            last = total0;
+                            if (logNow) {
+                                terms = v.terms();
+                            }
                         }
-                        last = total0;
                         gc.backward(v.total());
                     }
                     adam.step(lr);
+                } finally {
+                    b.release();
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                long done = step + 1;
-                if (done % c.train().logEvery() == 0 || done == stopAt) {
-                    writeLine(logOut, step, step / perEpoch, lr, last, v.terms(), ms, null);
+                if (logNow) {
+                    writeLine(logOut, step, step / perEpoch, lr, last, terms, ms, null);
                 }
                 o.progress().step(1);
-                boolean epochEnd = done % perEpoch == 0 || done == stopAt;
                 if (epochEnd) {
                     long epoch = (done - 1) / perEpoch;
                     ObjectNode state = Checkpoints.JSON.createObjectNode();
