@@ -289,7 +289,8 @@ public final class PasteJob {
             skip(items, rec, "bad source", e.getMessage());
             return false;
         }
-        PasteResult r = compositor.apply(scene, planned.objects(), planned.plan().placements());
+        // the scene was read for this item alone: paint into its buffers instead of copying them
+        PasteResult r = compositor.applyInPlace(scene, planned.objects(), planned.plan().placements());
         String stem = stem(frame, index);
         String split = o.split();
         String city = frame.id().city();

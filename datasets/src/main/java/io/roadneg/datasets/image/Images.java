@@ -30,7 +30,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 /**
  * Reads and writes images and label maps exactly.
  *
- * <p>Decoders are chosen from the file's bytes: OpenCV for RGB (PNG, JPEG, WebP) and for 8/16-bit gray PNG labels
+ * <p>Decoders are chosen from the file's bytes: {@link PngDecoder} (the JDK's zlib, no copies) for 8-bit RGB and
+ * 8/16-bit gray PNGs that are not interlaced; OpenCV for other RGB PNGs, JPEG and the remaining 8/16-bit gray labels
  * (values preserved); {@code javax.imageio} rasters for palette and low-bit-depth PNG labels, whose indices OpenCV
  * would turn into colours. Commons Imaging is used only for metadata and PNG text chunks: it gamma-converts gray and
  * truncates 16-bit samples, so it never decodes a label.
@@ -66,7 +67,13 @@ public final class Images {
         ImageFormat fmt = ImageFormat.sniff(bytes);
         ImageLimits.checkHeader(bytes, file);
         switch (fmt) {
-            case PNG -> checkPngComplete(bytes, file);
+            case PNG -> {
+                checkPngComplete(bytes, file);
+                PngHeader hdr = PngHeader.parse(bytes, file);
+                if (hdr.colorType() == PngHeader.RGB && PngDecoder.supports(bytes, hdr)) {
+                    return PngDecoder.rgb(bytes, hdr, file);
+                }
+            }
             case JPEG -> checkJpegComplete(bytes, file);
             case WEBP -> {
                 return decodeWithImageIo(bytes, file);
@@ -124,6 +131,9 @@ public final class Images {
         if (!hdr.singleChannel()) {
             throw new InputException(file, "colorType", hdr.colorType(),
                     "label PNG must be gray or palette (one value per pixel), not colour");
+        }
+        if (PngDecoder.supports(bytes, hdr)) {
+            return PngDecoder.gray(bytes, hdr, file);
         }
         if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)) {
             OpenCv.ensureLoaded();

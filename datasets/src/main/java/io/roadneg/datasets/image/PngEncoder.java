@@ -39,6 +39,11 @@ public final class PngEncoder {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int IDAT_MAX = 1 << 20;
+    /**
+     * The level at which label maps are compressed by {@link RunLengthDeflate} instead of zlib: the fastest level,
+     * and a label map is runs (other levels keep zlib, so a caller who wants smaller files still gets them).
+     */
+    public static final int LABEL_RUN_LENGTH_LEVEL = 1;
 
     /** Per-thread work buffers, grown on demand and kept. */
     private static final class Work {
@@ -62,7 +67,7 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
         }
-        return assemble(w, width, height, 8, 2, raw, o, level, text);
+        return assemble(w, width, height, 8, 2, raw, o, level, text, false);
     }
 
     /**
@@ -104,7 +109,7 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(packed, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
         }
-        return assemble(w, width, height, bpp * 8, 0, raw, o, level, text);
+        return assemble(w, width, height, bpp * 8, 0, raw, o, level, text, level == LABEL_RUN_LENGTH_LEVEL);
     }
 
     private static void checkSize(int width, int height, int length, int channels) {
@@ -147,27 +152,12 @@ public final class PngEncoder {
     }
 
     private static byte[] assemble(Work w, int width, int height, int depth, int colorType, byte[] raw, int rawLen,
-            int level, Map<String, String> text) {
+            int level, Map<String, String> text, boolean runLength) {
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("PNG compression level must be 0..9, found " + level);
         }
-        Deflater d = w.deflater;
-        d.reset();
-        d.setLevel(level);
-        d.setInput(raw, 0, rawLen);
-        d.finish();
-        int bound = rawLen + rawLen / 1000 + (rawLen >>> 12) + 1024;
-        if (w.packed.length < bound) {
-            w.packed = new byte[bound];
-        }
+        int zLen = runLength ? runLength(w, raw, rawLen) : deflate(w, raw, rawLen, level);
         byte[] z = w.packed;
-        int zLen = 0;
-        while (!d.finished()) {
-            if (zLen == z.length) {
-                z = w.packed = Arrays.copyOf(z, z.length * 2);
-            }
-            zLen += d.deflate(z, zLen, z.length - zLen);
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(zLen + 256 + textSize(text));
         out.write(SIGNATURE, 0, SIGNATURE.length);
         byte[] ihdr = new byte[13];
@@ -187,6 +177,37 @@ public final class PngEncoder {
         }
         chunk(out, "IEND", new byte[0], 0, 0);
         return out.toByteArray();
+    }
+
+    /** zlib at {@code level} into {@code w.packed}; returns the compressed length. */
+    private static int deflate(Work w, byte[] raw, int rawLen, int level) {
+        Deflater d = w.deflater;
+        d.reset();
+        d.setLevel(level);
+        d.setInput(raw, 0, rawLen);
+        d.finish();
+        int bound = rawLen + rawLen / 1000 + (rawLen >>> 12) + 1024;
+        if (w.packed.length < bound) {
+            w.packed = new byte[bound];
+        }
+        byte[] z = w.packed;
+        int zLen = 0;
+        while (!d.finished()) {
+            if (zLen == z.length) {
+                z = w.packed = Arrays.copyOf(z, z.length * 2);
+            }
+            zLen += d.deflate(z, zLen, z.length - zLen);
+        }
+        return zLen;
+    }
+
+    /** {@link RunLengthDeflate} into {@code w.packed}; returns the compressed length. */
+    private static int runLength(Work w, byte[] raw, int rawLen) {
+        int bound = RunLengthDeflate.bound(rawLen);
+        if (w.packed.length < bound) {
+            w.packed = new byte[bound];
+        }
+        return RunLengthDeflate.compress(raw, rawLen, w.packed);
     }
 
     private static int textSize(Map<String, String> text) {
