@@ -60,6 +60,15 @@ public final class Compositor {
      * caller that reads each scene once (a paste job), it saves copying some 30 MB per 2048x1024 scene.
      */
     public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements) {
+        return applyInPlace(scene, objects, placements, null);
+    }
+
+    /**
+     * As {@link #applyInPlace(Scene, List, List)}, writing the anomaly label map into {@code oodInto} when it has
+     * exactly the scene's size (a worker's reused buffer), else into a new array.
+     */
+    public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements,
+            int[] oodInto) {
         if (objects.size() != placements.size()) {
             throw new IllegalArgumentException(objects.size() + " objects for " + placements.size() + " placements");
         }
@@ -92,7 +101,7 @@ public final class Compositor {
             painted.add(box);
             paintedIndex.add(i);
         }
-        LabelMap ood = oodLabel(train);
+        LabelMap ood = oodLabel(train, oodInto);
         List<PastedInstance> instances = visibleInstances(painted, paintedIndex, objects, ih, iw);
         return new PasteResult(out, train, labels, inst, ood, instances);
     }
@@ -367,9 +376,9 @@ public final class Compositor {
         }
     }
 
-    private LabelMap oodLabel(LabelMap train) {
+    private LabelMap oodLabel(LabelMap train, int[] into) {
         int[] td = train.data();
-        int[] o = new int[td.length];
+        int[] o = into != null && into.length == td.length ? into : new int[td.length];
         for (int i = 0; i < td.length; i++) {
             int v = td[i];
             o[i] = v == outlierTrainId ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID

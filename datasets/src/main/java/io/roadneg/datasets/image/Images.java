@@ -62,8 +62,20 @@ public final class Images {
         return decodeRgb(readBytes(file), file);
     }
 
+    /**
+     * As {@link #readRgb(Path)}, decoding into {@code into} when the file is one {@link PngDecoder} reads and the
+     * array has exactly the image's size (a worker reusing one buffer for frame after frame); else into a new array.
+     */
+    public static RgbImage readRgb(Path file, byte[] into) {
+        return decodeRgb(readBytes(file), file, into);
+    }
+
     /** Decodes an RGB image from bytes; {@code file} names the source in errors. */
     public static RgbImage decodeRgb(byte[] bytes, Path file) {
+        return decodeRgb(bytes, file, null);
+    }
+
+    private static RgbImage decodeRgb(byte[] bytes, Path file, byte[] into) {
         ImageFormat fmt = ImageFormat.sniff(bytes);
         ImageLimits.checkHeader(bytes, file);
         switch (fmt) {
@@ -71,7 +83,7 @@ public final class Images {
                 checkPngComplete(bytes, file);
                 PngHeader hdr = PngHeader.parse(bytes, file);
                 if (hdr.colorType() == PngHeader.RGB && PngDecoder.supports(bytes, hdr)) {
-                    return PngDecoder.rgb(bytes, hdr, file);
+                    return PngDecoder.rgb(bytes, hdr, file, into);
                 }
             }
             case JPEG -> checkJpegComplete(bytes, file);
@@ -123,8 +135,20 @@ public final class Images {
         return decodeLabel(readBytes(file), file);
     }
 
+    /**
+     * As {@link #readLabel(Path)}, decoding into {@code into} when the file is one {@link PngDecoder} reads and the
+     * array has exactly the map's size; else into a new array.
+     */
+    public static LabelMap readLabel(Path file, int[] into) {
+        return decodeLabel(readBytes(file), file, into);
+    }
+
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
     public static LabelMap decodeLabel(byte[] bytes, Path file) {
+        return decodeLabel(bytes, file, null);
+    }
+
+    private static LabelMap decodeLabel(byte[] bytes, Path file, int[] into) {
         PngHeader hdr = PngHeader.parse(bytes, file);
         ImageLimits.check(hdr.width(), hdr.height(), file);
         checkPngComplete(bytes, file);
@@ -133,7 +157,7 @@ public final class Images {
                     "label PNG must be gray or palette (one value per pixel), not colour");
         }
         if (PngDecoder.supports(bytes, hdr)) {
-            return PngDecoder.gray(bytes, hdr, file);
+            return PngDecoder.gray(bytes, hdr, file, into);
         }
         if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)) {
             OpenCv.ensureLoaded();
@@ -220,14 +244,25 @@ public final class Images {
         return out;
     }
 
-    /** Writes an RGB PNG atomically at the given zlib level with the given text chunks (may be empty). */
+    /**
+     * Writes an RGB PNG atomically at the given zlib level with the given text chunks (may be empty), streaming the
+     * compressed data to the file (no encoded copy in memory).
+     */
     public static void writePng(Path file, RgbImage img, int level, Map<String, String> text) {
-        AtomicFiles.write(file, encodePng(img, level, text));
+        AtomicFiles.write(file, out -> PngEncoder.writeRgb(out, img.width(), img.height(), img.data(), level,
+                PngEncoder.Filter.UP, text));
     }
 
     /** Writes a label PNG atomically: 8-bit gray if every value is 0..255, else 16-bit gray; values 0..65535 only. */
     public static void writePng(Path file, LabelMap label, int level, Map<String, String> text) {
-        AtomicFiles.write(file, encodePng(label, level, text));
+        AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), false,
+                level, PngEncoder.Filter.UP, text));
+    }
+
+    /** Writes a label PNG atomically as 16-bit gray whatever its values (Cityscapes instanceIds). */
+    public static void writePng16(Path file, LabelMap label, int level, Map<String, String> text) {
+        AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), true,
+                level, PngEncoder.Filter.UP, text));
     }
 
     /** Encodes an RGB PNG ({@link PngEncoder}: UP filter, the JDK's zlib at {@code level}). */

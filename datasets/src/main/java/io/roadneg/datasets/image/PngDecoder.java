@@ -54,10 +54,10 @@ final class PngDecoder {
         return true;
     }
 
-    /** Decodes an 8-bit RGB PNG to interleaved RGB bytes. */
-    static RgbImage rgb(byte[] png, PngHeader h, Path file) {
+    /** Decodes an 8-bit RGB PNG to interleaved RGB bytes, into {@code into} when it has exactly their size. */
+    static RgbImage rgb(byte[] png, PngHeader h, Path file, byte[] into) {
         int stride = h.width() * 3;
-        byte[] out = new byte[stride * h.height()];
+        byte[] out = into != null && into.length == stride * h.height() ? into : new byte[stride * h.height()];
         Work w = WORK.get();
         Inflating in = new Inflating(w, png, file);
         byte[] filter = new byte[1];
@@ -70,12 +70,16 @@ final class PngDecoder {
         return new RgbImage(h.width(), h.height(), out);
     }
 
-    /** Decodes an 8- or 16-bit gray PNG to a label map (unsigned values). */
-    static LabelMap gray(byte[] png, PngHeader h, Path file) {
+    /**
+     * Decodes an 8- or 16-bit gray PNG to a label map (unsigned values), into {@code into} when it has exactly the
+     * map's size.
+     */
+    static LabelMap gray(byte[] png, PngHeader h, Path file, int[] into) {
         int bpp = h.bitDepth() / 8;
         int width = h.width();
         int stride = width * bpp;
-        int[] out = new int[width * h.height()];
+        int n = width * h.height();
+        int[] out = into != null && into.length == n ? into : new int[n];
         Work w = WORK.get();
         if (w.rows.length < 2 * (stride + 1)) {
             w.rows = new byte[2 * (stride + 1)];

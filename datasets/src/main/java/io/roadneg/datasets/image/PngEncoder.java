@@ -1,6 +1,9 @@
 package io.roadneg.datasets.image;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -59,6 +62,12 @@ public final class PngEncoder {
 
     /** An 8-bit RGB PNG of interleaved RGB bytes. */
     public static byte[] rgb(int width, int height, byte[] rgb, int level, Filter filter, Map<String, String> text) {
+        return toBytes(out -> writeRgb(out, width, height, rgb, level, filter, text));
+    }
+
+    /** Writes an 8-bit RGB PNG of interleaved RGB bytes to {@code out} (no copy of the compressed data is made). */
+    public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Filter filter,
+            Map<String, String> text) throws IOException {
         checkSize(width, height, rgb.length, 3);
         Work w = WORK.get();
         int stride = width * 3;
@@ -67,7 +76,7 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
         }
-        return assemble(w, width, height, 8, 2, raw, o, level, text, false);
+        assemble(out, w, width, height, 8, 2, raw, o, level, text, false);
     }
 
     /**
@@ -76,6 +85,12 @@ public final class PngEncoder {
      */
     public static byte[] gray(int width, int height, int[] values, boolean sixteen, int level, Filter filter,
             Map<String, String> text) {
+        return toBytes(out -> writeGray(out, width, height, values, sixteen, level, filter, text));
+    }
+
+    /** Writes a gray PNG of label values to {@code out}, as {@link #gray} makes it. */
+    public static void writeGray(OutputStream out, int width, int height, int[] values, boolean sixteen, int level,
+            Filter filter, Map<String, String> text) throws IOException {
         checkSize(width, height, values.length, 1);
         Work w = WORK.get();
         // one OR over all values decides the depth and the range (a vectorizable reduction, no per-value branches)
@@ -109,7 +124,23 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(packed, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
         }
-        return assemble(w, width, height, bpp * 8, 0, raw, o, level, text, level == LABEL_RUN_LENGTH_LEVEL);
+        assemble(out, w, width, height, bpp * 8, 0, raw, o, level, text, level == LABEL_RUN_LENGTH_LEVEL);
+    }
+
+    /** Something that writes a PNG to a stream. */
+    @FunctionalInterface
+    private interface PngWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static byte[] toBytes(PngWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        }
+        return out.toByteArray();
     }
 
     private static void checkSize(int width, int height, int length, int channels) {
@@ -151,14 +182,13 @@ public final class PngEncoder {
         return o + stride;
     }
 
-    private static byte[] assemble(Work w, int width, int height, int depth, int colorType, byte[] raw, int rawLen,
-            int level, Map<String, String> text, boolean runLength) {
+    private static void assemble(OutputStream out, Work w, int width, int height, int depth, int colorType,
+            byte[] raw, int rawLen, int level, Map<String, String> text, boolean runLength) throws IOException {
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("PNG compression level must be 0..9, found " + level);
         }
         int zLen = runLength ? runLength(w, raw, rawLen) : deflate(w, raw, rawLen, level);
         byte[] z = w.packed;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(zLen + 256 + textSize(text));
         out.write(SIGNATURE, 0, SIGNATURE.length);
         byte[] ihdr = new byte[13];
         putInt(ihdr, 0, width);
@@ -176,7 +206,6 @@ public final class PngEncoder {
             chunk(out, "IDAT", z, at, Math.min(IDAT_MAX, zLen - at));
         }
         chunk(out, "IEND", new byte[0], 0, 0);
-        return out.toByteArray();
     }
 
     /** zlib at {@code level} into {@code w.packed}; returns the compressed length. */
@@ -210,16 +239,6 @@ public final class PngEncoder {
         return RunLengthDeflate.compress(raw, rawLen, w.packed);
     }
 
-    private static int textSize(Map<String, String> text) {
-        int n = 0;
-        if (text != null) {
-            for (Map.Entry<String, String> e : text.entrySet()) {
-                n += e.getKey().length() + e.getValue().length() * 3 + 32;
-            }
-        }
-        return n;
-    }
-
     /** The body of an uncompressed UTF-8 {@code iTXt} chunk (keyword 1..79 Latin-1 bytes, no language tag). */
     static byte[] itxt(String keyword, String value) {
         byte[] key = keyword.getBytes(StandardCharsets.ISO_8859_1);
@@ -235,7 +254,7 @@ public final class PngEncoder {
     }
 
     /** Writes one chunk: length, type, data, CRC of type and data. */
-    static void chunk(ByteArrayOutputStream out, String type, byte[] data, int off, int len) {
+    static void chunk(OutputStream out, String type, byte[] data, int off, int len) throws IOException {
         byte[] head = new byte[8];
         putInt(head, 0, len);
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);

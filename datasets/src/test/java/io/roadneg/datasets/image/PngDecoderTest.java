@@ -56,7 +56,7 @@ class PngDecoderTest {
         byte[] png = imageIo(img);
         PngHeader h = PngHeader.parse(png, FILE);
         assertTrue(PngDecoder.supports(png, h));
-        RgbImage got = PngDecoder.rgb(png, h, FILE);
+        RgbImage got = PngDecoder.rgb(png, h, FILE, null);
         for (int y = 0; y < 23; y++) {
             for (int x = 0; x < 67; x++) {
                 assertEquals(img.getRGB(x, y) & 0xffffff, got.rgb(x, y), "pixel " + x + "," + y);
@@ -85,8 +85,11 @@ class PngDecoderTest {
             d8[i] = (byte) (i / 50 % 3 == 0 ? 255 : (i % w) / 8 + r.nextInt(2));
             d16[i] = (short) (i / 60 % 2 == 0 ? 26001 + (i % w) / 10 : r.nextInt(65536));
         }
-        LabelMap l8 = PngDecoder.gray(imageIo(g8), PngHeader.parse(imageIo(g8), FILE), FILE);
-        LabelMap l16 = PngDecoder.gray(imageIo(g16), PngHeader.parse(imageIo(g16), FILE), FILE);
+        LabelMap l8 = PngDecoder.gray(imageIo(g8), PngHeader.parse(imageIo(g8), FILE), FILE, null);
+        int[] reused = new int[w * h];
+        java.util.Arrays.fill(reused, -1); // a worker's buffer still holding the previous frame
+        LabelMap l16 = PngDecoder.gray(imageIo(g16), PngHeader.parse(imageIo(g16), FILE), FILE, reused);
+        assertTrue(l16.data() == reused, "decoded into the given buffer");
         for (int i = 0; i < w * h; i++) {
             assertEquals(d8[i] & 0xff, l8.data()[i], "8-bit pixel " + i);
             assertEquals(d16[i] & 0xffff, l16.data()[i], "16-bit pixel " + i);
