@@ -36,7 +36,8 @@ import org.opencv.imgcodecs.Imgcodecs;
  * would turn into colours. Commons Imaging is used only for metadata and PNG text chunks: it gamma-converts gray and
  * truncates 16-bit samples, so it never decodes a label.
  *
- * <p>PNGs are encoded by {@link PngEncoder} (straight from the buffers, the JDK's zlib; exact for 8- and 16-bit)
+ * <p>PNGs are encoded by {@link PngEncoder} (straight from the buffers, the JDK's zlib, or a run-length deflate for
+ * label maps at level 1; exact for 8- and 16-bit)
  * with provenance as {@code iTXt} chunks right after IHDR; writes are atomic.
  */
 public final class Images {
