@@ -270,8 +270,9 @@ public final class PasteJob {
         rec.put("destination", frame.id().stem());
         rec.put("destinationSplit", frame.split());
         Scene scene;
+        ItemBuffers buffers = BUFFERS.get();
         try {
-            scene = loadScene(frame);
+            scene = loadScene(frame, buffers);
         } catch (InputException | IllegalArgumentException e) {
             skip(items, rec, "bad destination", e.getMessage());
             return false;
@@ -289,7 +290,9 @@ public final class PasteJob {
             skip(items, rec, "bad source", e.getMessage());
             return false;
         }
-        PasteResult r = compositor.apply(scene, planned.objects(), planned.plan().placements());
+        // the scene was read for this item alone: paint into its buffers instead of copying them
+        PasteResult r = compositor.applyInPlace(scene, planned.objects(), planned.plan().placements(), buffers.ood);
+        buffers.keep(r);
         String stem = stem(frame, index);
         String split = o.split();
         String city = frame.id().city();
@@ -303,8 +306,7 @@ public final class PasteJob {
             Images.writePng(gt.resolve(stem + "_gtFine_labelIds.png"), r.labelIds(), level, prov);
         }
         if (r.instanceIds() != null) {
-            AtomicFiles.write(gt.resolve(stem + "_gtFine_instanceIds.png"), Images.encodePng16(r.instanceIds(), level,
-                    prov));
+            Images.writePng16(gt.resolve(stem + "_gtFine_instanceIds.png"), r.instanceIds(), level, prov);
         }
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
 
@@ -343,11 +345,39 @@ public final class PasteJob {
         AtomicFiles.write(itemFile(items, rec.get("index").asLong()), JSON.writeValueAsBytes(rec));
     }
 
-    private static Scene loadScene(CityscapesFrame frame) {
-        RgbImage image = Images.readRgb(frame.imagePath());
-        LabelMap train = frame.trainIds();
-        LabelMap labels = Files.exists(frame.labelIdsPath()) ? frame.labelIds() : null;
-        LabelMap inst = Files.exists(frame.instanceIdsPath()) ? frame.instanceIds() : null;
+    /**
+     * A worker's frame-sized arrays, decoded into item after item: a 2048x1024 item would otherwise allocate some
+     * 40 MB of large arrays, each a humongous allocation for the collector, and two workers would double that churn.
+     * An item's arrays are free again once its files are written, before the worker takes the next item.
+     */
+    private static final class ItemBuffers {
+        byte[] image;
+        int[] train;
+        int[] labels;
+        int[] inst;
+        int[] ood;
+
+        /** Keeps the arrays of the result (the decoders' or new ones of another size) for the next item. */
+        void keep(PasteResult r) {
+            image = r.image().data();
+            train = r.trainIds().data();
+            labels = r.labelIds() == null ? labels : r.labelIds().data();
+            inst = r.instanceIds() == null ? inst : r.instanceIds().data();
+            ood = r.ood().data();
+        }
+    }
+
+    /** Per worker thread; the job's threads end with the job, and their buffers with them. */
+    private static final ThreadLocal<ItemBuffers> BUFFERS = ThreadLocal.withInitial(ItemBuffers::new);
+
+    private static Scene loadScene(CityscapesFrame frame, ItemBuffers b) {
+        RgbImage image = Images.readRgb(frame.imagePath(), b.image);
+        LabelMap train = Files.exists(frame.trainIdsPath()) ? Images.readLabel(frame.trainIdsPath(), b.train)
+                : frame.trainIds();
+        LabelMap labels = Files.exists(frame.labelIdsPath()) ? Images.readLabel(frame.labelIdsPath(), b.labels)
+                : null;
+        LabelMap inst = Files.exists(frame.instanceIdsPath()) ? Images.readLabel(frame.instanceIdsPath(), b.inst)
+                : null;
         checkSize(frame.trainIdsPath().getFileName().toString(), image, train, frame);
         if (labels != null) {
             checkSize(frame.labelIdsPath().getFileName().toString(), image, labels, frame);

@@ -49,15 +49,35 @@ public final class Compositor {
      * @throws IllegalArgumentException if the lists differ in length
      */
     public PasteResult apply(Scene scene, List<PasteObject> objects, List<Placement> placements) {
+        Scene copy = new Scene(scene.image().copy(), scene.trainIds().copy(),
+                scene.labelIds() == null ? null : scene.labelIds().copy(),
+                scene.instanceIds() == null ? null : scene.instanceIds().copy());
+        return applyInPlace(copy, objects, placements);
+    }
+
+    /**
+     * As {@link #apply}, but paints into the scene's own image and label maps, which become the result's: for a
+     * caller that reads each scene once (a paste job), it saves copying some 30 MB per 2048x1024 scene.
+     */
+    public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements) {
+        return applyInPlace(scene, objects, placements, null);
+    }
+
+    /**
+     * As {@link #applyInPlace(Scene, List, List)}, writing the anomaly label map into {@code oodInto} when it has
+     * exactly the scene's size (a worker's reused buffer), else into a new array.
+     */
+    public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements,
+            int[] oodInto) {
         if (objects.size() != placements.size()) {
             throw new IllegalArgumentException(objects.size() + " objects for " + placements.size() + " placements");
         }
         int iw = scene.width();
         int ih = scene.height();
-        RgbImage out = scene.image().copy();
-        LabelMap train = scene.trainIds().copy();
-        LabelMap labels = scene.labelIds() == null ? null : scene.labelIds().copy();
-        LabelMap inst = scene.instanceIds() == null ? null : scene.instanceIds().copy();
+        RgbImage out = scene.image();
+        LabelMap train = scene.trainIds();
+        LabelMap labels = scene.labelIds();
+        LabelMap inst = scene.instanceIds();
         List<BoxMask> painted = new ArrayList<>();
         List<Integer> paintedIndex = new ArrayList<>();
         for (int i = 0; i < objects.size(); i++) {
@@ -81,7 +101,7 @@ public final class Compositor {
             painted.add(box);
             paintedIndex.add(i);
         }
-        LabelMap ood = oodLabel(train);
+        LabelMap ood = oodLabel(train, oodInto);
         List<PastedInstance> instances = visibleInstances(painted, paintedIndex, objects, ih, iw);
         return new PasteResult(out, train, labels, inst, ood, instances);
     }
@@ -356,9 +376,9 @@ public final class Compositor {
         }
     }
 
-    private LabelMap oodLabel(LabelMap train) {
+    private LabelMap oodLabel(LabelMap train, int[] into) {
         int[] td = train.data();
-        int[] o = new int[td.length];
+        int[] o = into != null && into.length == td.length ? into : new int[td.length];
         for (int i = 0; i < td.length; i++) {
             int v = td[i];
             o[i] = v == outlierTrainId ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID

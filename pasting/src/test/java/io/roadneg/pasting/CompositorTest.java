@@ -2,6 +2,7 @@ package io.roadneg.pasting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,24 @@ class CompositorTest {
         assertEquals(1, r.instances().size());
         assertEquals(9, r.instances().get(0).visible().area());
         assertArrayEquals(new double[] {2, 1, 3, 3}, r.instances().get(0).visible().bbox());
+    }
+
+    @Test
+    void inPlacePaintsTheScenesOwnBuffersWithTheSameResult() {
+        List<PasteObject> objs = List.of(square(3, 0xff0000, "a"), square(4, 0x00ff00, "b"));
+        List<Placement> at = List.of(at(2, 1, BlendMode.HARD), at(6, 3, BlendMode.FEATHER));
+        PasteResult copied = new Compositor(254, 250).apply(scene(12, 8), objs, at);
+        Scene s = scene(12, 8);
+        PasteResult inPlace = new Compositor(254, 250).applyInPlace(s, objs, at);
+        assertArrayEquals(copied.image().data(), inPlace.image().data());
+        assertEquals(copied.trainIds(), inPlace.trainIds());
+        assertEquals(copied.labelIds(), inPlace.labelIds());
+        assertEquals(copied.instanceIds(), inPlace.instanceIds());
+        assertEquals(copied.ood(), inPlace.ood());
+        assertEquals(copied.instances().size(), inPlace.instances().size());
+        assertSame(s.image().data(), inPlace.image().data(), "no copy of the image");
+        assertSame(s.trainIds().data(), inPlace.trainIds().data(), "no copy of the trainIds");
+        assertEquals(254, s.trainIds().get(3, 2));
     }
 
     @Test

@@ -30,12 +30,14 @@ import org.opencv.imgcodecs.Imgcodecs;
 /**
  * Reads and writes images and label maps exactly.
  *
- * <p>Decoders are chosen from the file's bytes: OpenCV for RGB (PNG, JPEG, WebP) and for 8/16-bit gray PNG labels
+ * <p>Decoders are chosen from the file's bytes: {@link PngDecoder} (the JDK's zlib, no copies) for 8-bit RGB and
+ * 8/16-bit gray PNGs that are not interlaced; OpenCV for other RGB PNGs, JPEG and the remaining 8/16-bit gray labels
  * (values preserved); {@code javax.imageio} rasters for palette and low-bit-depth PNG labels, whose indices OpenCV
  * would turn into colours. Commons Imaging is used only for metadata and PNG text chunks: it gamma-converts gray and
  * truncates 16-bit samples, so it never decodes a label.
  *
- * <p>PNGs are encoded by {@link PngEncoder} (straight from the buffers, the JDK's zlib; exact for 8- and 16-bit)
+ * <p>PNGs are encoded by {@link PngEncoder} (straight from the buffers, the JDK's zlib, or a run-length deflate for
+ * label maps at level 1; exact for 8- and 16-bit)
  * with provenance as {@code iTXt} chunks right after IHDR; writes are atomic.
  */
 public final class Images {
@@ -61,12 +63,30 @@ public final class Images {
         return decodeRgb(readBytes(file), file);
     }
 
+    /**
+     * As {@link #readRgb(Path)}, decoding into {@code into} when the file is one {@link PngDecoder} reads and the
+     * array has exactly the image's size (a worker reusing one buffer for frame after frame); else into a new array.
+     */
+    public static RgbImage readRgb(Path file, byte[] into) {
+        return decodeRgb(readBytes(file), file, into);
+    }
+
     /** Decodes an RGB image from bytes; {@code file} names the source in errors. */
     public static RgbImage decodeRgb(byte[] bytes, Path file) {
+        return decodeRgb(bytes, file, null);
+    }
+
+    private static RgbImage decodeRgb(byte[] bytes, Path file, byte[] into) {
         ImageFormat fmt = ImageFormat.sniff(bytes);
         ImageLimits.checkHeader(bytes, file);
         switch (fmt) {
-            case PNG -> checkPngComplete(bytes, file);
+            case PNG -> {
+                checkPngComplete(bytes, file);
+                PngHeader hdr = PngHeader.parse(bytes, file);
+                if (hdr.colorType() == PngHeader.RGB && PngDecoder.supports(bytes, hdr)) {
+                    return PngDecoder.rgb(bytes, hdr, file, into);
+                }
+            }
             case JPEG -> checkJpegComplete(bytes, file);
             case WEBP -> {
                 return decodeWithImageIo(bytes, file);
@@ -116,14 +136,29 @@ public final class Images {
         return decodeLabel(readBytes(file), file);
     }
 
+    /**
+     * As {@link #readLabel(Path)}, decoding into {@code into} when the file is one {@link PngDecoder} reads and the
+     * array has exactly the map's size; else into a new array.
+     */
+    public static LabelMap readLabel(Path file, int[] into) {
+        return decodeLabel(readBytes(file), file, into);
+    }
+
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
     public static LabelMap decodeLabel(byte[] bytes, Path file) {
+        return decodeLabel(bytes, file, null);
+    }
+
+    private static LabelMap decodeLabel(byte[] bytes, Path file, int[] into) {
         PngHeader hdr = PngHeader.parse(bytes, file);
         ImageLimits.check(hdr.width(), hdr.height(), file);
         checkPngComplete(bytes, file);
         if (!hdr.singleChannel()) {
             throw new InputException(file, "colorType", hdr.colorType(),
                     "label PNG must be gray or palette (one value per pixel), not colour");
+        }
+        if (PngDecoder.supports(bytes, hdr)) {
+            return PngDecoder.gray(bytes, hdr, file, into);
         }
         if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)) {
             OpenCv.ensureLoaded();
@@ -210,14 +245,25 @@ public final class Images {
         return out;
     }
 
-    /** Writes an RGB PNG atomically at the given zlib level with the given text chunks (may be empty). */
+    /**
+     * Writes an RGB PNG atomically at the given zlib level with the given text chunks (may be empty), streaming the
+     * compressed data to the file (no encoded copy in memory).
+     */
     public static void writePng(Path file, RgbImage img, int level, Map<String, String> text) {
-        AtomicFiles.write(file, encodePng(img, level, text));
+        AtomicFiles.write(file, out -> PngEncoder.writeRgb(out, img.width(), img.height(), img.data(), level,
+                PngEncoder.Filter.UP, text));
     }
 
     /** Writes a label PNG atomically: 8-bit gray if every value is 0..255, else 16-bit gray; values 0..65535 only. */
     public static void writePng(Path file, LabelMap label, int level, Map<String, String> text) {
-        AtomicFiles.write(file, encodePng(label, level, text));
+        AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), false,
+                level, PngEncoder.Filter.UP, text));
+    }
+
+    /** Writes a label PNG atomically as 16-bit gray whatever its values (Cityscapes instanceIds). */
+    public static void writePng16(Path file, LabelMap label, int level, Map<String, String> text) {
+        AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), true,
+                level, PngEncoder.Filter.UP, text));
     }
 
     /** Encodes an RGB PNG ({@link PngEncoder}: UP filter, the JDK's zlib at {@code level}). */

@@ -1,6 +1,9 @@
 package io.roadneg.datasets.image;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,14 +14,16 @@ import java.util.zip.Deflater;
  * A PNG encoder written straight from the pixel buffers (no OpenCV matrix in between), compressing with the JDK's
  * {@link Deflater} (the system zlib). One PNG filter for the whole image: {@link Filter#UP} (each byte minus the
  * byte above) for photographs and label maps alike; measured on 2048x1024 sample frames at level 1 it gives the
- * sizes of OpenCV's libpng with its adaptive per-row filter choice within 1 % in less than half the time. The output is a
- * valid, non-interlaced PNG: IHDR, then one uncompressed UTF-8 {@code iTXt} chunk per text entry in keyword
+ * sizes of OpenCV's libpng with its adaptive per-row filter choice within 1 % in less than half the time. Gray
+ * (label) images at level {@link #LABEL_RUN_LENGTH_LEVEL} are compressed by {@link RunLengthDeflate} instead of zlib.
+ * The output is a valid, non-interlaced PNG: IHDR, then one uncompressed UTF-8 {@code iTXt} chunk per text entry in keyword
  * order (the bytes do not depend on the iteration order of the map a caller passes: that of {@code Map.of} and
  * {@code Map.copyOf} changes from one JVM to the next), then IDAT chunks of at most 1 MiB, then IEND. The same
  * pixels, level and text give the same bytes on every run and thread.
  *
  * <p>Work buffers (the filtered scanlines and the compressed stream) belong to the calling thread and are reused, so
- * a worker encoding many large frames allocates only each result.
+ * a worker encoding many large frames allocates only each result ({@code write...} streams even that to the caller's
+ * output).
  */
 public final class PngEncoder {
     /** PNG scanline filter types (PNG spec, section 9). */
@@ -39,6 +44,11 @@ public final class PngEncoder {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int IDAT_MAX = 1 << 20;
+    /**
+     * The level at which label maps are compressed by {@link RunLengthDeflate} instead of zlib: the fastest level,
+     * and a label map is runs (other levels keep zlib, so a caller who wants smaller files still gets them).
+     */
+    public static final int LABEL_RUN_LENGTH_LEVEL = 1;
 
     /** Per-thread work buffers, grown on demand and kept. */
     private static final class Work {
@@ -54,6 +64,12 @@ public final class PngEncoder {
 
     /** An 8-bit RGB PNG of interleaved RGB bytes. */
     public static byte[] rgb(int width, int height, byte[] rgb, int level, Filter filter, Map<String, String> text) {
+        return toBytes(out -> writeRgb(out, width, height, rgb, level, filter, text));
+    }
+
+    /** Writes an 8-bit RGB PNG of interleaved RGB bytes to {@code out} (no copy of the compressed data is made). */
+    public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Filter filter,
+            Map<String, String> text) throws IOException {
         checkSize(width, height, rgb.length, 3);
         Work w = WORK.get();
         int stride = width * 3;
@@ -62,7 +78,7 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
         }
-        return assemble(w, width, height, 8, 2, raw, o, level, text);
+        assemble(out, w, width, height, 8, 2, raw, o, level, text, false);
     }
 
     /**
@@ -71,6 +87,12 @@ public final class PngEncoder {
      */
     public static byte[] gray(int width, int height, int[] values, boolean sixteen, int level, Filter filter,
             Map<String, String> text) {
+        return toBytes(out -> writeGray(out, width, height, values, sixteen, level, filter, text));
+    }
+
+    /** Writes a gray PNG of label values to {@code out}, as {@link #gray} makes it. */
+    public static void writeGray(OutputStream out, int width, int height, int[] values, boolean sixteen, int level,
+            Filter filter, Map<String, String> text) throws IOException {
         checkSize(width, height, values.length, 1);
         Work w = WORK.get();
         // one OR over all values decides the depth and the range (a vectorizable reduction, no per-value branches)
@@ -104,7 +126,23 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(packed, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
         }
-        return assemble(w, width, height, bpp * 8, 0, raw, o, level, text);
+        assemble(out, w, width, height, bpp * 8, 0, raw, o, level, text, level == LABEL_RUN_LENGTH_LEVEL);
+    }
+
+    /** Something that writes a PNG to a stream. */
+    @FunctionalInterface
+    private interface PngWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static byte[] toBytes(PngWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        }
+        return out.toByteArray();
     }
 
     private static void checkSize(int width, int height, int length, int channels) {
@@ -146,29 +184,13 @@ public final class PngEncoder {
         return o + stride;
     }
 
-    private static byte[] assemble(Work w, int width, int height, int depth, int colorType, byte[] raw, int rawLen,
-            int level, Map<String, String> text) {
+    private static void assemble(OutputStream out, Work w, int width, int height, int depth, int colorType,
+            byte[] raw, int rawLen, int level, Map<String, String> text, boolean runLength) throws IOException {
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("PNG compression level must be 0..9, found " + level);
         }
-        Deflater d = w.deflater;
-        d.reset();
-        d.setLevel(level);
-        d.setInput(raw, 0, rawLen);
-        d.finish();
-        int bound = rawLen + rawLen / 1000 + (rawLen >>> 12) + 1024;
-        if (w.packed.length < bound) {
-            w.packed = new byte[bound];
-        }
+        int zLen = runLength ? runLength(w, raw, rawLen) : deflate(w, raw, rawLen, level);
         byte[] z = w.packed;
-        int zLen = 0;
-        while (!d.finished()) {
-            if (zLen == z.length) {
-                z = w.packed = Arrays.copyOf(z, z.length * 2);
-            }
-            zLen += d.deflate(z, zLen, z.length - zLen);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(zLen + 256 + textSize(text));
         out.write(SIGNATURE, 0, SIGNATURE.length);
         byte[] ihdr = new byte[13];
         putInt(ihdr, 0, width);
@@ -186,17 +208,37 @@ public final class PngEncoder {
             chunk(out, "IDAT", z, at, Math.min(IDAT_MAX, zLen - at));
         }
         chunk(out, "IEND", new byte[0], 0, 0);
-        return out.toByteArray();
     }
 
-    private static int textSize(Map<String, String> text) {
-        int n = 0;
-        if (text != null) {
-            for (Map.Entry<String, String> e : text.entrySet()) {
-                n += e.getKey().length() + e.getValue().length() * 3 + 32;
-            }
+    /** zlib at {@code level} into {@code w.packed}; returns the compressed length. */
+    private static int deflate(Work w, byte[] raw, int rawLen, int level) {
+        Deflater d = w.deflater;
+        d.reset();
+        d.setLevel(level);
+        d.setInput(raw, 0, rawLen);
+        d.finish();
+        int bound = rawLen + rawLen / 1000 + (rawLen >>> 12) + 1024;
+        if (w.packed.length < bound) {
+            w.packed = new byte[bound];
         }
-        return n;
+        byte[] z = w.packed;
+        int zLen = 0;
+        while (!d.finished()) {
+            if (zLen == z.length) {
+                z = w.packed = Arrays.copyOf(z, z.length * 2);
+            }
+            zLen += d.deflate(z, zLen, z.length - zLen);
+        }
+        return zLen;
+    }
+
+    /** {@link RunLengthDeflate} into {@code w.packed}; returns the compressed length. */
+    private static int runLength(Work w, byte[] raw, int rawLen) {
+        int bound = RunLengthDeflate.bound(rawLen);
+        if (w.packed.length < bound) {
+            w.packed = new byte[bound];
+        }
+        return RunLengthDeflate.compress(raw, rawLen, w.packed);
     }
 
     /** The body of an uncompressed UTF-8 {@code iTXt} chunk (keyword 1..79 Latin-1 bytes, no language tag). */
@@ -214,7 +256,7 @@ public final class PngEncoder {
     }
 
     /** Writes one chunk: length, type, data, CRC of type and data. */
-    static void chunk(ByteArrayOutputStream out, String type, byte[] data, int off, int len) {
+    static void chunk(OutputStream out, String type, byte[] data, int off, int len) throws IOException {
         byte[] head = new byte[8];
         putInt(head, 0, len);
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);

@@ -25,6 +25,8 @@ public final class ExactPixelMetrics {
 
     private final long pendingBudget;
     private static final int DENSE_MIN = 1 << 14;
+    /** Slots of the per-frame lookup over the anomaly scores' range (4 MB of ints at most). */
+    private static final int LOOKUP_BITS = 20;
 
     private final int[][] pending = new int[BUCKETS][];
     private final int[] pendingSize = new int[BUCKETS];
@@ -79,7 +81,7 @@ public final class ExactPixelMetrics {
      * Only the anomaly pixels are sorted: every threshold where recall moves is an anomaly score, so AP, best F1 and
      * FPR95 need, per distinct anomaly score s, the inlier pixels scoring above s and equal to s, and AUROC (the
      * Mann-Whitney form of the trapezoid with ties, as sklearn) those below. Each inlier pixel finds its place among
-     * the sorted anomaly scores by a lookup on the top 16 bits of its key and a short binary search, so the frame is
+     * the sorted anomaly scores by a lookup table over their range and a short binary search, so the frame is
      * read once instead of radix-sorted. Equal to {@link #ofFrameBySorting} (AP and F1 term by term).
      */
     public static PixelMetrics ofFrame(float[] scores, byte[] target) {
@@ -115,10 +117,20 @@ public final class ExactPixelMetrics {
                 posCount[m++] = 1;
             }
         }
-        // first[b]: index of the first distinct anomaly key whose top 16 bits are >= b (bucket lookup)
-        int[] first = new int[BUCKETS + 1];
-        for (int b = 0, j = 0; b <= BUCKETS; b++) {
-            while (j < m && ((pk[j] ^ 0x80000000) >>> 16) < b) {
+        // first[b]: index of the first distinct anomaly key u with (u - u[0]) >>> shift >= b; the shift spreads the
+        // anomaly keys' own range over at most 2^LOOKUP_BITS slots, so with scores spread like those of a model a
+        // slot holds about one key and the binary search below ends at once (a fixed top-16-bit table put hundreds
+        // of keys in one slot when all scores share an exponent)
+        long range = (long) pk[m - 1] - pk[0];
+        int shift = 0;
+        while ((range >>> shift) >= 1L << LOOKUP_BITS) {
+            shift++;
+        }
+        int slots = (int) (range >>> shift) + 1;
+        int base = pk[0];
+        int[] first = new int[slots + 1];
+        for (int b = 0, j = 0; b <= slots; b++) {
+            while (j < m && (int) (((long) pk[j] - base) >>> shift) < b) {
                 j++;
             }
             first[b] = j;
@@ -130,11 +142,18 @@ public final class ExactPixelMetrics {
             if (target[i] != LabelValues.INLIER) {
                 continue;
             }
-            int key = sortableKey(scores[i]);
-            int k = key ^ 0x80000000;
-            int bucket = key >>> 16;
-            int lo = first[bucket];
-            int hi = first[bucket + 1]; // u[lo..hi) share the bucket; all before are smaller, all after larger
+            int k = sortableKey(scores[i]) ^ 0x80000000;
+            if (k < base) {
+                between[0]++;
+                continue;
+            }
+            long offset = ((long) k - base) >>> shift;
+            if (offset >= slots) {
+                between[m]++;
+                continue;
+            }
+            int lo = first[(int) offset];
+            int hi = first[(int) offset + 1]; // u[lo..hi) share the slot; all before are smaller, all after larger
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
                 if (pk[mid] < k) {

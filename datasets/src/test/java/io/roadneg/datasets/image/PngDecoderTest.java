@@ -1,0 +1,195 @@
+package io.roadneg.datasets.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.roadneg.datasets.InputException;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * The JDK-zlib PNG decoder against independent writers and decoders: files written by javax.imageio (which picks
+ * among all five row filters, so Average and Paeth are exercised) and by OpenCV's libpng, decoded to the same values;
+ * corrupt files refused with the file named.
+ */
+class PngDecoderTest {
+    private static final Path FILE = Path.of("x.png");
+
+    private static byte[] imageIo(BufferedImage img) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(img, "png", out));
+        return out.toByteArray();
+    }
+
+    /** Smooth gradients with noise: the kind of rows on which an adaptive writer uses Average and Paeth. */
+    private static BufferedImage rgbImage(int w, int h, long seed) {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int red = (x * 5 + y * 3 + r.nextInt(9)) & 0xff;
+                int green = (x * y / 7 + r.nextInt(5)) & 0xff;
+                int blue = (255 - x * 2 + r.nextInt(3)) & 0xff;
+                img.setRGB(x, y, red << 16 | green << 8 | blue);
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void rgbFromAnAdaptiveWriterDecodesToTheSamePixels() throws IOException {
+        BufferedImage img = rgbImage(67, 23, 3);
+        byte[] png = imageIo(img);
+        PngHeader h = PngHeader.parse(png, FILE);
+        assertTrue(PngDecoder.supports(png, h));
+        RgbImage got = PngDecoder.rgb(png, h, FILE, null);
+        for (int y = 0; y < 23; y++) {
+            for (int x = 0; x < 67; x++) {
+                assertEquals(img.getRGB(x, y) & 0xffffff, got.rgb(x, y), "pixel " + x + "," + y);
+            }
+        }
+        // and the same as OpenCV's libpng reads it
+        OpenCv.ensureLoaded();
+        Mat m = Imgcodecs.imdecode(new MatOfByte(png), Imgcodecs.IMREAD_COLOR);
+        try {
+            assertArrayEquals(Mats.toRgb(m).data(), got.data());
+        } finally {
+            m.release();
+        }
+    }
+
+    @Test
+    void grayLabelsKeepTheirValuesIn8And16Bit() throws IOException {
+        int w = 41;
+        int h = 17;
+        Random r = new Random(5);
+        BufferedImage g8 = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] d8 = ((DataBufferByte) g8.getRaster().getDataBuffer()).getData();
+        BufferedImage g16 = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        short[] d16 = ((DataBufferUShort) g16.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < w * h; i++) {
+            d8[i] = (byte) (i / 50 % 3 == 0 ? 255 : (i % w) / 8 + r.nextInt(2));
+            d16[i] = (short) (i / 60 % 2 == 0 ? 26001 + (i % w) / 10 : r.nextInt(65536));
+        }
+        LabelMap l8 = PngDecoder.gray(imageIo(g8), PngHeader.parse(imageIo(g8), FILE), FILE, null);
+        int[] reused = new int[w * h];
+        java.util.Arrays.fill(reused, -1); // a worker's buffer still holding the previous frame
+        LabelMap l16 = PngDecoder.gray(imageIo(g16), PngHeader.parse(imageIo(g16), FILE), FILE, reused);
+        assertTrue(l16.data() == reused, "decoded into the given buffer");
+        for (int i = 0; i < w * h; i++) {
+            assertEquals(d8[i] & 0xff, l8.data()[i], "8-bit pixel " + i);
+            assertEquals(d16[i] & 0xffff, l16.data()[i], "16-bit pixel " + i);
+        }
+    }
+
+    @Test
+    void ourOwnEncoderRoundTripsThroughItForEveryFilterAndLevel() {
+        int w = 29;
+        int h = 13;
+        int[] labels = new int[w * h];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % w < 10 ? 7 : i % 11 == 0 ? 300 + i : 24;
+        }
+        for (PngEncoder.Filter f : PngEncoder.Filter.values()) {
+            for (int level : new int[] {0, 1, 6}) {
+                for (boolean sixteen : new boolean[] {false, true}) {
+                    int[] v = sixteen ? labels : java.util.Arrays.stream(labels).map(x -> x & 0xff).toArray();
+                    byte[] png = PngEncoder.gray(w, h, v, sixteen, level, f, Map.of("k", "v"));
+                    assertArrayEquals(v, Images.decodeLabel(png, FILE).data(), f + " level " + level);
+                }
+            }
+        }
+    }
+
+    @Test
+    void otherKindsAreLeftToTheGeneralDecoders() throws IOException {
+        BufferedImage rgba = new BufferedImage(5, 4, BufferedImage.TYPE_4BYTE_ABGR);
+        byte[] png = imageIo(rgba);
+        assertFalse(PngDecoder.supports(png, PngHeader.parse(png, FILE)));
+        BufferedImage palette = new BufferedImage(5, 4, BufferedImage.TYPE_BYTE_INDEXED);
+        byte[] p = imageIo(palette);
+        assertFalse(PngDecoder.supports(p, PngHeader.parse(p, FILE)));
+        // interlaced: flip the IHDR interlace byte (the CRC no longer matches, but supports() looks only at the kind)
+        byte[] gray = PngEncoder.gray(4, 4, new int[16], false, 1, PngEncoder.Filter.UP, Map.of());
+        gray[28] = 1;
+        assertFalse(PngDecoder.supports(gray, PngHeader.parse(gray, FILE)));
+    }
+
+    @Test
+    void corruptFilesAreRefusedNamingTheFile() {
+        int[] v = new int[64 * 8];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i % 13;
+        }
+        byte[] good = PngEncoder.gray(64, 8, v, false, 6, PngEncoder.Filter.UP, Map.of());
+        int idat = indexOf(good, "IDAT");
+        // a flipped bit in the image data: the IDAT CRC catches it
+        byte[] flipped = good.clone();
+        flipped[idat + 6] ^= 0x10;
+        InputException crc = assertThrows(InputException.class, () -> Images.decodeLabel(flipped, FILE));
+        assertTrue(crc.getMessage().contains("x.png") && crc.getMessage().contains("CRC"), crc.getMessage());
+        // the image data cut short (IDAT length and CRC made consistent): fewer rows than the header says
+        int len = PngHeader.readInt(good, idat - 4);
+        byte[] cut = java.util.Arrays.copyOfRange(good, 0, idat + 4 + len / 3);
+        putInt(cut, idat - 4, len / 3);
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(cut, idat, 4 + len / 3);
+        byte[] end = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82};
+        putInt(end, 0, (int) c.getValue());
+        byte[] truncated = new byte[cut.length + end.length];
+        System.arraycopy(cut, 0, truncated, 0, cut.length);
+        System.arraycopy(end, 0, truncated, cut.length, end.length);
+        InputException t = assertThrows(InputException.class, () -> Images.decodeLabel(truncated, FILE));
+        assertTrue(t.getMessage().contains("x.png") && t.getMessage().contains("ends early"), t.getMessage());
+        // a chunk length that runs past the end of the file
+        byte[] longChunk = good.clone();
+        putInt(longChunk, idat - 4, 1 << 30);
+        InputException l = assertThrows(InputException.class, () -> Images.decodeLabel(longChunk, FILE));
+        assertTrue(l.getMessage().contains("runs past the end"), l.getMessage());
+    }
+
+    @Test
+    void anUnknownRowFilterIsRefused() {
+        // level 0 stores the filtered rows uncompressed: the first row's filter byte follows the zlib and block headers
+        byte[] png = PngEncoder.gray(8, 2, new int[16], false, 0, PngEncoder.Filter.NONE, Map.of());
+        int idat = indexOf(png, "IDAT");
+        int len = PngHeader.readInt(png, idat - 4);
+        png[idat + 4 + 2 + 5] = 9; // zlib header (2), stored block header (5), then the filter byte
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(png, idat, 4 + len);
+        putInt(png, idat + 4 + len, (int) c.getValue());
+        InputException e = assertThrows(InputException.class, () -> Images.decodeLabel(png, FILE));
+        assertTrue(e.getMessage().contains("filter"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] b, String type) {
+        for (int i = 0; i + 4 <= b.length; i++) {
+            if (b[i] == type.charAt(0) && b[i + 1] == type.charAt(1) && b[i + 2] == type.charAt(2)
+                    && b[i + 3] == type.charAt(3)) {
+                return i;
+            }
+        }
+        throw new AssertionError(type);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+}
