@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run an ablation grid (losses x negative sources x seeds on one base and schedule): each cell "
                 + "is a gen finetune run folder with its gen score maps and gen eval reports under OUT/cells/ID/; "
-                + "report.md and report.json tabulate AP and FPR95 per benchmark.",
+                + "ablation.md, .json, .csv and report.html tabulate AP, FPR95 and AUROC per benchmark with the paired "
+                + "difference to the reference source.",
             "Grid format: README, section gen ablate; example: configs/ablations/sample.yaml."})
 final class AblateCommand implements Callable<Integer> {
     @Spec
@@ -30,7 +31,7 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Print every cell's gen command lines as JSON lines; run nothing.")
     boolean plan;
 
-    @Option(names = "--collect", description = "Only build report.md / report.json from the finished cells.")
+    @Option(names = "--collect", description = "Only build the report from the finished cells.")
     boolean collect;
 
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces and details.")
@@ -52,7 +53,7 @@ final class AblateCommand implements Callable<Integer> {
             s = a.run(resume, o);
         }
         a.collect();
-        o.printf("report: %s and %s%n", out.resolve("report.md"), out.resolve("report.json"));
+        o.printf("report: %s (also ablation.md, ablation.json, ablation.csv)%n", out.resolve("report.html"));
         if (s != null) {
             o.printf("%d cells done, %d finished before, %d failed%n", s.done(), s.skipped(), s.failed());
             return s.failed() == 0 ? Gen.EXIT_OK : Gen.EXIT_FAILURE;

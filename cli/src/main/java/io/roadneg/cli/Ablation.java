@@ -35,6 +35,8 @@ final class Ablation {
     static final String DONE = "done.json";
     /** Written when a command of a cell failed, with its reason. */
     static final String FAILED = "failed.json";
+    /** The area control of a cell that pastes nothing. */
+    static final String NO_AREA = "-";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -43,7 +45,7 @@ final class Ablation {
     }
 
     /** One cell: its id, folder, identity and command lines. */
-    record Cell(String id, String loss, String source, long seed, Path dir, List<Step> steps) {
+    record Cell(String id, String loss, String source, String area, long seed, Path dir, List<Step> steps) {
         Path run() {
             return dir.resolve("run");
         }
@@ -136,7 +138,7 @@ final class Ablation {
                                     dir.resolve("eval").resolve(b).resolve(s).toString())));
                         }
                     }
-                    list.add(new Cell(id, loss, source, seed, dir, List.copyOf(steps)));
+                    list.add(new Cell(id, loss, source, areasOf(source).get(0), seed, dir, List.copyOf(steps)));
                 }
             }
         }
@@ -206,7 +208,7 @@ final class Ablation {
                 throw new InputException(out, "--out", out, "holds cell " + c.id() + " already: add --resume to "
                         + "continue the ablation, or use a new --out");
             }
-            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? readJson(rec) : null, identity(c), List.of(),
+            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? AblationReport.readJson(rec) : null, identity(c), List.of(),
                     "cell " + c.id() + " was made by another grid; use a new --out or delete " + c.dir());
         }
         int done = 0;
@@ -217,7 +219,7 @@ final class Ablation {
         for (int i = 0; i < cells.size(); i++) {
             Cell c = cells.get(i);
             String head = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, cells.size(), c.id());
-            if (Files.isRegularFile(c.dir().resolve(DONE))) {
+            if (isDone(c)) {
                 skipped++;
                 o.println(head + ": finished before, skipped");
                 o.flush();
@@ -229,7 +231,7 @@ final class Ablation {
             ranSeconds += secs;
             ran++;
             int left = (int) cells.subList(i + 1, cells.size()).stream()
-                    .filter(x -> !Files.isRegularFile(x.dir().resolve(DONE))).count();
+                    .filter(x -> !isDone(x)).count();
             String eta = left == 0 ? "" : String.format(Locale.ROOT, "; about %.0f s left for %d cells",
                     ranSeconds / ran * left, left);
             if (failure == null) {
@@ -252,7 +254,7 @@ final class Ablation {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + c.dir() + ": " + e.getMessage(), e);
         }
-        writeJson(c.dir().resolve(CELL_RECORD), identity(c));
+        AblationReport.writeJson(c.dir().resolve(CELL_RECORD), identity(c));
         StringBuilder log = new StringBuilder();
         String failure = null;
         for (Step s : c.steps()) {
@@ -274,227 +276,29 @@ final class Ablation {
         ObjectNode r = JSON.createObjectNode();
         r.put("cell", c.id());
         if (failure == null) {
-            writeJson(c.dir().resolve(DONE), r);
+            AblationReport.writeJson(c.dir().resolve(DONE), r);
         } else {
             r.put("reason", failure);
-            writeJson(c.dir().resolve(FAILED), r);
+            AblationReport.writeJson(c.dir().resolve(FAILED), r);
         }
         return failure;
     }
 
-    /** Builds report.json and report.md in the output folder from the finished cells; returns the Markdown. */
+    /** Builds the report files in the output folder from the finished cells; returns the Markdown. */
     String collect() {
-        ObjectNode rep = JSON.createObjectNode();
-        rep.put("version", 1);
-        rep.set("grid", JSON.valueToTree(grid));
-        var benches = rep.putArray("benchmarks");
-        var failedCells = rep.putArray("failed");
-        var pending = rep.putArray("pending");
-        StringBuilder md = new StringBuilder("# Ablation\n\n");
-        md.append(String.format(Locale.ROOT, "Base `%s`, profile %s, seeds %s, overrides %s.%n%n", grid.base(),
-                grid.effectiveProfile(), grid.seeds(), grid.set().isEmpty() ? "none" : grid.set()));
-        for (Cell c : cells) {
-            if (Files.isRegularFile(c.dir().resolve(FAILED)) && !Files.isRegularFile(c.dir().resolve(DONE))) {
-                ObjectNode f = failedCells.addObject();
-                f.put("cell", c.id());
-                f.put("reason", readJson(c.dir().resolve(FAILED)).path("reason").asText());
-            } else if (!Files.isRegularFile(c.dir().resolve(DONE))) {
-                pending.add(c.id());
-            }
-        }
-        md.append("## Mean over benchmarks\n\nAP and FPR95 averaged over the grid's benchmarks per seed, then over "
-                + "seeds; mIoU is closed-set on the validation split at the run's last epoch.\n\n"
-                + "| loss | source | score | seeds | mIoU mean ± sd | mean AP, mean ± sd | mean AP per seed "
-                + "| mean FPR95, mean ± sd |\n|---|---|---|---|---|---|---|---|\n");
-        var means = rep.putArray("mean_over_benchmarks");
-        for (Row k : rows()) {
-            List<Long> seeds = new ArrayList<>();
-            List<Double> miou = new ArrayList<>();
-            List<Double> ap = new ArrayList<>();
-            List<Double> fpr = new ArrayList<>();
-            for (Cell c : finished(k)) {
-                seeds.add(c.seed());
-                miou.add(lastMiou(c));
-                List<Double> a = new ArrayList<>();
-                List<Double> f = new ArrayList<>();
-                for (String b : grid.benchmarks()) {
-                    JsonNode px = pixel(c, b, k.score());
-                    a.add(num(px, "ap"));
-                    f.add(num(px, "fpr95"));
-                }
-                ap.add(mean(a));
-                fpr.add(mean(f));
-            }
-            ObjectNode row = k.json(means.addObject(), seeds);
-            putSeries(row, "miou", miou);
-            putSeries(row, "ap", ap);
-            putSeries(row, "fpr95", fpr);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
-                    meanSd(miou), meanSd(ap), perSeed(ap), meanSd(fpr)));
-        }
-        md.append('\n');
-        for (String b : grid.benchmarks()) {
-            ObjectNode bn = benches.addObject();
-            bn.put("benchmark", b);
-            var rows = bn.putArray("rows");
-            md.append("## ").append(b).append("\n\n")
-                    .append("| loss | source | score | seeds | AP mean ± sd | AP per seed | FPR95 mean ± sd "
-                            + "| FPR95 per seed |\n|---|---|---|---|---|---|---|---|\n");
-            for (Row k : rows()) {
-                List<Long> seeds = new ArrayList<>();
-                List<Double> ap = new ArrayList<>();
-                List<Double> fpr = new ArrayList<>();
-                List<Double> auroc = new ArrayList<>();
-                for (Cell c : finished(k)) {
-                    JsonNode px = pixel(c, b, k.score());
-                    seeds.add(c.seed());
-                    ap.add(num(px, "ap"));
-                    fpr.add(num(px, "fpr95"));
-                    auroc.add(num(px, "auroc"));
-                }
-                ObjectNode row = k.json(rows.addObject(), seeds);
-                putSeries(row, "ap", ap);
-                putSeries(row, "fpr95", fpr);
-                putSeries(row, "auroc", auroc);
-                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
-                        meanSd(ap), perSeed(ap), meanSd(fpr), perSeed(fpr)));
-            }
-            md.append('\n');
-        }
-        if (!failedCells.isEmpty()) {
-            md.append("## Failed cells\n\n");
-            failedCells.forEach(f -> md.append("- ").append(f.path("cell").asText()).append(": ")
-                    .append(f.path("reason").asText()).append('\n'));
-            md.append('\n');
-        }
-        if (!pending.isEmpty()) {
-            md.append("Not finished: ");
-            List<String> p = new ArrayList<>();
-            pending.forEach(x -> p.add(x.asText()));
-            md.append(String.join(", ", p)).append(".\n");
-        }
-        writeJson(out.resolve("report.json"), rep);
-        AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
-        return md.toString();
+        return new AblationReport(this).write(out);
     }
 
-    /** One report row: a loss, a source and a score, over the seeds. */
-    private record Row(String loss, String source, String score) {
-        ObjectNode json(ObjectNode row, List<Long> seeds) {
-            row.put("loss", loss);
-            row.put("source", source);
-            row.put("score", score);
-            seeds.forEach(row.putArray("seeds")::add);
-            return row;
-        }
-
-        String md() {
-            return loss + " | " + source + " | " + score;
-        }
+    /** Whether a cell finished. */
+    static boolean isDone(Cell c) {
+        return Files.isRegularFile(c.dir().resolve(DONE));
     }
 
-    /** The report's rows: losses, then sources, then scores, each in grid order. */
-    private List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        for (String loss : grid.losses()) {
-            for (String source : grid.sources()) {
-                for (String score : grid.scores()) {
-                    rows.add(new Row(loss, source, score));
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** The finished cells of a row's loss and source, in the grid's seed order. */
-    private List<Cell> finished(Row k) {
-        return cells.stream().filter(c -> c.loss().equals(k.loss()) && c.source().equals(k.source())
-                && Files.isRegularFile(c.dir().resolve(DONE))).toList();
-    }
-
-    private static JsonNode pixel(Cell c, String benchmark, String score) {
-        return readJson(c.eval(benchmark, score).resolve("metrics.json")).path("pixel");
-    }
-
-    private static double num(JsonNode n, String field) {
-        return n.path(field).isNumber() ? n.path(field).asDouble() : Double.NaN;
-    }
-
-    /** Closed-set mIoU of the run's last validation line; undefined when the run validated on no frames. */
-    private static double lastMiou(Cell c) {
-        Path log = c.run().resolve("validation.jsonl");
-        try {
-            if (!Files.isRegularFile(log)) {
-                return Double.NaN;
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Double.NaN : num(JSON.readTree(lines.get(lines.size() - 1)), "miou");
-        } catch (IOException e) {
-            throw new InputException(log, null, null, "cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void putSeries(ObjectNode row, String key, List<Double> values) {
-        var arr = row.putArray(key);
-        values.forEach(x -> addNum(arr, x));
-        addNum(row, key + "_mean", mean(values));
-        addNum(row, key + "_sd", sd(values));
-    }
-
-    private static void addNum(com.fasterxml.jackson.databind.node.ArrayNode a, double v) {
-        if (Double.isFinite(v)) {
-            a.add(v);
-        } else {
-            a.addNull();
-        }
-    }
-
-    private static void addNum(ObjectNode n, String k, double v) {
-        if (Double.isFinite(v)) {
-            n.put(k, v);
-        } else {
-            n.putNull(k);
-        }
-    }
-
-    static double mean(List<Double> v) {
-        return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).sum() / v.size();
-    }
-
-    /** Sample standard deviation (n - 1); undefined below two values. */
-    static double sd(List<Double> v) {
-        if (v.size() < 2) {
-            return Double.NaN;
-        }
-        double m = mean(v);
-        return Math.sqrt(v.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / (v.size() - 1));
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
-    }
-
-    private static String meanSd(List<Double> v) {
-        return v.size() < 2 ? fmt(mean(v)) : fmt(mean(v)) + " ± " + fmt(sd(v));
-    }
-
-    private static String perSeed(List<Double> v) {
-        return v.stream().map(Ablation::fmt).reduce((a, b) -> a + ", " + b).orElse("–");
-    }
-
-    private static JsonNode readJson(Path p) {
-        try {
-            return JSON.readTree(p.toFile());
-        } catch (IOException e) {
-            throw new InputException(p, null, null, "cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeJson(Path p, JsonNode n) {
-        try {
-            AtomicFiles.write(p, JSON.writeValueAsBytes(n));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * The paste-area controls a source's cells are made under: one, {@code -}, for {@code none}, which pastes
+     * nothing; otherwise the grid's.
+     */
+    List<String> areasOf(String source) {
+        return source.equals("none") ? List.of(NO_AREA) : List.of(AblationGrid.RECIPE);
     }
 }

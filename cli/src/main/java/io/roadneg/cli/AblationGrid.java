@@ -28,10 +28,12 @@ import java.util.Set;
  * @param benchmarks benchmark names as in {@code gen eval --dataset}
  * @param roots benchmark folders by name; default: the sample set of each
  * @param scores anomaly scores ({@code gen score --score})
+ * @param reference the source every other is compared with, per seed; default {@code none} when listed, else the
+ *     first source
  */
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
-        List<String> benchmarks, Map<String, String> roots, List<String> scores) {
+        List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference) {
     /** The source name that keeps each loss recipe's own negatives. */
     static final String RECIPE = "recipe";
 
@@ -89,6 +91,15 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                         Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
             }
         }
+        if (reference != null && !sources.contains(reference)) {
+            throw new IllegalArgumentException("reference: " + reference + " is not one of the grid's sources "
+                    + sources);
+        }
+    }
+
+    /** The reference source: the grid's, else {@code none} when listed, else the first source. */
+    String effectiveReference() {
+        return reference != null ? reference : sources.contains("none") ? "none" : sources.get(0);
     }
 
     private static <T> List<T> checked(String field, List<T> values) {

@@ -84,37 +84,57 @@ class AblateCommandTest {
         assertTrue(Files.isRegularFile(cell.resolve("run/checkpoints/latest")), "an ordinary gen finetune run");
         double ap = JSON.readTree(cell.resolve("eval/road-anomaly-masks/densehybrid/metrics.json").toFile())
                 .get("pixel").get("ap").asDouble();
-        JsonNode rep = JSON.readTree(out.resolve("report.json").toFile());
-        JsonNode rows = rep.get("benchmarks").get(0).get("rows");
+        JsonNode rep = JSON.readTree(out.resolve("ablation.json").toFile());
+        JsonNode rows = rep.get("rows");
         assertEquals(2, rows.size());
-        assertEquals("patches", rows.get(1).get("source").asText());
-        assertEquals(ap, rows.get(1).get("ap").get(0).asDouble());
-        assertEquals(ap, rows.get(1).get("ap_mean").asDouble());
-        assertTrue(rows.get(1).get("ap_sd").isNull(), "one seed: no deviation");
-        JsonNode mean = rep.get("mean_over_benchmarks").get(1);
-        assertEquals(ap, mean.get("ap_mean").asDouble(), "one benchmark: its AP");
+        JsonNode patches = rows.get(1);
+        assertEquals("patches", patches.get("source").asText());
+        assertEquals("recipe", patches.get("area").asText());
+        assertEquals("-", rows.get(0).get("area").asText(), "none pastes nothing: no area control");
+        JsonNode bench = patches.get("benchmarks").get("road-anomaly-masks");
+        assertEquals(ap, bench.get("ap").get("values").get(0).asDouble());
+        assertEquals(ap, bench.get("ap").get("mean").asDouble());
+        assertTrue(bench.get("ap").get("sd").isNull(), "one seed: no deviation");
+        assertEquals(ap, patches.get("benchmarks").get("mean").get("ap").get("mean").asDouble(),
+                "one benchmark: its AP");
         double miou = JSON.readTree(Files.readAllLines(cell.resolve("run/validation.jsonl")).get(0)).get("miou")
                 .asDouble();
-        assertEquals(miou, mean.get("miou").get(0).asDouble(), "closed-set mIoU of the run's last validation");
-        String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("## road-anomaly-masks") && md.contains("| densehybrid | patches | densehybrid | 1 |"),
-                md);
+        assertEquals(miou, patches.get("miou").get("values").get(0).asDouble(),
+                "closed-set mIoU of the run's last validation");
+        double apNone = rows.get(0).get("benchmarks").get("road-anomaly-masks").get("ap").get("mean").asDouble();
+        JsonNode diff = patches.get("difference").get("road-anomaly-masks").get("ap");
+        assertEquals(ap - apNone, diff.get("values").get(0).asDouble(), 1e-12, "paired with none, seed 0");
+        assertEquals("none", diff.get("method").asText(), "one seed: no interval");
+        assertTrue(rows.get(0).get("difference") == null, "the reference has no difference to itself");
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("## road-anomaly-masks")
+                && md.contains("| densehybrid | patches | recipe | densehybrid | 1 |"), md);
+        assertTrue(md.contains("## Paired difference to none"), md);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<td>densehybrid</td><td>patches</td><td>recipe</td>"), html);
+        List<String> csv = Files.readAllLines(out.resolve("ablation.csv"));
+        assertTrue(csv.contains("densehybrid,patches,recipe,densehybrid,road-anomaly-masks,ap,0," + ap + ",," + ap
+                + "," + (ap - apNone) + "," + (ap - apNone) + ",,,,none,false"), String.join("\n", csv));
+        for (String line : mdTableLines(md)) {
+            String cells = line.substring(2, line.length() - 2).replace(" | ", "</td><td>");
+            assertTrue(html.contains("<td>" + cells.replace("&", "&amp;") + "</td>"), "html holds md row " + line);
+        }
 
         GenTest.Run again = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
         assertEquals(2, again.code);
         assertTrue(again.err.contains("--resume"), again.err);
 
-        byte[] before = Files.readAllBytes(out.resolve("report.md"));
+        byte[] before = Files.readAllBytes(out.resolve("ablation.md"));
         GenTest.Run resumed = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(), "--resume");
         assertEquals(0, resumed.code, resumed.out + resumed.err);
         assertTrue(resumed.out.contains("[1/2] densehybrid-none-s0: finished before, skipped"), resumed.out);
-        assertEquals(new String(before), Files.readString(out.resolve("report.md")));
+        assertEquals(new String(before), Files.readString(out.resolve("ablation.md")));
 
-        Files.delete(out.resolve("report.md"));
+        Files.delete(out.resolve("ablation.md"));
         GenTest.Run collect = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(),
                 "--collect");
         assertEquals(0, collect.code, collect.out + collect.err);
-        assertEquals(new String(before), Files.readString(out.resolve("report.md")));
+        assertEquals(new String(before), Files.readString(out.resolve("ablation.md")));
 
         Path changed = grid("changed.yaml", "[none, patches]", "[0]", "2");
         GenTest.Run refused = new GenTest.Run("ablate", "--grid", changed.toString(), "--out", out.toString(),
@@ -122,6 +142,12 @@ class AblateCommandTest {
         assertEquals(2, refused.code, refused.out + refused.err);
         assertTrue(refused.err.contains("densehybrid-none-s0") && refused.err.contains("set"), refused.err);
         assertEquals(1, refused.err.strip().lines().count(), refused.err);
+    }
+
+    /** The body rows of every Markdown table (not the header separators). */
+    static List<String> mdTableLines(String md) {
+        return md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| loss |") && !l.startsWith("| cell |"))
+                .toList();
     }
 
     @Test
@@ -134,10 +160,10 @@ class AblateCommandTest {
         assertTrue(r.out.contains("[1/2] ce-none-s0: FAILED (score road-anomaly-masks densehybrid exited with 2"),
                 r.out);
         assertTrue(r.out.contains("[2/2] densehybrid-none-s0: done in "), r.out);
-        String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("## Failed cells") && md.contains("- ce-none-s0: score road-anomaly-masks") && md
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("## Failed cells") && md.contains("| ce-none-s0 | score road-anomaly-masks") && md
                 .contains("dout"), md);
-        assertEquals("ce-none-s0", JSON.readTree(out.resolve("report.json").toFile()).get("failed").get(0)
+        assertEquals("ce-none-s0", JSON.readTree(out.resolve("ablation.json").toFile()).get("failed").get(0)
                 .get("cell").asText());
     }
 
