@@ -35,6 +35,10 @@ final class Ablation {
     static final String DONE = "done.json";
     /** Written when a command of a cell failed, with its reason. */
     static final String FAILED = "failed.json";
+    /** A cell's folder of negatives drawn as its run draws them ({@code gen finetune --sample-negatives}). */
+    static final String NEGATIVES = "negatives";
+    /** Samples with negatives measured per cell. */
+    static final int NEGATIVE_SAMPLES = 16;
     /** The area control of a cell that pastes nothing. */
     static final String NO_AREA = "-";
 
@@ -104,7 +108,7 @@ final class Ablation {
     }
 
     static String cellId(String loss, String source, long seed) {
-        return (loss + "-" + source + "-s" + seed).replaceAll("[^A-Za-z0-9.-]", "_");
+        return AblationReport.fileTag(loss + "-" + source + "-s" + seed);
     }
 
     private List<Cell> enumerate() {
@@ -125,6 +129,13 @@ final class Ablation {
                         ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
                     }
                     grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
+                    if (!source.equals("none")) {
+                        List<String> neg = new ArrayList<>(ft);
+                        neg.remove("--resume");
+                        neg.addAll(List.of("--sample-negatives", Integer.toString(NEGATIVE_SAMPLES), "--out",
+                                dir.resolve(NEGATIVES).toString()));
+                        steps.add(new Step("negatives", neg));
+                    }
                     ft.addAll(List.of("--out", dir.resolve("run").toString()));
                     steps.add(new Step("finetune", ft));
                     for (String b : grid.benchmarks()) {

@@ -84,12 +84,22 @@ final class AblationReport {
                 (Files.isRegularFile(c.dir().resolve(Ablation.FAILED)) ? failed : pending).add(c);
             }
         }
+        Map<Row, ObjectNode> negatives = negatives();
         List<Table> tables = tables(stats, diffs, failed);
+        tables.add(tables.size() - (failed.isEmpty() ? 0 : 1), negativesTable(negatives));
         String md = markdown(tables, pending);
-        writeJson(out.resolve("ablation.json"), json(stats, diffs, failed, pending));
-        AtomicFiles.write(out.resolve("ablation.csv"), csv(stats, diffs).getBytes(StandardCharsets.UTF_8));
+        ObjectNode js = json(stats, diffs, failed, pending);
+        ArrayNode negs = js.putArray("negatives");
+        negatives.forEach((r, n) -> negs.addObject().put("loss", r.loss()).put("source", r.source())
+                .put("area", r.area()).setAll(n));
+        writeJson(out.resolve("ablation.json"), js);
+        AtomicFiles.write(out.resolve("ablation.csv"), (csv(stats, diffs) + negativesCsv(negatives))
+                .getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(out.resolve("ablation.md"), md.getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(out.resolve("report.html"), html(tables, pending).getBytes(StandardCharsets.UTF_8));
+        List<AblationPlots.Plot> plots = new ArrayList<>(AblationPlots.write(this, stats, grid, out));
+        plots.addAll(previews(negatives, out));
+        AtomicFiles.write(out.resolve("report.html"), html(tables, pending, plots)
+                .getBytes(StandardCharsets.UTF_8));
         return md;
     }
 
@@ -232,6 +242,114 @@ final class AblationReport {
         return t;
     }
 
+    /**
+     * Per loss, source (other than none) and area: the negatives the finished cells drew
+     * ({@link NegativeSample}), pooled over the seeds, with the cells they came from.
+     */
+    private Map<Row, ObjectNode> negatives() {
+        Map<Row, ObjectNode> m = new LinkedHashMap<>();
+        for (Row r : rows()) {
+            Row key = new Row(r.loss(), r.source(), r.area(), "");
+            if (r.source().equals("none") || m.containsKey(key)) {
+                continue;
+            }
+            List<JsonNode> trees = new ArrayList<>();
+            ObjectNode n = JSON.createObjectNode();
+            ArrayNode ids = n.putArray("cells");
+            for (Ablation.Cell c : finished(r)) {
+                Path f = c.dir().resolve(Ablation.NEGATIVES).resolve(NegativeSample.FILE);
+                if (Files.isRegularFile(f)) {
+                    trees.add(readJson(f));
+                    ids.add(c.id());
+                }
+            }
+            n.set("summary", NegativeSample.summary(trees));
+            m.put(key, n);
+        }
+        return m;
+    }
+
+    private static Table negativesTable(Map<Row, ObjectNode> negatives) {
+        List<List<String>> rows = new ArrayList<>();
+        negatives.forEach((r, n) -> {
+            JsonNode s = n.get("summary");
+            rows.add(List.of(r.loss(), r.source(), r.area(), s.path("samples").asText() + " (" + n.get("cells")
+                    .size() + " cells)", fmt(dbl(s, "objects_mean")) + " [" + count(s, "objects_min") + "–"
+                    + count(s, "objects_max") + "]", pct(dbl(s, "area_mean")), pct(dbl(s, "area_p10")) + " / "
+                    + pct(dbl(s, "area_p50")) + " / " + pct(dbl(s, "area_p90")), pct(dbl(s, "area_per_object_mean")),
+                    rgb(s.path("rgb_mean")), rgb(s.path("rgb_sd"))));
+        });
+        return new Table("negatives", "Negatives per source", "Measured on each finished cell's own draws: the "
+                + "first " + Ablation.NEGATIVE_SAMPLES + " training samples of its run that carry pasted pixels, as the "
+                + "run pastes them (gen finetune --sample-negatives), pooled over the seeds. Pasted area in % of the "
+                + "frame (mean; 10th / 50th / 90th percentile; per object); colour of the pasted pixels, 0–255.",
+                List.of("loss", "source", "area", "samples", "objects per image, mean [min–max]", "pasted area %",
+                        "p10 / p50 / p90 %", "per object %", "pasted RGB mean", "pasted RGB sd"), rows);
+    }
+
+    private static String negativesCsv(Map<Row, ObjectNode> negatives) {
+        StringBuilder c = new StringBuilder();
+        negatives.forEach((r, n) -> n.get("summary").fields().forEachRemaining(e -> {
+            if (e.getKey().equals("samples")) {
+                return;
+            }
+            List<String> v = new ArrayList<>();
+            if (e.getValue().isArray()) {
+                e.getValue().forEach(x -> v.add(x.isNumber() ? raw(x.asDouble()) : ""));
+            } else {
+                v.add(e.getValue().isNumber() ? raw(e.getValue().asDouble()) : "");
+            }
+            c.append(r.loss()).append(',').append(r.source()).append(',').append(r.area()).append(",,negatives,")
+                    .append(e.getKey()).append(',').append(n.get("summary").path("samples").asText()).append(',')
+                    .append(v.size() == 1 ? v.get(0) : "").append(",,").append(v.size() == 1 ? "" : String.join(" ", v))
+                    .append(",,,,,,,\n");
+        }));
+        return c.toString();
+    }
+
+    /** Copies each row's first finished cell's preview sheet into the plot folder. */
+    private static List<AblationPlots.Plot> previews(Map<Row, ObjectNode> negatives, Path out) {
+        List<AblationPlots.Plot> p = new ArrayList<>();
+        negatives.forEach((r, n) -> {
+            if (n.get("cells").isEmpty()) {
+                return;
+            }
+            String id = n.get("cells").get(0).asText();
+            Path src = out.resolve("cells").resolve(id).resolve(Ablation.NEGATIVES).resolve(NegativeSample.PREVIEW_FILE);
+            if (!Files.isRegularFile(src)) {
+                return;
+            }
+            String name = "negatives-" + fileTag(r.loss() + "-" + r.source() + "-" + r.area());
+            try {
+                AtomicFiles.write(out.resolve(AblationPlots.DIR).resolve(name + ".png"), Files.readAllBytes(src));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            p.add(new AblationPlots.Plot(name, "Negatives of " + id + " (" + r.source() + ", area " + r.area()
+                    + "): its first " + NegativeSample.PREVIEW + " samples with pasted pixels, tinted and outlined",
+                    true));
+        });
+        return p;
+    }
+
+    private static double dbl(JsonNode s, String k) {
+        return s.path(k).isNumber() ? s.path(k).asDouble() : Double.NaN;
+    }
+
+    private static String count(JsonNode s, String k) {
+        return s.path(k).isNumber() ? Integer.toString(s.path(k).asInt()) : "–";
+    }
+
+    private static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", 100 * v) : "–";
+    }
+
+    private static String rgb(JsonNode a) {
+        List<String> v = new ArrayList<>();
+        a.forEach(x -> v.add(x.isNumber() ? String.format(Locale.ROOT, "%.0f", x.asDouble()) : "–"));
+        return v.isEmpty() ? "–" : String.join(", ", v);
+    }
+
     private static List<String> row(Row r, Stats s, List<String> values) {
         List<String> row = new ArrayList<>(r.cells());
         row.add(Integer.toString(s.seeds().size()));
@@ -268,7 +386,7 @@ final class AblationReport {
         return md.toString();
     }
 
-    private String html(List<Table> tables, List<Ablation.Cell> pending) {
+    private String html(List<Table> tables, List<Ablation.Cell> pending, List<AblationPlots.Plot> plots) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Ablation"
                 + "</title>\n<style>table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px}"
                 + "</style></head><body>\n<h1>Ablation</h1>\n<p>").append(esc(header())).append("</p>\n");
@@ -288,7 +406,22 @@ final class AblationReport {
             h.append("<p>Not finished: ").append(esc(String.join(", ", pending.stream().map(Ablation.Cell::id)
                     .toList()))).append(".</p>\n");
         }
+        h.append("<h2 id=\"plots\">Plots</h2>\n");
+        for (AblationPlots.Plot p : plots) {
+            String file = AblationPlots.DIR + "/" + esc(p.name());
+            h.append("<figure><img src=\"").append(file).append(p.pngOnly() ? ".png" : ".svg").append("\" alt=\"")
+                    .append(esc(p.caption())).append("\"><figcaption>").append(esc(p.caption()));
+            if (!p.pngOnly()) {
+                h.append(" (<a href=\"").append(file).append(".png\">PNG</a>)");
+            }
+            h.append("</figcaption></figure>\n");
+        }
         return h.append("</body></html>\n").toString();
+    }
+
+    /** A name made safe for a file name: anything but letters, digits, dot and dash becomes an underscore. */
+    static String fileTag(String s) {
+        return s.replaceAll("[^A-Za-z0-9.-]", "_");
     }
 
     /**

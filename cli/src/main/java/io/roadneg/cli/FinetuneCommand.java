@@ -41,6 +41,11 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             + "TorchScript segmenter folder.")
     Path model;
 
+    @Option(names = "--sample-negatives", paramLabel = "N", description = "Train nothing: write the negatives of "
+            + "the run's first N samples that carry any (as it draws them) to --out: negatives.json (pasted area, "
+            + "objects, colour of the pasted pixels) and preview.png.")
+    Integer sampleNegatives;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -60,6 +65,12 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             }
         }
         TrainConfig c = config(loss, common, extra, o);
+        if (sampleNegatives != null) {
+            if (sampleNegatives < 1) {
+                throw new InputException(null, "--sample-negatives", sampleNegatives, "must be 1 or more");
+            }
+            return sampleNegatives(c, model, sampleNegatives, common, o);
+        }
         return train(c, loss, model, common, o).diverged() ? Gen.EXIT_FAILURE : Gen.EXIT_OK;
     }
 }

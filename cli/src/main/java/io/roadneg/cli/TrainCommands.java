@@ -102,6 +102,21 @@ abstract class TrainCommands {
         return r;
     }
 
+    /**
+     * Writes what the run would train on without training: the negatives of its first {@code count} samples that
+     * carry any, as {@link NegativeSample} stats and a preview sheet in {@code --out}.
+     */
+    int sampleNegatives(TrainConfig c, Path init, int count, CommonOptions common, PrintWriter o) {
+        Path cs = context(o).cityscapes();
+        NegativeSource neg = negatives(c, o);
+        Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, null,
+                common.seed(), false, 0, io.roadneg.datasets.Progress.NONE, o, null);
+        List<Trainer.NegativeDraw> draws = Trainer.negativeDraws(opts, count);
+        NegativeSample.write(draws, c.data().negatives().source(), out);
+        o.printf(Locale.ROOT, "%d samples with negatives: %s%n", draws.size(), out.resolve(NegativeSample.FILE));
+        return Gen.EXIT_OK;
+    }
+
     private NegativeSource negatives(TrainConfig c, PrintWriter o) {
         TrainConfig.NegativesConfig n = c.data().negatives();
         if (!c.loss().usesNegatives() || n.source().equals("none")) {

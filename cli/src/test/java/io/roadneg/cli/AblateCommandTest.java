@@ -74,6 +74,10 @@ class AblateCommandTest {
         assertEquals(out.resolve("cells/densehybrid-none-s0/run").toString(), ft.get(ft.size() - 1));
         assertEquals("score", cmds.get(1).get(1).asText());
         assertEquals("eval", cmds.get(2).get(1).asText());
+        JsonNode patchCmds = JSON.readTree(lines.get(1)).get("commands");
+        assertEquals(4, patchCmds.size(), "negatives sample, finetune, score, eval");
+        assertTrue(patchCmds.get(0).toString().contains("\"--sample-negatives\",\"16\""), patchCmds.toString());
+        assertFalse(patchCmds.get(0).toString().contains("--resume"), patchCmds.toString());
         assertFalse(Files.exists(out), "--plan does no work");
 
         GenTest.Run run = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
@@ -115,6 +119,27 @@ class AblateCommandTest {
         List<String> csv = Files.readAllLines(out.resolve("ablation.csv"));
         assertTrue(csv.contains("densehybrid,patches,recipe,densehybrid,road-anomaly-masks,ap,0," + ap + ",," + ap
                 + "," + (ap - apNone) + "," + (ap - apNone) + ",,,,none,false"), String.join("\n", csv));
+        JsonNode neg = JSON.readTree(cell.resolve("negatives/negatives.json").toFile());
+        assertEquals(16, neg.get("draws").size(), "16 samples with negatives");
+        long pasted = 0;
+        for (JsonNode d : neg.get("draws")) {
+            assertTrue(d.get("pasted").asLong() > 0 && d.get("objects").asInt() >= 1, d.toString());
+            pasted += d.get("pasted").asLong();
+        }
+        JsonNode negRow = rep.get("negatives").get(0);
+        assertEquals("patches", negRow.get("source").asText());
+        assertEquals(neg.get("summary"), negRow.get("summary"), "one cell: its own summary");
+        assertEquals((double) pasted / (16 * neg.get("draws").get(0).get("pixels").asLong()),
+                negRow.get("summary").get("area_mean").asDouble(), 1e-12, "same-size frames: pooled area");
+        assertTrue(md.contains("## Negatives per source") && md.contains("| densehybrid | patches | recipe | 16 (1 "
+                + "cells) |"), md);
+        assertTrue(Files.size(out.resolve("plots/negatives-densehybrid-patches-recipe.png")) > 0);
+        assertTrue(html.contains("plots/negatives-densehybrid-patches-recipe.png"), html);
+        for (String plot : List.of("bars-densehybrid-densehybrid", "pr-road-anomaly-masks-densehybrid-densehybrid")) {
+            assertTrue(Files.size(out.resolve("plots").resolve(plot + ".png")) > 0, plot);
+            assertTrue(Files.readString(out.resolve("plots").resolve(plot + ".svg")).contains("<svg"), plot);
+            assertTrue(html.contains("plots/" + plot + ".svg"), plot);
+        }
         for (String line : mdTableLines(md)) {
             String cells = line.substring(2, line.length() - 2).replace(" | ", "</td><td>");
             assertTrue(html.contains("<td>" + cells.replace("&", "&amp;") + "</td>"), "html holds md row " + line);
