@@ -116,44 +116,58 @@ final class Ablation {
         for (long seed : grid.seeds()) {
             for (String loss : grid.losses()) {
                 for (String source : grid.sources()) {
-                    String id = cellId(loss, source, seed);
-                    Path dir = out.resolve("cells").resolve(id);
-                    List<Step> steps = new ArrayList<>();
-                    List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
-                    if (!source.equals(AblationGrid.RECIPE)) {
-                        ft.addAll(List.of("--negatives", source));
+                    for (String area : areasOf(source)) {
+                        list.add(cell(loss, source, area, seed));
                     }
-                    ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed),
-                            "--profile", grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
-                    if (grid.cityscapesRoot() != null) {
-                        ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
-                    }
-                    grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
-                    if (!source.equals("none")) {
-                        List<String> neg = new ArrayList<>(ft);
-                        neg.remove("--resume");
-                        neg.addAll(List.of("--sample-negatives", Integer.toString(NEGATIVE_SAMPLES), "--out",
-                                dir.resolve(NEGATIVES).toString()));
-                        steps.add(new Step("negatives", neg));
-                    }
-                    ft.addAll(List.of("--out", dir.resolve("run").toString()));
-                    steps.add(new Step("finetune", ft));
-                    for (String b : grid.benchmarks()) {
-                        for (String s : grid.scores()) {
-                            Path maps = dir.resolve("scores").resolve(b).resolve(s);
-                            steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
-                                    dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
-                                    benchmarkRoot(b).toString(), "--out", maps.toString())));
-                            steps.add(new Step("eval " + b + " " + s, List.of("eval", "--quiet", "--dataset", b,
-                                    "--root", benchmarkRoot(b).toString(), "--scores", maps.toString(), "--out",
-                                    dir.resolve("eval").resolve(b).resolve(s).toString())));
-                        }
-                    }
-                    list.add(new Cell(id, loss, source, areasOf(source).get(0), seed, dir, List.copyOf(steps)));
                 }
             }
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * A cell and its command lines: the negatives sample (for a source that pastes), the fine-tune, then a score and
+     * an eval per benchmark and score.
+     */
+    private Cell cell(String loss, String source, String area, long seed) {
+        String id = cellId(loss, source + (area.equals(AblationGrid.MATCHED) ? "-" + area : ""), seed);
+        Path dir = out.resolve("cells").resolve(id);
+        List<Step> steps = new ArrayList<>();
+        List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
+        if (!source.equals(AblationGrid.RECIPE)) {
+            ft.addAll(List.of("--negatives", source));
+        }
+        ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed), "--profile",
+                grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
+        if (grid.cityscapesRoot() != null) {
+            ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
+        }
+        grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
+        if (area.equals(AblationGrid.MATCHED)) {
+            ft.addAll(List.of("--set", "data.negatives.area=" + grid.matched().area(), "--set",
+                    "data.negatives.objects=" + grid.matched().objects()));
+        }
+        if (!source.equals("none")) {
+            List<String> neg = new ArrayList<>(ft);
+            neg.remove("--resume");
+            neg.addAll(List.of("--sample-negatives", Integer.toString(NEGATIVE_SAMPLES), "--out",
+                    dir.resolve(NEGATIVES).toString()));
+            steps.add(new Step("negatives", neg));
+        }
+        ft.addAll(List.of("--out", dir.resolve("run").toString()));
+        steps.add(new Step("finetune", ft));
+        for (String b : grid.benchmarks()) {
+            for (String s : grid.scores()) {
+                Path maps = dir.resolve("scores").resolve(b).resolve(s);
+                steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
+                        dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
+                        benchmarkRoot(b).toString(), "--out", maps.toString())));
+                steps.add(new Step("eval " + b + " " + s, List.of("eval", "--quiet", "--dataset", b, "--root",
+                        benchmarkRoot(b).toString(), "--scores", maps.toString(), "--out",
+                        dir.resolve("eval").resolve(b).resolve(s).toString())));
+            }
+        }
+        return new Cell(id, loss, source, area, seed, dir, List.copyOf(steps));
     }
 
     /** What makes a cell the same cell: every setting but where its files live (in the form a re-read gives). */
@@ -171,6 +185,10 @@ final class Ablation {
         n.put("loss", c.loss());
         n.put("source", c.source());
         n.put("seed", c.seed());
+        n.put("area", c.area());
+        if (c.area().equals(AblationGrid.MATCHED)) {
+            n.set("matched", JSON.valueToTree(grid.matched()));
+        }
         n.put("base", grid.base());
         n.put("profile", grid.effectiveProfile());
         n.put("cityscapes_root", grid.cityscapesRoot());
@@ -310,6 +328,6 @@ final class Ablation {
      * nothing; otherwise the grid's.
      */
     List<String> areasOf(String source) {
-        return source.equals("none") ? List.of(NO_AREA) : List.of(AblationGrid.RECIPE);
+        return source.equals("none") ? List.of(NO_AREA) : grid.area();
     }
 }

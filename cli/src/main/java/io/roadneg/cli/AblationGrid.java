@@ -30,10 +30,46 @@ import java.util.Set;
  * @param scores anomaly scores ({@code gen score --score})
  * @param reference the source every other is compared with, per seed; default {@code none} when listed, else the
  *     first source
+ * @param area paste-area controls, one set of cells each: {@code recipe} (each source pastes with its own preset's
+ *     geometry and count) and {@code matched} (every source pastes areas and counts from {@code matched}); default
+ *     {@code [recipe]}; {@code none} has one set of cells whatever this says
+ * @param matched the one distribution of {@code area: matched}; default {@link Matched#DEFAULT}
  */
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
-        List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference) {
+        List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
+        Matched matched) {
+    /** The area control that draws from {@code matched}. */
+    static final String MATCHED = "matched";
+
+    /**
+     * The pasted-area distribution of {@code area: matched}, the same for every source: per sample that the mix
+     * gives negatives (recipe probability set to 1), a uniform count of objects in {@code objects}; per object an
+     * area drawn log-uniformly from {@code area} (fractions of the frame), the object rescaled so its mask covers
+     * that area (paste planning, {@code placement.area}).
+     *
+     * @param area [min, max] fraction of the frame per object
+     * @param objects [min, max] objects per sample
+     */
+    record Matched(List<Double> area, List<Integer> objects) {
+        /** 0.2 % to 5 % of the frame per object (on 512 x 256 sample frames about 16 x 16 to 81 x 81 pixels), one or
+         * two objects: between the bundled presets' own geometries. */
+        static final Matched DEFAULT = new Matched(List.of(0.002, 0.05), List.of(1, 2));
+
+        Matched {
+            area = area == null ? DEFAULT.area() : List.copyOf(area);
+            objects = objects == null ? DEFAULT.objects() : List.copyOf(objects);
+            if (area.size() != 2 || !(area.get(0) > 0) || area.get(1) < area.get(0) || area.get(1) > 1) {
+                throw new IllegalArgumentException("matched.area: " + area + " must be [min, max] fractions of the "
+                        + "frame with 0 < min <= max <= 1");
+            }
+            if (objects.size() != 2 || objects.get(0) < 1 || objects.get(1) < objects.get(0)) {
+                throw new IllegalArgumentException("matched.objects: " + objects + " must be [min, max] with "
+                        + "1 <= min <= max");
+            }
+        }
+    }
+
     /** The source name that keeps each loss recipe's own negatives. */
     static final String RECIPE = "recipe";
 
@@ -91,6 +127,13 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                         Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
             }
         }
+        area = area == null ? List.of(RECIPE) : checked("area", area);
+        for (String a : area) {
+            if (!a.equals(RECIPE) && !a.equals(MATCHED)) {
+                throw new IllegalArgumentException("area: " + a + " is unknown; known: recipe, matched");
+            }
+        }
+        matched = matched == null ? Matched.DEFAULT : matched;
         if (reference != null && !sources.contains(reference)) {
             throw new IllegalArgumentException("reference: " + reference + " is not one of the grid's sources "
                     + sources);

@@ -206,6 +206,46 @@ class AblateCommandTest {
     }
 
     @Test
+    void matchedAreaCellsPasteFromOneDistributionThroughThePlanner() throws Exception {
+        Path g = grid("matched.yaml", "[none, patches, ade20k]", "[0]", "1");
+        Files.writeString(g, Files.readString(g) + "area: [recipe, matched]\nmatched: {area: [0.01, 0.02], objects: "
+                + "[2, 2]}\n");
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("m").toString(),
+                "--plan");
+        assertEquals(0, plan.code, plan.out + plan.err);
+        List<JsonNode> cells = plan.out.strip().lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertEquals(List.of("densehybrid-none-s0", "densehybrid-patches-s0", "densehybrid-patches-matched-s0",
+                "densehybrid-ade20k-s0", "densehybrid-ade20k-matched-s0"), cells.stream().map(c -> c.get("cell")
+                .asText()).toList(), "none once: it pastes nothing");
+        JsonNode sample = cells.get(4).get("commands").get(0);
+        assertTrue(sample.toString().contains("\"data.negatives.area=[0.01, 0.02]\",\"--set\","
+                + "\"data.negatives.objects=[2, 2]\""), sample.toString());
+        assertFalse(cells.get(3).toString().contains("data.negatives.area"), "recipe cells keep their geometry");
+        for (int k : new int[] {2, 4}) {
+            List<String> args = new java.util.ArrayList<>();
+            cells.get(k).get("commands").get(0).forEach(a -> args.add(a.asText()));
+            GenTest.Run r = new GenTest.Run(args.subList(1, args.size()).toArray(new String[0]));
+            assertEquals(0, r.code, r.out + r.err);
+            JsonNode neg = JSON.readTree(Path.of(cells.get(k).get("dir").asText()).resolve("negatives/negatives.json")
+                    .toFile());
+            assertEquals(16, neg.get("draws").size());
+            for (JsonNode d : neg.get("draws")) {
+                assertEquals(2, d.get("objects").asInt(), d.toString());
+                double area = d.get("pasted").asDouble() / d.get("pixels").asDouble();
+                // two objects of 1 % to 2 % each: at most 4 % (more only by rounding), less where they overlap or a
+                // frame edge cuts one, and ADE20K's masks keep only their class pixels of the rescaled crop
+                assertTrue(area <= 0.045 && area > 0.002, cells.get(k).get("cell") + ": " + d);
+            }
+        }
+    }
+
+    @Test
     void badGridsAreOneLineErrorsBeforeAnyCell() throws Exception {
         String[][] cases = {{"[none, lava]", "[0]", "1", "lava"}, {"[none]", "[]", "1", "seeds"},
             {"[none, none]", "[0]", "1", "twice"}, {"[none]", "[0]", "x", "epochs"}};

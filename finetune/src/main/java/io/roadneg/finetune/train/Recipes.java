@@ -21,12 +21,20 @@ public final class Recipes {
 
     /**
      * The paste recipe for negatives pasted on the fly: {@code data.negatives.preset} (or the source's default
-     * preset) with {@code data.negatives.referenceWidth} when set; refused when it pastes from another source.
+     * preset) with {@code data.negatives.referenceWidth}, {@code area} and {@code objects} when set; refused when it
+     * pastes from another source.
      */
     public static PasteConfig pasteConfig(TrainConfig.NegativesConfig n) {
         String preset = n.preset() != null ? n.preset() : Presets.defaultFor(n.source());
-        Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
-                : Map.of("placement.referenceWidth", n.referenceWidth().toString());
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        if (n.referenceWidth() != null) {
+            overrides.put("placement.referenceWidth", n.referenceWidth().toString());
+        }
+        if (n.area() != null) {
+            overrides.put("placement.area", n.area().toString());
+            overrides.put("placement.objects", n.objects().toString());
+            overrides.put("placement.probability", "1.0");
+        }
         PasteConfig pc = Presets.load(preset, null, overrides);
         if (!Presets.sourceType(pc).equals(n.source())) {
             throw new InputException(null, "data.negatives.preset", preset, "pastes from "
