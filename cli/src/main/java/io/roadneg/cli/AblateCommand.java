@@ -1,5 +1,6 @@
 package io.roadneg.cli;
 
+import io.roadneg.datasets.InputException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,6 +35,23 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--collect", description = "Only build the report from the finished cells.")
     boolean collect;
 
+    @Option(names = "--jobs", defaultValue = "1", paramLabel = "N", description = "Cells run at a time (default 1, "
+            + "in this process); above 1 each cell runs in its own JVM with the cores split between them.")
+    int jobs;
+
+    @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads per cell (default: the cores / "
+            + "--jobs). Cells give byte-identical numbers for the same T whatever --jobs; another T changes the last "
+            + "bits of training.")
+    Integer threads;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FMT", description = "With --plan: jsonl (one "
+            + "line per cell) or slurm (a job-array script, one task per cell, on stdout).")
+    String format;
+
+    @Option(names = "--cell", hidden = true, paramLabel = "ID", description = "Run one cell in this process (what "
+            + "--jobs children do).")
+    String cell;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces and details.")
     boolean verbose;
 
@@ -42,15 +60,40 @@ final class AblateCommand implements Callable<Integer> {
         if (plan && collect) {
             throw new IllegalArgumentException("--plan and --collect exclude each other");
         }
+        if (jobs < 1) {
+            throw new InputException(null, "--jobs", jobs, "must be 1 or more");
+        }
+        if (threads != null && threads < 1) {
+            throw new InputException(null, "--threads", threads, "must be 1 or more");
+        }
+        if (!format.equals("jsonl") && !format.equals("slurm")) {
+            throw new InputException(null, "--format", format, "must be jsonl or slurm");
+        }
+        if (!format.equals("jsonl") && !plan) {
+            throw new InputException(null, "--format", format, "goes with --plan");
+        }
         PrintWriter o = spec.commandLine().getOut();
         Ablation a = Ablation.load(grid, out);
+        if (cell != null) {
+            if (threads != null) {
+                io.roadneg.finetune.model.Devices.setThreads(threads);
+            }
+            String failure = a.runOne(cell);
+            o.println(failure == null ? cell + ": done" : cell + ": FAILED (" + failure + ")");
+            return failure == null ? Gen.EXIT_OK : Gen.EXIT_FAILURE;
+        }
         if (plan) {
-            a.plan(o);
+            if (format.equals("slurm")) {
+                o.print(a.slurm());
+            } else {
+                a.plan(o);
+            }
+            o.flush();
             return Gen.EXIT_OK;
         }
         Ablation.Summary s = null;
         if (!collect) {
-            s = a.run(resume, o);
+            s = a.run(resume, jobs, threads, o);
         }
         a.collect();
         o.printf("report: %s (also ablation.md, ablation.json, ablation.csv)%n", out.resolve("report.html"));

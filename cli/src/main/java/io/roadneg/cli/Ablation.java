@@ -9,6 +9,8 @@ import io.roadneg.datasets.config.Configs;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.train.TrainConfig;
+import io.roadneg.finetune.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,12 +62,14 @@ final class Ablation {
     }
 
     private final AblationGrid grid;
+    private final Path gridFile;
     private final Path gridDir;
     private final Path out;
     private final List<Cell> cells;
 
-    private Ablation(AblationGrid grid, Path gridDir, Path out) {
+    private Ablation(AblationGrid grid, Path gridFile, Path gridDir, Path out) {
         this.grid = grid;
+        this.gridFile = gridFile;
         this.gridDir = gridDir;
         this.out = out;
         this.cells = enumerate();
@@ -83,9 +87,27 @@ final class Ablation {
         }
         Path dir = gridFile.toAbsolutePath().getParent();
         Path rel = gridFile.getParent() == null ? Path.of("") : gridFile.getParent();
-        Ablation a = new Ablation(g, rel, out);
+        Ablation a = new Ablation(g, gridFile, rel, out);
         if (!Files.exists(a.path(g.base()))) {
             throw new InputException(gridFile, "base", g.base(), "not found (resolved against " + dir + ")");
+        }
+        for (String source : g.sources()) {
+            if (source.equals("none") || source.equals(AblationGrid.RECIPE)) {
+                continue;
+            }
+            try {
+                Recipes.pasteConfigs(new TrainConfig.NegativesConfig(source, null, null, 1.0, null, null, null));
+            } catch (InputException e) {
+                throw new InputException(gridFile, "sources", source, e.getMessage(), e);
+            }
+        }
+        for (String loss : g.losses()) {
+            try {
+                Trainer.checkBase(Recipes.load(loss, g.effectiveProfile(), null, g.set()), a.path(g.base()));
+            } catch (InputException e) {
+                throw new InputException(gridFile, "base", g.base(), "cannot start loss " + loss + ": "
+                        + e.getMessage(), e);
+            }
         }
         return a;
     }
@@ -141,6 +163,12 @@ final class Ablation {
                 grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
         if (grid.cityscapesRoot() != null) {
             ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
+        }
+        for (var r : io.roadneg.generators.OutlierSources.roots()) {
+            String root = grid.sourceRoots().get(r.name());
+            if (root != null) {
+                ft.addAll(List.of(r.option(), path(root).toString()));
+            }
         }
         grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
         if (area.equals(AblationGrid.MATCHED)) {
@@ -221,6 +249,42 @@ final class Ablation {
         o.flush();
     }
 
+    /**
+     * The plan as a Slurm job-array script: task {@code i} runs cell {@code i}'s command lines, exactly as
+     * {@link #plan} prints them, with {@code $GEN} (default {@code gen}) as the command; afterwards
+     * {@code --collect} builds the report from the folders.
+     */
+    String slurm() {
+        StringBuilder b = new StringBuilder("#!/bin/bash\n");
+        b.append("# gen ablate --grid ").append(quote(gridFile.toString())).append(" --out ")
+                .append(quote(out.toString())).append(": one array task per cell (").append(cells.size())
+                .append(" cells), each running that cell's\n# command lines as gen ablate --plan prints them. Submit "
+                + "with sbatch from a folder where gen is on PATH (or set GEN);\n# afterwards: gen ablate --grid "
+                + "GRID --out OUT --collect. Adjust the resources below to the cluster.\n");
+        b.append("#SBATCH --job-name=ablate\n#SBATCH --array=0-").append(cells.size() - 1).append('\n')
+                .append("#SBATCH --gres=gpu:1\n#SBATCH --cpus-per-task=8\n#SBATCH --mem=32G\n")
+                .append("#SBATCH --output=slurm-%A_%a.log\nset -euo pipefail\nGEN=\"${GEN:-gen}\"\n")
+                .append("case \"${SLURM_ARRAY_TASK_ID:?run as a Slurm array task}\" in\n");
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            b.append("  ").append(i).append(") # ").append(c.id()).append('\n');
+            b.append("    mkdir -p ").append(quote(c.dir().toString())).append('\n');
+            for (Step st : c.steps()) {
+                b.append("    \"$GEN\"");
+                st.args().forEach(a -> b.append(' ').append(quote(a)));
+                b.append('\n');
+            }
+            b.append("    ;;\n");
+        }
+        b.append("  *) echo \"no cell $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n");
+        return b.toString();
+    }
+
+    /** A shell word in single quotes. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** Counts of a run. */
     record Summary(int done, int skipped, int failed) {
     }
@@ -230,49 +294,193 @@ final class Ablation {
      * {@code resume} it is refused; with it, a cell whose identity changed is refused by its record.
      */
     Summary run(boolean resume, PrintWriter o) {
+        return run(resume, 1, null, o);
+    }
+
+    /**
+     * Runs the cells, {@code jobs} at a time. With one job each cell runs in this process; with more, each cell runs
+     * in its own JVM ({@link #cellProcess}), since libtorch's thread pool is one per process. Each cell gets
+     * {@code threads} PyTorch threads, default the cores split between the jobs ({@code max(1, cores / jobs)}); the
+     * same count gives the same bytes whatever {@code jobs}. Cells start in grid order; a progress line is printed as each ends,
+     * with the time left estimated from the mean cell time so far over the jobs.
+     */
+    Summary run(boolean resume, int jobs, Integer threadsPerCell, PrintWriter o) {
+        checkFolder(resume);
+        int threads = threadsPerCell != null ? threadsPerCell
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jobs));
+        List<Cell> todo = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            if (isDone(c)) {
+                skipped++;
+                o.println(head(c) + ": finished before, skipped");
+            } else {
+                todo.add(c);
+            }
+        }
+        o.flush();
+        if (jobs > 1 && !todo.isEmpty()) {
+            o.printf(Locale.ROOT, "%d cells to run, %d at a time, %d PyTorch threads each%n", todo.size(), jobs,
+                    threads);
+            o.flush();
+        }
+        Progress progress = new Progress(todo.size(), jobs, o);
+        if (jobs <= 1 && !todo.isEmpty()) {
+            int before = io.roadneg.finetune.model.Devices.threads();
+            io.roadneg.finetune.model.Devices.setThreads(threads);
+            try {
+                for (Cell c : todo) {
+                    long t0 = System.nanoTime();
+                    progress.ended(c, runCell(c), t0);
+                }
+            } finally {
+                io.roadneg.finetune.model.Devices.setThreads(before);
+            }
+        } else if (jobs > 1) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
+            try {
+                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+                for (Cell c : todo) {
+                    fs.add(pool.submit(() -> {
+                        long t0 = System.nanoTime();
+                        progress.ended(c, cellProcess(c, threads), t0);
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : fs) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return new Summary(progress.done, skipped, progress.failed);
+    }
+
+    private String head(Cell c) {
+        return String.format(Locale.ROOT, "[%d/%d] %s", cells.indexOf(c) + 1, cells.size(), c.id());
+    }
+
+    /** Counts ended cells and prints a line for each, with the time left for the rest. */
+    private final class Progress {
+        private final int total;
+        private final int jobs;
+        private final PrintWriter o;
+        private int done;
+        private int failed;
+        private double seconds;
+
+        Progress(int total, int jobs, PrintWriter o) {
+            this.total = total;
+            this.jobs = Math.max(1, jobs);
+            this.o = o;
+        }
+
+        synchronized void ended(Cell c, String failure, long t0) {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            seconds += secs;
+            if (failure == null) {
+                done++;
+            } else {
+                failed++;
+            }
+            int ended = done + failed;
+            int left = total - ended;
+            String eta = left == 0 ? "" : String.format(Locale.ROOT, "; %d of %d left, about %.0f s", left, total,
+                    seconds / ended * left / Math.min(jobs, left));
+            if (failure == null) {
+                o.printf(Locale.ROOT, "%s: done in %.1f s%s%n", head(c), secs, eta);
+            } else {
+                o.printf(Locale.ROOT, "%s: FAILED (%s) after %.1f s%s%n", head(c), failure, secs, eta);
+            }
+            o.flush();
+        }
+    }
+
+    /**
+     * Before any cell starts: an output folder holding anything but cells and report files is refused, cells need
+     * {@code resume}, and a cell whose identity changed is refused by its record.
+     */
+    private void checkFolder(boolean resume) {
         RunFolders.refuseUnknown(out, "cells");
+        Path cellsDir = out.resolve("cells");
+        if (Files.isDirectory(cellsDir)) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            cells.forEach(c -> ids.add(c.id()));
+            try (var s = Files.list(cellsDir)) {
+                for (Path p : s.sorted().toList()) {
+                    String name = p.getFileName().toString();
+                    if (Files.isDirectory(p) && !ids.contains(name)) {
+                        throw new InputException(out, "--out", out, "holds cell " + name + ", which is not a cell "
+                                + "of this grid (another grid's): use a new --out");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         for (Cell c : cells) {
             Path rec = c.dir().resolve(CELL_RECORD);
             if (Files.exists(c.dir()) && !resume) {
                 throw new InputException(out, "--out", out, "holds cell " + c.id() + " already: add --resume to "
                         + "continue the ablation, or use a new --out");
             }
-            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? AblationReport.readJson(rec) : null, identity(c), List.of(),
-                    "cell " + c.id() + " was made by another grid; use a new --out or delete " + c.dir());
+            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? AblationReport.readJson(rec) : null,
+                    identity(c), List.of(), "cell " + c.id() + " was made by another grid; use a new --out or "
+                    + "delete " + c.dir());
         }
-        int done = 0;
-        int skipped = 0;
-        int failed = 0;
-        double ranSeconds = 0;
-        int ran = 0;
-        for (int i = 0; i < cells.size(); i++) {
-            Cell c = cells.get(i);
-            String head = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, cells.size(), c.id());
+    }
+
+    /** Runs one cell by id in this process (what {@code --jobs} children do); returns null or its failure. */
+    String runOne(String id) {
+        Cell c = cells.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow(() -> new InputException(
+                null, "--cell", id, "is not a cell of this grid"));
+        return runCell(c);
+    }
+
+    /**
+     * Runs a cell in a child JVM with this JVM's options and class path and {@code threads} PyTorch threads
+     * ({@code gen ablate --cell ID}); its output goes to the cell's {@code process.log}.
+     */
+    private String cellProcess(Cell c, int threads) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dai.djl.pytorch.num_threads=") && !a.startsWith("-Dai.djl.pytorch.num_interop")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
+                Gen.class.getName(), "ablate", "--grid", gridFile.toString(), "--out", out.toString(), "--cell",
+                c.id(), "--threads", Integer.toString(threads)));
+        try {
+            Files.createDirectories(c.dir());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(c.dir().resolve("process.log").toFile());
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+            Process p = pb.start();
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroy();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
             if (isDone(c)) {
-                skipped++;
-                o.println(head + ": finished before, skipped");
-                o.flush();
-                continue;
+                return null;
             }
-            long t0 = System.nanoTime();
-            String failure = runCell(c);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            ranSeconds += secs;
-            ran++;
-            int left = (int) cells.subList(i + 1, cells.size()).stream()
-                    .filter(x -> !isDone(x)).count();
-            String eta = left == 0 ? "" : String.format(Locale.ROOT, "; about %.0f s left for %d cells",
-                    ranSeconds / ran * left, left);
-            if (failure == null) {
-                done++;
-                o.printf(Locale.ROOT, "%s: done in %.1f s%s%n", head, secs, eta);
-            } else {
-                failed++;
-                o.printf(Locale.ROOT, "%s: FAILED (%s) after %.1f s%s%n", head, failure, secs, eta);
-            }
-            o.flush();
+            Path failed = c.dir().resolve(FAILED);
+            return Files.isRegularFile(failed) ? AblationReport.readJson(failed).path("reason").asText()
+                    : "the cell's process exited with " + code + " (see " + c.dir().resolve("process.log") + ")";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the process of cell " + c.id() + ": " + e.getMessage(), e);
         }
-        return new Summary(done, skipped, failed);
     }
 
     /** Runs one cell's commands; returns null or the reason it failed (also written to its failed.json). */
@@ -318,9 +526,22 @@ final class Ablation {
         return new AblationReport(this).write(out);
     }
 
-    /** Whether a cell finished. */
-    static boolean isDone(Cell c) {
-        return Files.isRegularFile(c.dir().resolve(DONE));
+    /**
+     * Whether a cell finished: its {@code done.json}, or, for a cell run elsewhere from the plan's command lines
+     * (which write no marker), every one of its {@code gen eval} reports (its last commands) in place.
+     */
+    boolean isDone(Cell c) {
+        if (Files.isRegularFile(c.dir().resolve(DONE))) {
+            return true;
+        }
+        for (String b : grid.benchmarks()) {
+            for (String s : grid.scores()) {
+                if (!Files.isRegularFile(c.eval(b, s).resolve("metrics.json"))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

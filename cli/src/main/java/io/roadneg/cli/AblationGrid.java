@@ -3,6 +3,7 @@ package io.roadneg.cli;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.finetune.score.Score;
 import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.generators.OutlierSources;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,11 +35,14 @@ import java.util.Set;
  *     geometry and count) and {@code matched} (every source pastes areas and counts from {@code matched}); default
  *     {@code [recipe]}; {@code none} has one set of cells whatever this says
  * @param matched the one distribution of {@code area: matched}; default {@link Matched#DEFAULT}
+ * @param sourceRoots outlier-source dataset roots by the registry's root name ({@code coco}, {@code ade20k},
+ *     {@code patches}, or a plugged-in source's, such as a flow source's run folder), passed to every cell's
+ *     {@code gen finetune} as that root's option; default: the sample data's
  */
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
         List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
-        Matched matched) {
+        Matched matched, Map<String, String> sourceRoots) {
     /** The area control that draws from {@code matched}. */
     static final String MATCHED = "matched";
 
@@ -94,9 +98,13 @@ record AblationGrid(int version, String base, String profile, String sampleData,
         }
         sources = checked("sources", sources);
         for (String s : sources) {
-            if (!s.equals("none") && !s.equals(RECIPE) && OutlierSources.find(s).isEmpty()) {
-                throw new IllegalArgumentException("sources: " + s + " is not a registered outlier source; known: "
-                        + "none, recipe, " + String.join(", ", OutlierSources.types()));
+            if (!s.equals("none") && !s.equals(RECIPE)) {
+                try {
+                    NegativeSpec.parse(s);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sources: " + s + ": " + e.getMessage() + " (or none, recipe; "
+                            + "mask variants NAME:box, mixtures NAME:W+NAME:W)");
+                }
             }
         }
         seeds = checked("seeds", seeds);
@@ -134,6 +142,14 @@ record AblationGrid(int version, String base, String profile, String sampleData,
             }
         }
         matched = matched == null ? Matched.DEFAULT : matched;
+        sourceRoots = sourceRoots == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sourceRoots));
+        for (String r : sourceRoots.keySet()) {
+            if (OutlierSources.roots().stream().noneMatch(x -> x.name().equals(r))) {
+                throw new IllegalArgumentException("sourceRoots: " + r + " is not a root of a registered source; "
+                        + "known: " + String.join(", ", OutlierSources.roots().stream().map(x -> x.name()).toList()));
+            }
+        }
         if (reference != null && !sources.contains(reference)) {
             throw new IllegalArgumentException("reference: " + reference + " is not one of the grid's sources "
                     + sources);

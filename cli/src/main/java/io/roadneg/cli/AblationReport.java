@@ -80,7 +80,7 @@ final class AblationReport {
         List<Ablation.Cell> failed = new ArrayList<>();
         List<Ablation.Cell> pending = new ArrayList<>();
         for (Ablation.Cell c : ablation.cells()) {
-            if (!Ablation.isDone(c)) {
+            if (!ablation.isDone(c)) {
                 (Files.isRegularFile(c.dir().resolve(Ablation.FAILED)) ? failed : pending).add(c);
             }
         }
@@ -121,7 +121,7 @@ final class AblationReport {
     /** The finished cells of a row, in the grid's seed order. */
     List<Ablation.Cell> finished(Row r) {
         return ablation.cells().stream().filter(c -> c.loss().equals(r.loss()) && c.source().equals(r.source())
-                && c.area().equals(r.area()) && Ablation.isDone(c)).toList();
+                && c.area().equals(r.area()) && ablation.isDone(c)).toList();
     }
 
     Stats stats(Row r) {

@@ -64,6 +64,7 @@ final class NegativeSample {
             ObjectNode n = arr.addObject();
             n.put("sample", d.sample());
             n.put("frame", d.frame());
+            n.put("pasted_from", d.negative().provenance());
             if (d.negative().objects() >= 0) {
                 n.put("objects", d.negative().objects());
             } else {

@@ -5,6 +5,8 @@ import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.finetune.data.FolderNegatives;
+import io.roadneg.finetune.data.MixedNegatives;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.score.Score;
@@ -125,8 +127,15 @@ abstract class TrainCommands {
         if (n.source().equals("dir")) {
             return new FolderNegatives(Path.of(n.dir()), split);
         }
-        PasteConfig pc = Recipes.pasteConfig(n);
-        return new PastedNegatives(pc, context(o).open(pc));
+        List<PasteConfig> pcs = Recipes.pasteConfigs(n);
+        if (pcs.size() == 1) {
+            return new PastedNegatives(pcs.get(0), context(o).open(pcs.get(0)));
+        }
+        List<NegativeSource> parts = new java.util.ArrayList<>();
+        for (PasteConfig pc : pcs) {
+            parts.add(new PastedNegatives(pc, context(o).open(pc)));
+        }
+        return new MixedNegatives(parts, NegativeSpec.parse(n.source()).shares());
     }
 
     private Validation validation(TrainConfig c, Path cs, PrintWriter o) {

@@ -192,17 +192,88 @@ class AblateCommandTest {
                 .get("cell").asText());
     }
 
-    @Test
-    void recipeSourceKeepsTheLossDefaultNegatives() throws Exception {
-        Path g = grid("recipe.yaml", "[recipe]", "[3, 1]", "1");
-        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("r").toString(),
+    /** The plan's JSON lines of grid {@code g} for output folder {@code out}. */
+    private static List<String> planLines(Path g, String out) {
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve(out).toString(),
                 "--plan");
         assertEquals(0, plan.code, plan.out + plan.err);
-        List<String> lines = plan.out.strip().lines().toList();
-        assertEquals(2, lines.size(), plan.out);
+        return plan.out.strip().lines().toList();
+    }
+
+    /** Runs a planned cell's first command line (its negatives sample) and returns its negatives.json. */
+    private static JsonNode negativesOf(JsonNode cell) throws Exception {
+        List<String> args = new java.util.ArrayList<>();
+        cell.get("commands").get(0).forEach(a -> args.add(a.asText()));
+        assertTrue(args.contains("--sample-negatives"), args.toString());
+        GenTest.Run r = new GenTest.Run(args.subList(1, args.size()).toArray(new String[0]));
+        assertEquals(0, r.code, r.out + r.err);
+        return JSON.readTree(Path.of(cell.get("dir").asText()).resolve("negatives/negatives.json").toFile());
+    }
+
+    @Test
+    void recipeSourceKeepsTheLossDefaultNegatives() throws Exception {
+        List<String> lines = planLines(grid("recipe.yaml", "[recipe]", "[3, 1]", "1"), "r");
+        assertEquals(2, lines.size(), lines.toString());
         assertEquals("densehybrid-recipe-s3", JSON.readTree(lines.get(0)).get("cell").asText(), "grid order");
         assertEquals("densehybrid-recipe-s1", JSON.readTree(lines.get(1)).get("cell").asText(), "grid order");
         assertFalse(lines.get(0).contains("--negatives"), lines.get(0));
+    }
+
+    @Test
+    void jobsRunCellsInParallelProcessesWithTheSameResults() throws Exception {
+        Path g = grid("jobs.yaml", "[none, patches]", "[4]", "1");
+        Path one = dir.resolve("jobs-1");
+        Path two = dir.resolve("jobs-2");
+        // libtorch's results depend on its thread count in the last bits: the same count per cell, whatever --jobs
+        GenTest.Run r1 = new GenTest.Run("ablate", "--grid", g.toString(), "--out", one.toString(), "--threads", "1");
+        assertEquals(0, r1.code, r1.out + r1.err);
+        GenTest.Run r2 = new GenTest.Run("ablate", "--grid", g.toString(), "--out", two.toString(), "--jobs", "2");
+        assertEquals(0, r2.code, r2.out + r2.err);
+        assertTrue(r2.out.contains("2 cells to run, 2 at a time, 1 PyTorch threads each"), r2.out);
+        assertTrue(r2.out.contains("densehybrid-none-s4: done in ") && r2.out.contains("densehybrid-patches-s4: done "
+                + "in ") && r2.out.contains("1 of 2 left, about "), r2.out);
+        assertTrue(Files.readString(two.resolve("cells/densehybrid-patches-s4/process.log")).contains("done"),
+                "the cell ran in its own process");
+        for (String f : List.of("ablation.md", "ablation.csv", "ablation.json")) {
+            assertEquals(Files.readString(one.resolve(f)).replace(one.toString(), "OUT"),
+                    Files.readString(two.resolve(f)).replace(two.toString(), "OUT"), f + " the same with --jobs 2");
+        }
+        assertEquals(Files.readString(one.resolve("cells/densehybrid-patches-s4/negatives/negatives.json")),
+                Files.readString(two.resolve("cells/densehybrid-patches-s4/negatives/negatives.json")));
+    }
+
+    @Test
+    void slurmScriptRunsExactlyThePlansCommands() throws Exception {
+        Path g = grid("slurm.yaml", "[none, patches]", "[0, 1]", "1");
+        Path out = dir.resolve("it's here");
+        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(), "--plan");
+        GenTest.Run slurm = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString(), "--plan",
+                "--format", "slurm");
+        assertEquals(0, slurm.code, slurm.out + slurm.err);
+        assertTrue(slurm.out.contains("#SBATCH --array=0-3\n"), slurm.out);
+        Path script = dir.resolve("ablate.sbatch");
+        Files.writeString(script, slurm.out);
+        List<String> lines = plan.out.strip().lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            Path echo = dir.resolve("echo-args.sh");
+            Files.writeString(echo, "#!/bin/bash\nprintf '%s\\0' gen \"$@\"; printf '\\n'\n");
+            echo.toFile().setExecutable(true);
+            ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+            pb.environment().put("SLURM_ARRAY_TASK_ID", Integer.toString(i));
+            pb.environment().put("GEN", echo.toString());
+            Process p = pb.start();
+            String got = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), got);
+            List<List<String>> cmds = got.lines().map(l -> List.of(l.split("\0"))).toList();
+            List<List<String>> want = new java.util.ArrayList<>();
+            JSON.readTree(lines.get(i)).get("commands").forEach(c -> {
+                List<String> a = new java.util.ArrayList<>();
+                c.forEach(x -> a.add(x.asText()));
+                want.add(a);
+            });
+            assertEquals(want, cmds, "task " + i + " runs cell " + i + "'s commands, word for word");
+            assertTrue(Files.isDirectory(Path.of(JSON.readTree(lines.get(i)).get("dir").asText())));
+        }
     }
 
     @Test
@@ -210,10 +281,7 @@ class AblateCommandTest {
         Path g = grid("matched.yaml", "[none, patches, ade20k]", "[0]", "1");
         Files.writeString(g, Files.readString(g) + "area: [recipe, matched]\nmatched: {area: [0.01, 0.02], objects: "
                 + "[2, 2]}\n");
-        GenTest.Run plan = new GenTest.Run("ablate", "--grid", g.toString(), "--out", dir.resolve("m").toString(),
-                "--plan");
-        assertEquals(0, plan.code, plan.out + plan.err);
-        List<JsonNode> cells = plan.out.strip().lines().map(l -> {
+        List<JsonNode> cells = planLines(g, "m").stream().map(l -> {
             try {
                 return JSON.readTree(l);
             } catch (Exception e) {
@@ -228,12 +296,7 @@ class AblateCommandTest {
                 + "\"data.negatives.objects=[2, 2]\""), sample.toString());
         assertFalse(cells.get(3).toString().contains("data.negatives.area"), "recipe cells keep their geometry");
         for (int k : new int[] {2, 4}) {
-            List<String> args = new java.util.ArrayList<>();
-            cells.get(k).get("commands").get(0).forEach(a -> args.add(a.asText()));
-            GenTest.Run r = new GenTest.Run(args.subList(1, args.size()).toArray(new String[0]));
-            assertEquals(0, r.code, r.out + r.err);
-            JsonNode neg = JSON.readTree(Path.of(cells.get(k).get("dir").asText()).resolve("negatives/negatives.json")
-                    .toFile());
+            JsonNode neg = negativesOf(cells.get(k));
             assertEquals(16, neg.get("draws").size());
             for (JsonNode d : neg.get("draws")) {
                 assertEquals(2, d.get("objects").asInt(), d.toString());
@@ -246,8 +309,31 @@ class AblateCommandTest {
     }
 
     @Test
+    void mixturesAndBoxPromptedMasksAreSources() throws Exception {
+        List<String> lines = planLines(grid("mix.yaml", "[\"coco:0.25+patches:0.75\", \"coco:box\"]", "[0]", "1"),
+                "mix");
+        assertEquals("densehybrid-coco_0.25_patches_0.75-s0", JSON.readTree(lines.get(0)).get("cell").asText());
+        assertEquals("densehybrid-coco_box-s0", JSON.readTree(lines.get(1)).get("cell").asText());
+        java.util.Map<String, Integer> from = new java.util.TreeMap<>();
+        for (String line : lines) {
+            JsonNode c = JSON.readTree(line);
+            JsonNode neg = negativesOf(c);
+            for (JsonNode d : neg.get("draws")) {
+                String recipe = d.get("pasted_from").asText().split(":")[0];
+                from.merge(c.get("cell").asText() + " " + recipe, 1, Integer::sum);
+            }
+        }
+        // 16 samples each: the mixture draws both parts (P(all 16 from one part) < 1e-2 for a quarter), box masks
+        // come from COCO through the instance-mode recipe
+        assertTrue(from.getOrDefault("densehybrid-coco_0.25_patches_0.75-s0 pebal", 0) > 0, from.toString());
+        assertTrue(from.getOrDefault("densehybrid-coco_0.25_patches_0.75-s0 noisy-patches", 0) > 0, from.toString());
+        assertEquals(16, from.get("densehybrid-coco_box-s0 pebal"), from.toString());
+    }
+
+    @Test
     void badGridsAreOneLineErrorsBeforeAnyCell() throws Exception {
         String[][] cases = {{"[none, lava]", "[0]", "1", "lava"}, {"[none]", "[]", "1", "seeds"},
+            {"[none, coco:lava]", "[0]", "1", "coco:lava"}, {"[coco:0.5+lava:0.5]", "[0]", "1", "lava"},
             {"[none, none]", "[0]", "1", "twice"}, {"[none]", "[0]", "x", "epochs"}};
         for (String[] c : cases) {
             Path g = grid("bad.yaml", c[0], c[1], c[2]);
@@ -258,6 +344,37 @@ class AblateCommandTest {
             assertEquals(1, r.err.strip().lines().count(), r.err);
             assertFalse(Files.exists(out), "no cell started");
         }
+    }
+
+    @Test
+    void aBaseOfAnotherClassCountAndAnotherGridsCellsAreRefusedBeforeAnyCell() throws Exception {
+        Path other = dir.resolve("base-5");
+        Path ck = io.roadneg.finetune.model.Checkpoints.resolve(dir.resolve("base"));
+        Files.createDirectories(other);
+        try (var s = Files.list(ck)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, other.resolve(f.getFileName()));
+            }
+        }
+        Path spec = other.resolve("model.json");
+        Files.writeString(spec, Files.readString(spec).replaceFirst("\"classes\"\\s*:\\s*19", "\"classes\" : 5"));
+        Path g = grid("classes.yaml", "[none]", "[0]", "1");
+        Files.writeString(g, Files.readString(g).replace("base: base", "base: base-5"));
+        Path out = dir.resolve("classes-out");
+        GenTest.Run r = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(2, r.code, r.out + r.err);
+        assertTrue(r.err.contains("classes.yaml") && r.err.contains("base") && r.err.contains("5"), r.err);
+        assertEquals(1, r.err.strip().lines().count(), r.err);
+        assertFalse(Files.exists(out));
+
+        Path taken = dir.resolve("taken");
+        Files.createDirectories(taken.resolve("cells/rpl-coco-s9"));
+        Path g2 = grid("mine.yaml", "[none]", "[0]", "1");
+        GenTest.Run r2 = new GenTest.Run("ablate", "--grid", g2.toString(), "--out", taken.toString(), "--resume");
+        assertEquals(2, r2.code, r2.out + r2.err);
+        assertTrue(r2.err.contains("rpl-coco-s9") && r2.err.contains("another grid"), r2.err);
+        assertEquals(1, r2.err.strip().lines().count(), r2.err);
+        assertFalse(Files.exists(taken.resolve("cells/densehybrid-none-s0")), "no cell started");
     }
 
     @Test

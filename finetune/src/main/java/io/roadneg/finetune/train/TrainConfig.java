@@ -132,9 +132,10 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
                         + referenceWidth);
             }
             if (source == null || !source.equals("none") && !source.equals("dir")
-                    && OutlierSources.find(source).isEmpty()) {
-                throw new IllegalArgumentException("data.negatives.source must be none, dir or an outlier source ("
-                        + String.join(", ", OutlierSources.types()) + "), found " + source);
+                    && !io.roadneg.finetune.data.NegativeSpec.isSpec(source)) {
+                throw new IllegalArgumentException("data.negatives.source must be none, dir, an outlier source ("
+                        + String.join(", ", OutlierSources.types()) + "), a mask variant (coco:box) or a mixture "
+                        + "(coco:0.5+ade20k:0.5), found " + source);
             }
             if (source.equals("dir") && (dir == null || dir.isBlank())) {
                 throw new IllegalArgumentException("data.negatives.dir is required with source dir");

@@ -156,7 +156,6 @@ public final class Trainer {
         return s.with(heads, residual);
     }
 
-    /** Runs (or resumes) a training run; the run folder is locked, so a second run on it is refused. */
     /** A sample of a run that carries a negative: its index in the run's sample order, frame and negative. */
     public record NegativeDraw(long sample, String frame, NegativeSource.Negative negative) {
     }
@@ -200,6 +199,15 @@ public final class Trainer {
         return draws;
     }
 
+    /**
+     * Checks that {@code init} can start a fine-tune of {@code c} (its class count, architecture, not an RPL
+     * residual), as the run itself would before its first step; an input error naming the model file otherwise.
+     */
+    public static void checkBase(TrainConfig c, Path init) {
+        specFor(c, init, c.loss().build());
+    }
+
+    /** Runs (or resumes) a training run; the run folder is locked, so a second run on it is refused. */
     public static Result run(Options o) throws IOException {
         try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
             removeTemps(o.out());
