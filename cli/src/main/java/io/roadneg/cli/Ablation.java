@@ -185,7 +185,7 @@ final class Ablation {
         ft.addAll(List.of("--out", dir.resolve("run").toString()));
         steps.add(new Step("finetune", ft));
         for (String b : grid.benchmarks()) {
-            for (String s : grid.scores()) {
+            for (String s : grid.scoresOf(loss)) {
                 Path maps = dir.resolve("scores").resolve(b).resolve(s);
                 steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
                         dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
@@ -223,7 +223,7 @@ final class Ablation {
         ObjectNode set = n.putObject("set");
         grid.set().forEach(set::put);
         grid.benchmarks().forEach(n.putArray("benchmarks")::add);
-        grid.scores().forEach(n.putArray("scores")::add);
+        grid.scoresOf(c.loss()).forEach(n.putArray("scores")::add);
         return n;
     }
 
@@ -535,7 +535,7 @@ final class Ablation {
             return true;
         }
         for (String b : grid.benchmarks()) {
-            for (String s : grid.scores()) {
+            for (String s : grid.scoresOf(c.loss())) {
                 if (!Files.isRegularFile(c.eval(b, s).resolve("metrics.json"))) {
                     return false;
                 }

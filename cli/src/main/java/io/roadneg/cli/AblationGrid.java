@@ -35,6 +35,8 @@ import java.util.Set;
  *     geometry and count) and {@code matched} (every source pastes areas and counts from {@code matched}); default
  *     {@code [recipe]}; {@code none} has one set of cells whatever this says
  * @param matched the one distribution of {@code area: matched}; default {@link Matched#DEFAULT}
+ * @param scoresByLoss scores for particular losses in place of {@code scores} (a score needs the loss's head:
+ *     {@code {ce: [msp, energy], rpl: [rpl]}}); optional
  * @param sourceRoots outlier-source dataset roots by the registry's root name ({@code coco}, {@code ade20k},
  *     {@code patches}, or a plugged-in source's, such as a flow source's run folder), passed to every cell's
  *     {@code gen finetune} as that root's option; default: the sample data's
@@ -42,7 +44,7 @@ import java.util.Set;
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
         List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
-        Matched matched, Map<String, String> sourceRoots) {
+        Matched matched, Map<String, List<String>> scoresByLoss, Map<String, String> sourceRoots) {
     /** The area control that draws from {@code matched}. */
     static final String MATCHED = "matched";
 
@@ -126,15 +128,18 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                 throw new IllegalArgumentException("roots: " + r + " is not one of the grid's benchmarks");
             }
         }
-        scores = checked("scores", scores);
-        for (String s : scores) {
-            try {
-                Score.byKey(s);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("scores: " + s + " is unknown; known: " + java.util.Arrays.stream(
-                        Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
+        scores = checkedScores("scores", scores);
+        Map<String, List<String>> byLoss = new LinkedHashMap<>();
+        if (scoresByLoss != null) {
+            for (var e : scoresByLoss.entrySet()) {
+                if (!losses.contains(e.getKey())) {
+                    throw new IllegalArgumentException("scoresByLoss: " + e.getKey() + " is not one of the grid's "
+                            + "losses " + losses);
+                }
+                byLoss.put(e.getKey(), checkedScores("scoresByLoss." + e.getKey(), e.getValue()));
             }
         }
+        scoresByLoss = java.util.Collections.unmodifiableMap(byLoss);
         area = area == null ? List.of(RECIPE) : checked("area", area);
         for (String a : area) {
             if (!a.equals(RECIPE) && !a.equals(MATCHED)) {
@@ -159,6 +164,24 @@ record AblationGrid(int version, String base, String profile, String sampleData,
     /** The reference source: the grid's, else {@code none} when listed, else the first source. */
     String effectiveReference() {
         return reference != null ? reference : sources.contains("none") ? "none" : sources.get(0);
+    }
+
+    private static List<String> checkedScores(String field, List<String> values) {
+        List<String> list = checked(field, values);
+        for (String s : list) {
+            try {
+                Score.byKey(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(field + ": " + s + " is unknown; known: " + java.util.Arrays.stream(
+                        Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
+            }
+        }
+        return list;
+    }
+
+    /** The scores of a loss's cells: its {@code scoresByLoss} entry, else {@code scores}. */
+    List<String> scoresOf(String loss) {
+        return scoresByLoss.getOrDefault(loss, scores);
     }
 
     private static <T> List<T> checked(String field, List<T> values) {

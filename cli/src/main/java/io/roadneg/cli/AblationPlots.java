@@ -45,7 +45,7 @@ final class AblationPlots {
         try {
             Files.createDirectories(dir);
             for (String loss : grid.losses()) {
-                for (String score : grid.scores()) {
+                for (String score : grid.scoresOf(loss)) {
                     List<AblationReport.Row> rows = stats.keySet().stream().filter(r -> r.loss().equals(loss)
                             && r.score().equals(score)).toList();
                     String tag = AblationReport.fileTag(loss + "-" + score);

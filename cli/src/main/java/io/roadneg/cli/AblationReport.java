@@ -109,7 +109,7 @@ final class AblationReport {
         for (String loss : grid.losses()) {
             for (String source : grid.sources()) {
                 for (String area : ablation.areasOf(source)) {
-                    for (String score : grid.scores()) {
+                    for (String score : grid.scoresOf(loss)) {
                         rows.add(new Row(loss, source, area, score));
                     }
                 }

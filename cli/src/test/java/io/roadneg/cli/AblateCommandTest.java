@@ -217,6 +217,22 @@ class AblateCommandTest {
         assertEquals("densehybrid-recipe-s3", JSON.readTree(lines.get(0)).get("cell").asText(), "grid order");
         assertEquals("densehybrid-recipe-s1", JSON.readTree(lines.get(1)).get("cell").asText(), "grid order");
         assertFalse(lines.get(0).contains("--negatives"), lines.get(0));
+
+        Path byLoss = grid("by-loss.yaml", "[recipe]", "[0]", "1");
+        Files.writeString(byLoss, Files.readString(byLoss).replace("losses: [densehybrid]", "losses: [ce, densehybrid]")
+                + "scoresByLoss: {ce: [msp, energy]}\n");
+        List<String> two = planLines(byLoss, "by-loss");
+        assertEquals(List.of("finetune", "finetune", "score", "eval", "score", "eval"), commandNames(two.get(0)),
+                "ce: negatives sample, fine-tune, then msp and energy");
+        assertTrue(two.get(0).contains("\"--score\",\"msp\"") && two.get(0).contains("\"--score\",\"energy\"")
+                && !two.get(0).contains("\"--score\",\"densehybrid\""), two.get(0));
+        assertTrue(two.get(1).contains("\"--score\",\"densehybrid\""), "the others: scores");
+    }
+
+    private static List<String> commandNames(String planLine) throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        JSON.readTree(planLine).get("commands").forEach(c -> names.add(c.get(1).asText()));
+        return names;
     }
 
     @Test
@@ -386,6 +402,9 @@ class AblateCommandTest {
             for (Path f : files) {
                 AblationGrid g = Configs.bind(Configs.readTree(f), AblationGrid.class, f);
                 assertFalse(g.sources().isEmpty(), f.toString());
+                for (String loss : g.losses()) {
+                    io.roadneg.finetune.train.Recipes.load(loss, g.effectiveProfile(), null, g.set()); // keys exist
+                }
             }
         }
     }
