@@ -8,19 +8,28 @@ import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
+import io.roadneg.finetune.model.Devices;
 import io.roadneg.finetune.train.Recipes;
 import io.roadneg.finetune.train.TrainConfig;
 import io.roadneg.finetune.train.Trainer;
+import io.roadneg.generators.OutlierSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 
 /**
@@ -164,7 +173,7 @@ final class Ablation {
         if (grid.cityscapesRoot() != null) {
             ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
         }
-        for (var r : io.roadneg.generators.OutlierSources.roots()) {
+        for (var r : OutlierSources.roots()) {
             String root = grid.sourceRoots().get(r.name());
             if (root != null) {
                 ft.addAll(List.of(r.option(), path(root).toString()));
@@ -327,33 +336,33 @@ final class Ablation {
         }
         Progress progress = new Progress(todo.size(), jobs, o);
         if (jobs <= 1 && !todo.isEmpty()) {
-            int before = io.roadneg.finetune.model.Devices.threads();
-            io.roadneg.finetune.model.Devices.setThreads(threads);
+            int before = Devices.threads();
+            Devices.setThreads(threads);
             try {
                 for (Cell c : todo) {
                     long t0 = System.nanoTime();
                     progress.ended(c, runCell(c), t0);
                 }
             } finally {
-                io.roadneg.finetune.model.Devices.setThreads(before);
+                Devices.setThreads(before);
             }
         } else if (jobs > 1) {
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
+            ExecutorService pool = Executors.newFixedThreadPool(jobs);
             try {
-                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+                List<Future<?>> fs = new ArrayList<>();
                 for (Cell c : todo) {
                     fs.add(pool.submit(() -> {
                         long t0 = System.nanoTime();
                         progress.ended(c, cellProcess(c, threads), t0);
                     }));
                 }
-                for (java.util.concurrent.Future<?> f : fs) {
+                for (Future<?> f : fs) {
                     f.get();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } finally {
                 pool.shutdownNow();
@@ -410,7 +419,7 @@ final class Ablation {
         RunFolders.refuseUnknown(out, "cells");
         Path cellsDir = out.resolve("cells");
         if (Files.isDirectory(cellsDir)) {
-            java.util.Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             cells.forEach(c -> ids.add(c.id()));
             try (var s = Files.list(cellsDir)) {
                 for (Path p : s.sorted().toList()) {
@@ -450,7 +459,7 @@ final class Ablation {
     private String cellProcess(Cell c, int threads) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-Dai.djl.pytorch.num_threads=") && !a.startsWith("-Dai.djl.pytorch.num_interop")) {
                 cmd.add(a);
             }
@@ -500,8 +509,10 @@ final class Ablation {
             StringWriter se = new StringWriter();
             cl.setOut(new PrintWriter(so, true));
             cl.setErr(new PrintWriter(se, true));
+            long t0 = System.nanoTime();
             int code = cl.execute(s.args().toArray(new String[0]));
-            log.append("$ gen ").append(String.join(" ", s.args())).append('\n').append(so).append(se);
+            log.append("$ gen ").append(String.join(" ", s.args())).append('\n').append(so).append(se)
+                    .append(String.format(Locale.ROOT, "# exit %d after %.3f s%n", code, (System.nanoTime() - t0) / 1e9));
             if (code != Gen.EXIT_OK) {
                 String reason = se.toString().strip().lines().findFirst()
                         .orElse(so.toString().strip().lines().reduce((a, b) -> b).orElse("no message"));

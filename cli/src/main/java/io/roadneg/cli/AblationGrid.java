@@ -1,9 +1,9 @@
 package io.roadneg.cli;
 
 import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.score.Score;
 import io.roadneg.finetune.train.Recipes;
-import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.generators.OutlierSources;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
