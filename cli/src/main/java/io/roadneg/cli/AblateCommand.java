@@ -52,6 +52,10 @@ final class AblateCommand implements Callable<Integer> {
             + "--jobs children do).")
     String cell;
 
+    @Option(names = "--exit-with-parent", hidden = true, description = "With --cell: stop when standard input "
+            + "closes (the parent ablation ended or was killed).")
+    boolean exitWithParent;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces and details.")
     boolean verbose;
 
@@ -75,6 +79,20 @@ final class AblateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Ablation a = Ablation.load(grid, out);
         if (cell != null) {
+            if (exitWithParent) {
+                Thread watch = new Thread(() -> {
+                    try {
+                        while (System.in.read() != -1) {
+                            // the parent writes nothing: wait for the pipe to close
+                        }
+                    } catch (java.io.IOException e) {
+                        // a broken pipe means the same: the parent is gone
+                    }
+                    Runtime.getRuntime().halt(Gen.EXIT_FAILURE);
+                }, "parent-watch");
+                watch.setDaemon(true);
+                watch.start();
+            }
             if (threads != null) {
                 io.roadneg.finetune.model.Devices.setThreads(threads);
             }

@@ -454,7 +454,9 @@ final class Ablation {
 
     /**
      * Runs a cell in a child JVM with this JVM's options and class path and {@code threads} PyTorch threads
-     * ({@code gen ablate --cell ID}); its output goes to the cell's {@code process.log}.
+     * ({@code gen ablate --cell ID}); its output goes to the cell's {@code process.log}. The child watches its
+     * standard input, a pipe from this process, and stops when it closes, so a killed ablation leaves no cell
+     * running on behind it (a resume would find its folders locked).
      */
     private String cellProcess(Cell c, int threads) {
         List<String> cmd = new ArrayList<>();
@@ -466,7 +468,7 @@ final class Ablation {
         }
         cmd.addAll(List.of("-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
                 Gen.class.getName(), "ablate", "--grid", gridFile.toString(), "--out", out.toString(), "--cell",
-                c.id(), "--threads", Integer.toString(threads)));
+                c.id(), "--threads", Integer.toString(threads), "--exit-with-parent"));
         try {
             Files.createDirectories(c.dir());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

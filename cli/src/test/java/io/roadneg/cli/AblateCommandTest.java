@@ -259,6 +259,23 @@ class AblateCommandTest {
     }
 
     @Test
+    void aCellProcessStopsWhenItsParentIsGone() throws Exception {
+        Path g = grid("orphan.yaml", "[patches]", "[0]", "1");
+        Path out = dir.resolve("orphan");
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), Gen.class.getName(), "ablate", "--grid", g.toString(), "--out",
+                out.toString(), "--cell", "densehybrid-patches-s0", "--exit-with-parent"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("orphan.log")
+                .toFile()).start();
+        p.getOutputStream().close(); // as when the parent ablation is killed: its end of the pipe closes
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the child stopped");
+        assertEquals(1, p.exitValue(), Files.readString(dir.resolve("orphan.log")));
+        assertFalse(Files.exists(out.resolve("cells/densehybrid-patches-s0/done.json")), "it did not run on");
+        assertFalse(Files.exists(out.resolve("cells/densehybrid-patches-s0/failed.json")), "nor fail by itself");
+    }
+
+    @Test
     void slurmScriptRunsExactlyThePlansCommands() throws Exception {
         Path g = grid("slurm.yaml", "[none, patches]", "[0, 1]", "1");
         Path out = dir.resolve("it's here");
