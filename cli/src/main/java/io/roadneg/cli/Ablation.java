@@ -8,17 +8,28 @@ import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
+import io.roadneg.finetune.model.Devices;
 import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.train.TrainConfig;
+import io.roadneg.finetune.train.Trainer;
+import io.roadneg.generators.OutlierSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 
 /**
@@ -35,6 +46,12 @@ final class Ablation {
     static final String DONE = "done.json";
     /** Written when a command of a cell failed, with its reason. */
     static final String FAILED = "failed.json";
+    /** A cell's folder of negatives drawn as its run draws them ({@code gen finetune --sample-negatives}). */
+    static final String NEGATIVES = "negatives";
+    /** Samples with negatives measured per cell. */
+    static final int NEGATIVE_SAMPLES = 16;
+    /** The area control of a cell that pastes nothing. */
+    static final String NO_AREA = "-";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -43,7 +60,7 @@ final class Ablation {
     }
 
     /** One cell: its id, folder, identity and command lines. */
-    record Cell(String id, String loss, String source, long seed, Path dir, List<Step> steps) {
+    record Cell(String id, String loss, String source, String area, long seed, Path dir, List<Step> steps) {
         Path run() {
             return dir.resolve("run");
         }
@@ -54,12 +71,14 @@ final class Ablation {
     }
 
     private final AblationGrid grid;
+    private final Path gridFile;
     private final Path gridDir;
     private final Path out;
     private final List<Cell> cells;
 
-    private Ablation(AblationGrid grid, Path gridDir, Path out) {
+    private Ablation(AblationGrid grid, Path gridFile, Path gridDir, Path out) {
         this.grid = grid;
+        this.gridFile = gridFile;
         this.gridDir = gridDir;
         this.out = out;
         this.cells = enumerate();
@@ -77,9 +96,27 @@ final class Ablation {
         }
         Path dir = gridFile.toAbsolutePath().getParent();
         Path rel = gridFile.getParent() == null ? Path.of("") : gridFile.getParent();
-        Ablation a = new Ablation(g, rel, out);
+        Ablation a = new Ablation(g, gridFile, rel, out);
         if (!Files.exists(a.path(g.base()))) {
             throw new InputException(gridFile, "base", g.base(), "not found (resolved against " + dir + ")");
+        }
+        for (String source : g.sources()) {
+            if (source.equals("none") || source.equals(AblationGrid.RECIPE)) {
+                continue;
+            }
+            try {
+                Recipes.pasteConfigs(new TrainConfig.NegativesConfig(source, null, null, 1.0, null, null, null));
+            } catch (InputException e) {
+                throw new InputException(gridFile, "sources", source, e.getMessage(), e);
+            }
+        }
+        for (String loss : g.losses()) {
+            try {
+                Trainer.checkBase(Recipes.load(loss, g.effectiveProfile(), null, g.set()), a.path(g.base()));
+            } catch (InputException e) {
+                throw new InputException(gridFile, "base", g.base(), "cannot start loss " + loss + ": "
+                        + e.getMessage(), e);
+            }
         }
         return a;
     }
@@ -102,7 +139,7 @@ final class Ablation {
     }
 
     static String cellId(String loss, String source, long seed) {
-        return (loss + "-" + source + "-s" + seed).replaceAll("[^A-Za-z0-9.-]", "_");
+        return AblationReport.fileTag(loss + "-" + source + "-s" + seed);
     }
 
     private List<Cell> enumerate() {
@@ -110,37 +147,64 @@ final class Ablation {
         for (long seed : grid.seeds()) {
             for (String loss : grid.losses()) {
                 for (String source : grid.sources()) {
-                    String id = cellId(loss, source, seed);
-                    Path dir = out.resolve("cells").resolve(id);
-                    List<Step> steps = new ArrayList<>();
-                    List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
-                    if (!source.equals(AblationGrid.RECIPE)) {
-                        ft.addAll(List.of("--negatives", source));
+                    for (String area : areasOf(source)) {
+                        list.add(cell(loss, source, area, seed));
                     }
-                    ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed),
-                            "--profile", grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
-                    if (grid.cityscapesRoot() != null) {
-                        ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
-                    }
-                    grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
-                    ft.addAll(List.of("--out", dir.resolve("run").toString()));
-                    steps.add(new Step("finetune", ft));
-                    for (String b : grid.benchmarks()) {
-                        for (String s : grid.scores()) {
-                            Path maps = dir.resolve("scores").resolve(b).resolve(s);
-                            steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
-                                    dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
-                                    benchmarkRoot(b).toString(), "--out", maps.toString())));
-                            steps.add(new Step("eval " + b + " " + s, List.of("eval", "--quiet", "--dataset", b,
-                                    "--root", benchmarkRoot(b).toString(), "--scores", maps.toString(), "--out",
-                                    dir.resolve("eval").resolve(b).resolve(s).toString())));
-                        }
-                    }
-                    list.add(new Cell(id, loss, source, seed, dir, List.copyOf(steps)));
                 }
             }
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * A cell and its command lines: the negatives sample (for a source that pastes), the fine-tune, then a score and
+     * an eval per benchmark and score.
+     */
+    private Cell cell(String loss, String source, String area, long seed) {
+        String id = cellId(loss, source + (area.equals(AblationGrid.MATCHED) ? "-" + area : ""), seed);
+        Path dir = out.resolve("cells").resolve(id);
+        List<Step> steps = new ArrayList<>();
+        List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
+        if (!source.equals(AblationGrid.RECIPE)) {
+            ft.addAll(List.of("--negatives", source));
+        }
+        ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed), "--profile",
+                grid.effectiveProfile(), "--sample-data", path(grid.sampleData()).toString()));
+        if (grid.cityscapesRoot() != null) {
+            ft.addAll(List.of("--cityscapes-root", path(grid.cityscapesRoot()).toString()));
+        }
+        for (var r : OutlierSources.roots()) {
+            String root = grid.sourceRoots().get(r.name());
+            if (root != null) {
+                ft.addAll(List.of(r.option(), path(root).toString()));
+            }
+        }
+        grid.set().forEach((k, v) -> ft.addAll(List.of("--set", k + "=" + v)));
+        if (area.equals(AblationGrid.MATCHED)) {
+            ft.addAll(List.of("--set", "data.negatives.area=" + grid.matched().area(), "--set",
+                    "data.negatives.objects=" + grid.matched().objects()));
+        }
+        if (!source.equals("none")) {
+            List<String> neg = new ArrayList<>(ft);
+            neg.remove("--resume");
+            neg.addAll(List.of("--sample-negatives", Integer.toString(NEGATIVE_SAMPLES), "--out",
+                    dir.resolve(NEGATIVES).toString()));
+            steps.add(new Step("negatives", neg));
+        }
+        ft.addAll(List.of("--out", dir.resolve("run").toString()));
+        steps.add(new Step("finetune", ft));
+        for (String b : grid.benchmarks()) {
+            for (String s : grid.scoresOf(loss)) {
+                Path maps = dir.resolve("scores").resolve(b).resolve(s);
+                steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
+                        dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
+                        benchmarkRoot(b).toString(), "--out", maps.toString())));
+                steps.add(new Step("eval " + b + " " + s, List.of("eval", "--quiet", "--dataset", b, "--root",
+                        benchmarkRoot(b).toString(), "--scores", maps.toString(), "--out",
+                        dir.resolve("eval").resolve(b).resolve(s).toString())));
+            }
+        }
+        return new Cell(id, loss, source, area, seed, dir, List.copyOf(steps));
     }
 
     /** What makes a cell the same cell: every setting but where its files live (in the form a re-read gives). */
@@ -158,13 +222,17 @@ final class Ablation {
         n.put("loss", c.loss());
         n.put("source", c.source());
         n.put("seed", c.seed());
+        n.put("area", c.area());
+        if (c.area().equals(AblationGrid.MATCHED)) {
+            n.set("matched", JSON.valueToTree(grid.matched()));
+        }
         n.put("base", grid.base());
         n.put("profile", grid.effectiveProfile());
         n.put("cityscapes_root", grid.cityscapesRoot());
         ObjectNode set = n.putObject("set");
         grid.set().forEach(set::put);
         grid.benchmarks().forEach(n.putArray("benchmarks")::add);
-        grid.scores().forEach(n.putArray("scores")::add);
+        grid.scoresOf(c.loss()).forEach(n.putArray("scores")::add);
         return n;
     }
 
@@ -190,6 +258,42 @@ final class Ablation {
         o.flush();
     }
 
+    /**
+     * The plan as a Slurm job-array script: task {@code i} runs cell {@code i}'s command lines, exactly as
+     * {@link #plan} prints them, with {@code $GEN} (default {@code gen}) as the command; afterwards
+     * {@code --collect} builds the report from the folders.
+     */
+    String slurm() {
+        StringBuilder b = new StringBuilder("#!/bin/bash\n");
+        b.append("# gen ablate --grid ").append(quote(gridFile.toString())).append(" --out ")
+                .append(quote(out.toString())).append(": one array task per cell (").append(cells.size())
+                .append(" cells), each running that cell's\n# command lines as gen ablate --plan prints them. Submit "
+                + "with sbatch from a folder where gen is on PATH (or set GEN);\n# afterwards: gen ablate --grid "
+                + "GRID --out OUT --collect. Adjust the resources below to the cluster.\n");
+        b.append("#SBATCH --job-name=ablate\n#SBATCH --array=0-").append(cells.size() - 1).append('\n')
+                .append("#SBATCH --gres=gpu:1\n#SBATCH --cpus-per-task=8\n#SBATCH --mem=32G\n")
+                .append("#SBATCH --output=slurm-%A_%a.log\nset -euo pipefail\nGEN=\"${GEN:-gen}\"\n")
+                .append("case \"${SLURM_ARRAY_TASK_ID:?run as a Slurm array task}\" in\n");
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            b.append("  ").append(i).append(") # ").append(c.id()).append('\n');
+            b.append("    mkdir -p ").append(quote(c.dir().toString())).append('\n');
+            for (Step st : c.steps()) {
+                b.append("    \"$GEN\"");
+                st.args().forEach(a -> b.append(' ').append(quote(a)));
+                b.append('\n');
+            }
+            b.append("    ;;\n");
+        }
+        b.append("  *) echo \"no cell $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n");
+        return b.toString();
+    }
+
+    /** A shell word in single quotes. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** Counts of a run. */
     record Summary(int done, int skipped, int failed) {
     }
@@ -199,49 +303,195 @@ final class Ablation {
      * {@code resume} it is refused; with it, a cell whose identity changed is refused by its record.
      */
     Summary run(boolean resume, PrintWriter o) {
+        return run(resume, 1, null, o);
+    }
+
+    /**
+     * Runs the cells, {@code jobs} at a time. With one job each cell runs in this process; with more, each cell runs
+     * in its own JVM ({@link #cellProcess}), since libtorch's thread pool is one per process. Each cell gets
+     * {@code threads} PyTorch threads, default the cores split between the jobs ({@code max(1, cores / jobs)}); the
+     * same count gives the same bytes whatever {@code jobs}. Cells start in grid order; a progress line is printed as each ends,
+     * with the time left estimated from the mean cell time so far over the jobs.
+     */
+    Summary run(boolean resume, int jobs, Integer threadsPerCell, PrintWriter o) {
+        checkFolder(resume);
+        int threads = threadsPerCell != null ? threadsPerCell
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jobs));
+        List<Cell> todo = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            if (isDone(c)) {
+                skipped++;
+                o.println(head(c) + ": finished before, skipped");
+            } else {
+                todo.add(c);
+            }
+        }
+        o.flush();
+        if (jobs > 1 && !todo.isEmpty()) {
+            o.printf(Locale.ROOT, "%d cells to run, %d at a time, %d PyTorch threads each%n", todo.size(), jobs,
+                    threads);
+            o.flush();
+        }
+        Progress progress = new Progress(todo.size(), jobs, o);
+        if (jobs <= 1 && !todo.isEmpty()) {
+            int before = Devices.threads();
+            Devices.setThreads(threads);
+            try {
+                for (Cell c : todo) {
+                    long t0 = System.nanoTime();
+                    progress.ended(c, runCell(c), t0);
+                }
+            } finally {
+                Devices.setThreads(before);
+            }
+        } else if (jobs > 1) {
+            ExecutorService pool = Executors.newFixedThreadPool(jobs);
+            try {
+                List<Future<?>> fs = new ArrayList<>();
+                for (Cell c : todo) {
+                    fs.add(pool.submit(() -> {
+                        long t0 = System.nanoTime();
+                        progress.ended(c, cellProcess(c, threads), t0);
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return new Summary(progress.done, skipped, progress.failed);
+    }
+
+    private String head(Cell c) {
+        return String.format(Locale.ROOT, "[%d/%d] %s", cells.indexOf(c) + 1, cells.size(), c.id());
+    }
+
+    /** Counts ended cells and prints a line for each, with the time left for the rest. */
+    private final class Progress {
+        private final int total;
+        private final int jobs;
+        private final PrintWriter o;
+        private int done;
+        private int failed;
+        private double seconds;
+
+        Progress(int total, int jobs, PrintWriter o) {
+            this.total = total;
+            this.jobs = Math.max(1, jobs);
+            this.o = o;
+        }
+
+        synchronized void ended(Cell c, String failure, long t0) {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            seconds += secs;
+            if (failure == null) {
+                done++;
+            } else {
+                failed++;
+            }
+            int ended = done + failed;
+            int left = total - ended;
+            String eta = left == 0 ? "" : String.format(Locale.ROOT, "; %d of %d left, about %.0f s", left, total,
+                    seconds / ended * left / Math.min(jobs, left));
+            if (failure == null) {
+                o.printf(Locale.ROOT, "%s: done in %.1f s%s%n", head(c), secs, eta);
+            } else {
+                o.printf(Locale.ROOT, "%s: FAILED (%s) after %.1f s%s%n", head(c), failure, secs, eta);
+            }
+            o.flush();
+        }
+    }
+
+    /**
+     * Before any cell starts: an output folder holding anything but cells and report files is refused, cells need
+     * {@code resume}, and a cell whose identity changed is refused by its record.
+     */
+    private void checkFolder(boolean resume) {
         RunFolders.refuseUnknown(out, "cells");
+        Path cellsDir = out.resolve("cells");
+        if (Files.isDirectory(cellsDir)) {
+            Set<String> ids = new HashSet<>();
+            cells.forEach(c -> ids.add(c.id()));
+            try (var s = Files.list(cellsDir)) {
+                for (Path p : s.sorted().toList()) {
+                    String name = p.getFileName().toString();
+                    if (Files.isDirectory(p) && !ids.contains(name)) {
+                        throw new InputException(out, "--out", out, "holds cell " + name + ", which is not a cell "
+                                + "of this grid (another grid's): use a new --out");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         for (Cell c : cells) {
             Path rec = c.dir().resolve(CELL_RECORD);
             if (Files.exists(c.dir()) && !resume) {
                 throw new InputException(out, "--out", out, "holds cell " + c.id() + " already: add --resume to "
                         + "continue the ablation, or use a new --out");
             }
-            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? readJson(rec) : null, identity(c), List.of(),
-                    "cell " + c.id() + " was made by another grid; use a new --out or delete " + c.dir());
+            RunFolders.refuseAnother(rec, Files.isRegularFile(rec) ? AblationReport.readJson(rec) : null,
+                    identity(c), List.of(), "cell " + c.id() + " was made by another grid; use a new --out or "
+                    + "delete " + c.dir());
         }
-        int done = 0;
-        int skipped = 0;
-        int failed = 0;
-        double ranSeconds = 0;
-        int ran = 0;
-        for (int i = 0; i < cells.size(); i++) {
-            Cell c = cells.get(i);
-            String head = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, cells.size(), c.id());
-            if (Files.isRegularFile(c.dir().resolve(DONE))) {
-                skipped++;
-                o.println(head + ": finished before, skipped");
-                o.flush();
-                continue;
+    }
+
+    /** Runs one cell by id in this process (what {@code --jobs} children do); returns null or its failure. */
+    String runOne(String id) {
+        Cell c = cells.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow(() -> new InputException(
+                null, "--cell", id, "is not a cell of this grid"));
+        return runCell(c);
+    }
+
+    /**
+     * Runs a cell in a child JVM with this JVM's options and class path and {@code threads} PyTorch threads
+     * ({@code gen ablate --cell ID}); its output goes to the cell's {@code process.log}. The child watches its
+     * standard input, a pipe from this process, and stops when it closes, so a killed ablation leaves no cell
+     * running on behind it (a resume would find its folders locked).
+     */
+    private String cellProcess(Cell c, int threads) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dai.djl.pytorch.num_threads=") && !a.startsWith("-Dai.djl.pytorch.num_interop")) {
+                cmd.add(a);
             }
-            long t0 = System.nanoTime();
-            String failure = runCell(c);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            ranSeconds += secs;
-            ran++;
-            int left = (int) cells.subList(i + 1, cells.size()).stream()
-                    .filter(x -> !Files.isRegularFile(x.dir().resolve(DONE))).count();
-            String eta = left == 0 ? "" : String.format(Locale.ROOT, "; about %.0f s left for %d cells",
-                    ranSeconds / ran * left, left);
-            if (failure == null) {
-                done++;
-                o.printf(Locale.ROOT, "%s: done in %.1f s%s%n", head, secs, eta);
-            } else {
-                failed++;
-                o.printf(Locale.ROOT, "%s: FAILED (%s) after %.1f s%s%n", head, failure, secs, eta);
-            }
-            o.flush();
         }
-        return new Summary(done, skipped, failed);
+        cmd.addAll(List.of("-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
+                Gen.class.getName(), "ablate", "--grid", gridFile.toString(), "--out", out.toString(), "--cell",
+                c.id(), "--threads", Integer.toString(threads), "--exit-with-parent"));
+        try {
+            Files.createDirectories(c.dir());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(c.dir().resolve("process.log").toFile());
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+            Process p = pb.start();
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroy();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (isDone(c)) {
+                return null;
+            }
+            Path failed = c.dir().resolve(FAILED);
+            return Files.isRegularFile(failed) ? AblationReport.readJson(failed).path("reason").asText()
+                    : "the cell's process exited with " + code + " (see " + c.dir().resolve("process.log") + ")";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the process of cell " + c.id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs one cell's commands; returns null or the reason it failed (also written to its failed.json). */
@@ -252,7 +502,7 @@ final class Ablation {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + c.dir() + ": " + e.getMessage(), e);
         }
-        writeJson(c.dir().resolve(CELL_RECORD), identity(c));
+        AblationReport.writeJson(c.dir().resolve(CELL_RECORD), identity(c));
         StringBuilder log = new StringBuilder();
         String failure = null;
         for (Step s : c.steps()) {
@@ -261,8 +511,10 @@ final class Ablation {
             StringWriter se = new StringWriter();
             cl.setOut(new PrintWriter(so, true));
             cl.setErr(new PrintWriter(se, true));
+            long t0 = System.nanoTime();
             int code = cl.execute(s.args().toArray(new String[0]));
-            log.append("$ gen ").append(String.join(" ", s.args())).append('\n').append(so).append(se);
+            log.append("$ gen ").append(String.join(" ", s.args())).append('\n').append(so).append(se)
+                    .append(String.format(Locale.ROOT, "# exit %d after %.3f s%n", code, (System.nanoTime() - t0) / 1e9));
             if (code != Gen.EXIT_OK) {
                 String reason = se.toString().strip().lines().findFirst()
                         .orElse(so.toString().strip().lines().reduce((a, b) -> b).orElse("no message"));
@@ -274,227 +526,42 @@ final class Ablation {
         ObjectNode r = JSON.createObjectNode();
         r.put("cell", c.id());
         if (failure == null) {
-            writeJson(c.dir().resolve(DONE), r);
+            AblationReport.writeJson(c.dir().resolve(DONE), r);
         } else {
             r.put("reason", failure);
-            writeJson(c.dir().resolve(FAILED), r);
+            AblationReport.writeJson(c.dir().resolve(FAILED), r);
         }
         return failure;
     }
 
-    /** Builds report.json and report.md in the output folder from the finished cells; returns the Markdown. */
+    /** Builds the report files in the output folder from the finished cells; returns the Markdown. */
     String collect() {
-        ObjectNode rep = JSON.createObjectNode();
-        rep.put("version", 1);
-        rep.set("grid", JSON.valueToTree(grid));
-        var benches = rep.putArray("benchmarks");
-        var failedCells = rep.putArray("failed");
-        var pending = rep.putArray("pending");
-        StringBuilder md = new StringBuilder("# Ablation\n\n");
-        md.append(String.format(Locale.ROOT, "Base `%s`, profile %s, seeds %s, overrides %s.%n%n", grid.base(),
-                grid.effectiveProfile(), grid.seeds(), grid.set().isEmpty() ? "none" : grid.set()));
-        for (Cell c : cells) {
-            if (Files.isRegularFile(c.dir().resolve(FAILED)) && !Files.isRegularFile(c.dir().resolve(DONE))) {
-                ObjectNode f = failedCells.addObject();
-                f.put("cell", c.id());
-                f.put("reason", readJson(c.dir().resolve(FAILED)).path("reason").asText());
-            } else if (!Files.isRegularFile(c.dir().resolve(DONE))) {
-                pending.add(c.id());
-            }
+        return new AblationReport(this).write(out);
+    }
+
+    /**
+     * Whether a cell finished: its {@code done.json}, or, for a cell run elsewhere from the plan's command lines
+     * (which write no marker), every one of its {@code gen eval} reports (its last commands) in place.
+     */
+    boolean isDone(Cell c) {
+        if (Files.isRegularFile(c.dir().resolve(DONE))) {
+            return true;
         }
-        md.append("## Mean over benchmarks\n\nAP and FPR95 averaged over the grid's benchmarks per seed, then over "
-                + "seeds; mIoU is closed-set on the validation split at the run's last epoch.\n\n"
-                + "| loss | source | score | seeds | mIoU mean ± sd | mean AP, mean ± sd | mean AP per seed "
-                + "| mean FPR95, mean ± sd |\n|---|---|---|---|---|---|---|---|\n");
-        var means = rep.putArray("mean_over_benchmarks");
-        for (Row k : rows()) {
-            List<Long> seeds = new ArrayList<>();
-            List<Double> miou = new ArrayList<>();
-            List<Double> ap = new ArrayList<>();
-            List<Double> fpr = new ArrayList<>();
-            for (Cell c : finished(k)) {
-                seeds.add(c.seed());
-                miou.add(lastMiou(c));
-                List<Double> a = new ArrayList<>();
-                List<Double> f = new ArrayList<>();
-                for (String b : grid.benchmarks()) {
-                    JsonNode px = pixel(c, b, k.score());
-                    a.add(num(px, "ap"));
-                    f.add(num(px, "fpr95"));
-                }
-                ap.add(mean(a));
-                fpr.add(mean(f));
-            }
-            ObjectNode row = k.json(means.addObject(), seeds);
-            putSeries(row, "miou", miou);
-            putSeries(row, "ap", ap);
-            putSeries(row, "fpr95", fpr);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
-                    meanSd(miou), meanSd(ap), perSeed(ap), meanSd(fpr)));
-        }
-        md.append('\n');
         for (String b : grid.benchmarks()) {
-            ObjectNode bn = benches.addObject();
-            bn.put("benchmark", b);
-            var rows = bn.putArray("rows");
-            md.append("## ").append(b).append("\n\n")
-                    .append("| loss | source | score | seeds | AP mean ± sd | AP per seed | FPR95 mean ± sd "
-                            + "| FPR95 per seed |\n|---|---|---|---|---|---|---|---|\n");
-            for (Row k : rows()) {
-                List<Long> seeds = new ArrayList<>();
-                List<Double> ap = new ArrayList<>();
-                List<Double> fpr = new ArrayList<>();
-                List<Double> auroc = new ArrayList<>();
-                for (Cell c : finished(k)) {
-                    JsonNode px = pixel(c, b, k.score());
-                    seeds.add(c.seed());
-                    ap.add(num(px, "ap"));
-                    fpr.add(num(px, "fpr95"));
-                    auroc.add(num(px, "auroc"));
-                }
-                ObjectNode row = k.json(rows.addObject(), seeds);
-                putSeries(row, "ap", ap);
-                putSeries(row, "fpr95", fpr);
-                putSeries(row, "auroc", auroc);
-                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", k.md(), seeds.size(),
-                        meanSd(ap), perSeed(ap), meanSd(fpr), perSeed(fpr)));
-            }
-            md.append('\n');
-        }
-        if (!failedCells.isEmpty()) {
-            md.append("## Failed cells\n\n");
-            failedCells.forEach(f -> md.append("- ").append(f.path("cell").asText()).append(": ")
-                    .append(f.path("reason").asText()).append('\n'));
-            md.append('\n');
-        }
-        if (!pending.isEmpty()) {
-            md.append("Not finished: ");
-            List<String> p = new ArrayList<>();
-            pending.forEach(x -> p.add(x.asText()));
-            md.append(String.join(", ", p)).append(".\n");
-        }
-        writeJson(out.resolve("report.json"), rep);
-        AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
-        return md.toString();
-    }
-
-    /** One report row: a loss, a source and a score, over the seeds. */
-    private record Row(String loss, String source, String score) {
-        ObjectNode json(ObjectNode row, List<Long> seeds) {
-            row.put("loss", loss);
-            row.put("source", source);
-            row.put("score", score);
-            seeds.forEach(row.putArray("seeds")::add);
-            return row;
-        }
-
-        String md() {
-            return loss + " | " + source + " | " + score;
-        }
-    }
-
-    /** The report's rows: losses, then sources, then scores, each in grid order. */
-    private List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        for (String loss : grid.losses()) {
-            for (String source : grid.sources()) {
-                for (String score : grid.scores()) {
-                    rows.add(new Row(loss, source, score));
+            for (String s : grid.scoresOf(c.loss())) {
+                if (!Files.isRegularFile(c.eval(b, s).resolve("metrics.json"))) {
+                    return false;
                 }
             }
         }
-        return rows;
+        return true;
     }
 
-    /** The finished cells of a row's loss and source, in the grid's seed order. */
-    private List<Cell> finished(Row k) {
-        return cells.stream().filter(c -> c.loss().equals(k.loss()) && c.source().equals(k.source())
-                && Files.isRegularFile(c.dir().resolve(DONE))).toList();
-    }
-
-    private static JsonNode pixel(Cell c, String benchmark, String score) {
-        return readJson(c.eval(benchmark, score).resolve("metrics.json")).path("pixel");
-    }
-
-    private static double num(JsonNode n, String field) {
-        return n.path(field).isNumber() ? n.path(field).asDouble() : Double.NaN;
-    }
-
-    /** Closed-set mIoU of the run's last validation line; undefined when the run validated on no frames. */
-    private static double lastMiou(Cell c) {
-        Path log = c.run().resolve("validation.jsonl");
-        try {
-            if (!Files.isRegularFile(log)) {
-                return Double.NaN;
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Double.NaN : num(JSON.readTree(lines.get(lines.size() - 1)), "miou");
-        } catch (IOException e) {
-            throw new InputException(log, null, null, "cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void putSeries(ObjectNode row, String key, List<Double> values) {
-        var arr = row.putArray(key);
-        values.forEach(x -> addNum(arr, x));
-        addNum(row, key + "_mean", mean(values));
-        addNum(row, key + "_sd", sd(values));
-    }
-
-    private static void addNum(com.fasterxml.jackson.databind.node.ArrayNode a, double v) {
-        if (Double.isFinite(v)) {
-            a.add(v);
-        } else {
-            a.addNull();
-        }
-    }
-
-    private static void addNum(ObjectNode n, String k, double v) {
-        if (Double.isFinite(v)) {
-            n.put(k, v);
-        } else {
-            n.putNull(k);
-        }
-    }
-
-    static double mean(List<Double> v) {
-        return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).sum() / v.size();
-    }
-
-    /** Sample standard deviation (n - 1); undefined below two values. */
-    static double sd(List<Double> v) {
-        if (v.size() < 2) {
-            return Double.NaN;
-        }
-        double m = mean(v);
-        return Math.sqrt(v.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / (v.size() - 1));
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
-    }
-
-    private static String meanSd(List<Double> v) {
-        return v.size() < 2 ? fmt(mean(v)) : fmt(mean(v)) + " ± " + fmt(sd(v));
-    }
-
-    private static String perSeed(List<Double> v) {
-        return v.stream().map(Ablation::fmt).reduce((a, b) -> a + ", " + b).orElse("–");
-    }
-
-    private static JsonNode readJson(Path p) {
-        try {
-            return JSON.readTree(p.toFile());
-        } catch (IOException e) {
-            throw new InputException(p, null, null, "cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeJson(Path p, JsonNode n) {
-        try {
-            AtomicFiles.write(p, JSON.writeValueAsBytes(n));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * The paste-area controls a source's cells are made under: one, {@code -}, for {@code none}, which pastes
+     * nothing; otherwise the grid's.
+     */
+    List<String> areasOf(String source) {
+        return source.equals("none") ? List.of(NO_AREA) : grid.area();
     }
 }

@@ -1,6 +1,7 @@
 package io.roadneg.cli;
 
 import io.roadneg.evaluation.bench.Benchmark;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.score.Score;
 import io.roadneg.finetune.train.Recipes;
 import io.roadneg.generators.OutlierSources;
@@ -28,10 +29,53 @@ import java.util.Set;
  * @param benchmarks benchmark names as in {@code gen eval --dataset}
  * @param roots benchmark folders by name; default: the sample set of each
  * @param scores anomaly scores ({@code gen score --score})
+ * @param reference the source every other is compared with, per seed; default {@code none} when listed, else the
+ *     first source
+ * @param area paste-area controls, one set of cells each: {@code recipe} (each source pastes with its own preset's
+ *     geometry and count) and {@code matched} (every source pastes areas and counts from {@code matched}); default
+ *     {@code [recipe]}; {@code none} has one set of cells whatever this says
+ * @param matched the one distribution of {@code area: matched}; default {@link Matched#DEFAULT}
+ * @param scoresByLoss scores for particular losses in place of {@code scores} (a score needs the loss's head:
+ *     {@code {ce: [msp, energy], rpl: [rpl]}}); optional
+ * @param sourceRoots outlier-source dataset roots by the registry's root name ({@code coco}, {@code ade20k},
+ *     {@code patches}, or a plugged-in source's, such as a flow source's run folder), passed to every cell's
+ *     {@code gen finetune} as that root's option; default: the sample data's
  */
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
-        List<String> benchmarks, Map<String, String> roots, List<String> scores) {
+        List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
+        Matched matched, Map<String, List<String>> scoresByLoss, Map<String, String> sourceRoots) {
+    /** The area control that draws from {@code matched}. */
+    static final String MATCHED = "matched";
+
+    /**
+     * The pasted-area distribution of {@code area: matched}, the same for every source: per sample that the mix
+     * gives negatives (recipe probability set to 1), a uniform count of objects in {@code objects}; per object an
+     * area drawn log-uniformly from {@code area} (fractions of the frame), the object rescaled so its mask covers
+     * that area (paste planning, {@code placement.area}).
+     *
+     * @param area [min, max] fraction of the frame per object
+     * @param objects [min, max] objects per sample
+     */
+    record Matched(List<Double> area, List<Integer> objects) {
+        /** 0.2 % to 5 % of the frame per object (on 512 x 256 sample frames about 16 x 16 to 81 x 81 pixels), one or
+         * two objects: between the bundled presets' own geometries. */
+        static final Matched DEFAULT = new Matched(List.of(0.002, 0.05), List.of(1, 2));
+
+        Matched {
+            area = area == null ? DEFAULT.area() : List.copyOf(area);
+            objects = objects == null ? DEFAULT.objects() : List.copyOf(objects);
+            if (area.size() != 2 || !(area.get(0) > 0) || area.get(1) < area.get(0) || area.get(1) > 1) {
+                throw new IllegalArgumentException("matched.area: " + area + " must be [min, max] fractions of the "
+                        + "frame with 0 < min <= max <= 1");
+            }
+            if (objects.size() != 2 || objects.get(0) < 1 || objects.get(1) < objects.get(0)) {
+                throw new IllegalArgumentException("matched.objects: " + objects + " must be [min, max] with "
+                        + "1 <= min <= max");
+            }
+        }
+    }
+
     /** The source name that keeps each loss recipe's own negatives. */
     static final String RECIPE = "recipe";
 
@@ -56,9 +100,13 @@ record AblationGrid(int version, String base, String profile, String sampleData,
         }
         sources = checked("sources", sources);
         for (String s : sources) {
-            if (!s.equals("none") && !s.equals(RECIPE) && OutlierSources.find(s).isEmpty()) {
-                throw new IllegalArgumentException("sources: " + s + " is not a registered outlier source; known: "
-                        + "none, recipe, " + String.join(", ", OutlierSources.types()));
+            if (!s.equals("none") && !s.equals(RECIPE)) {
+                try {
+                    NegativeSpec.parse(s);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sources: " + s + ": " + e.getMessage() + " (or none, recipe; "
+                            + "mask variants NAME:box, mixtures NAME:W+NAME:W)");
+                }
             }
         }
         seeds = checked("seeds", seeds);
@@ -80,15 +128,60 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                 throw new IllegalArgumentException("roots: " + r + " is not one of the grid's benchmarks");
             }
         }
-        scores = checked("scores", scores);
-        for (String s : scores) {
+        scores = checkedScores("scores", scores);
+        Map<String, List<String>> byLoss = new LinkedHashMap<>();
+        if (scoresByLoss != null) {
+            for (var e : scoresByLoss.entrySet()) {
+                if (!losses.contains(e.getKey())) {
+                    throw new IllegalArgumentException("scoresByLoss: " + e.getKey() + " is not one of the grid's "
+                            + "losses " + losses);
+                }
+                byLoss.put(e.getKey(), checkedScores("scoresByLoss." + e.getKey(), e.getValue()));
+            }
+        }
+        scoresByLoss = java.util.Collections.unmodifiableMap(byLoss);
+        area = area == null ? List.of(RECIPE) : checked("area", area);
+        for (String a : area) {
+            if (!a.equals(RECIPE) && !a.equals(MATCHED)) {
+                throw new IllegalArgumentException("area: " + a + " is unknown; known: recipe, matched");
+            }
+        }
+        matched = matched == null ? Matched.DEFAULT : matched;
+        sourceRoots = sourceRoots == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sourceRoots));
+        for (String r : sourceRoots.keySet()) {
+            if (OutlierSources.roots().stream().noneMatch(x -> x.name().equals(r))) {
+                throw new IllegalArgumentException("sourceRoots: " + r + " is not a root of a registered source; "
+                        + "known: " + String.join(", ", OutlierSources.roots().stream().map(x -> x.name()).toList()));
+            }
+        }
+        if (reference != null && !sources.contains(reference)) {
+            throw new IllegalArgumentException("reference: " + reference + " is not one of the grid's sources "
+                    + sources);
+        }
+    }
+
+    /** The reference source: the grid's, else {@code none} when listed, else the first source. */
+    String effectiveReference() {
+        return reference != null ? reference : sources.contains("none") ? "none" : sources.get(0);
+    }
+
+    private static List<String> checkedScores(String field, List<String> values) {
+        List<String> list = checked(field, values);
+        for (String s : list) {
             try {
                 Score.byKey(s);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("scores: " + s + " is unknown; known: " + java.util.Arrays.stream(
+                throw new IllegalArgumentException(field + ": " + s + " is unknown; known: " + java.util.Arrays.stream(
                         Score.values()).map(Score::key).reduce((x, y) -> x + ", " + y).orElse(""));
             }
         }
+        return list;
+    }
+
+    /** The scores of a loss's cells: its {@code scoresByLoss} entry, else {@code scores}. */
+    List<String> scoresOf(String loss) {
+        return scoresByLoss.getOrDefault(loss, scores);
     }
 
     private static <T> List<T> checked(String field, List<T> values) {

@@ -3,7 +3,7 @@ package io.roadneg.cli;
 import io.roadneg.datasets.InputException;
 import io.roadneg.finetune.train.Recipes;
 import io.roadneg.finetune.train.TrainConfig;
-import io.roadneg.generators.OutlierSources;
+import io.roadneg.finetune.data.NegativeSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Fine-tune a segmenter with a hybrid anomaly loss on inliers plus pasted negatives.",
             "Losses: densehybrid, rpl (residual on the frozen base), pebal, metaood (configs/finetune/LOSS.yaml).",
             "--model: a gen train run or checkpoint, or a TorchScript segmenter folder (model.pt + model.json).",
-            "--negatives: an outlier source (pasted on the fly by its paste presets), none, or a gen paste output "
-                    + "folder."})
+            "--negatives: an outlier source (pasted on the fly by its paste presets), a mask variant (coco:box: "
+                    + "box-prompted masks), a mixture (coco:0.5+ade20k:0.5), none, or a gen paste output folder."})
 final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -41,6 +41,11 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             + "TorchScript segmenter folder.")
     Path model;
 
+    @Option(names = "--sample-negatives", paramLabel = "N", description = "Train nothing: write the negatives of "
+            + "the run's first N samples that carry any (as it draws them) to --out: negatives.json (pasted area, "
+            + "objects, colour of the pasted pixels) and preview.png.")
+    Integer sampleNegatives;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -49,7 +54,7 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
         }
         Map<String, String> extra = new LinkedHashMap<>();
         if (negatives != null) {
-            if (negatives.equals("none") || OutlierSources.find(negatives).isPresent()) {
+            if (negatives.equals("none") || NegativeSpec.isSpec(negatives)) {
                 extra.put("data.negatives.source", negatives);
                 if (!negatives.equals("none")) {
                     extra.put("data.negatives.preset", "null");
@@ -60,6 +65,12 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             }
         }
         TrainConfig c = config(loss, common, extra, o);
+        if (sampleNegatives != null) {
+            if (sampleNegatives < 1) {
+                throw new InputException(null, "--sample-negatives", sampleNegatives, "must be 1 or more");
+            }
+            return sampleNegatives(c, model, sampleNegatives, common, o);
+        }
         return train(c, loss, model, common, o).diverged() ? Gen.EXIT_FAILURE : Gen.EXIT_OK;
     }
 }

@@ -5,6 +5,8 @@ import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.config.Configs;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.finetune.data.FolderNegatives;
+import io.roadneg.finetune.data.MixedNegatives;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.score.Score;
@@ -102,6 +104,21 @@ abstract class TrainCommands {
         return r;
     }
 
+    /**
+     * Writes what the run would train on without training: the negatives of its first {@code count} samples that
+     * carry any, as {@link NegativeSample} stats and a preview sheet in {@code --out}.
+     */
+    int sampleNegatives(TrainConfig c, Path init, int count, CommonOptions common, PrintWriter o) {
+        Path cs = context(o).cityscapes();
+        NegativeSource neg = negatives(c, o);
+        Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, null,
+                common.seed(), false, 0, io.roadneg.datasets.Progress.NONE, o, null);
+        List<Trainer.NegativeDraw> draws = Trainer.negativeDraws(opts, count);
+        NegativeSample.write(draws, c.data().negatives().source(), out);
+        o.printf(Locale.ROOT, "%d samples with negatives: %s%n", draws.size(), out.resolve(NegativeSample.FILE));
+        return Gen.EXIT_OK;
+    }
+
     private NegativeSource negatives(TrainConfig c, PrintWriter o) {
         TrainConfig.NegativesConfig n = c.data().negatives();
         if (!c.loss().usesNegatives() || n.source().equals("none")) {
@@ -110,8 +127,15 @@ abstract class TrainCommands {
         if (n.source().equals("dir")) {
             return new FolderNegatives(Path.of(n.dir()), split);
         }
-        PasteConfig pc = Recipes.pasteConfig(n);
-        return new PastedNegatives(pc, context(o).open(pc));
+        List<PasteConfig> pcs = Recipes.pasteConfigs(n);
+        if (pcs.size() == 1) {
+            return new PastedNegatives(pcs.get(0), context(o).open(pcs.get(0)));
+        }
+        List<NegativeSource> parts = new java.util.ArrayList<>();
+        for (PasteConfig pc : pcs) {
+            parts.add(new PastedNegatives(pc, context(o).open(pc)));
+        }
+        return new MixedNegatives(parts, NegativeSpec.parse(n.source()).shares());
     }
 
     private Validation validation(TrainConfig c, Path cs, PrintWriter o) {

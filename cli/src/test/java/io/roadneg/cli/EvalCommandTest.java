@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,15 @@ class EvalCommandTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertTrue(Files.readString(out.resolve("report.html")).contains("overlay_validation"));
+        List<String> curve = Files.readAllLines(out.resolve("curve.csv"));
+        assertEquals("threshold,recall,fpr,precision", curve.get(0));
+        assertTrue(curve.size() > 2, "points: " + curve);
+        double prev = 0;
+        for (String line : curve.subList(1, curve.size())) {
+            double recall = Double.parseDouble(line.split(",")[1]);
+            assertTrue(recall >= prev && recall <= 1, "recall rises from the highest threshold down: " + curve);
+            prev = recall;
+        }
         assertTrue(Files.readString(out.resolve("metrics.md")).contains("| AP |"));
     }
 

@@ -85,11 +85,23 @@ public record PasteConfig(int version, String name, Source source, PlacementConf
      *     are multiplied by destination width / referenceWidth, so a recipe keeps its proportions on downsampled
      *     frames (the 512-wide sample scenes get a quarter); 0 keeps them absolute. {@code road} placement sizes
      *     objects by the scene's perspective and ignores it.
+     * @param area optional, {@code [min, max]} fractions of the destination frame's area: when given, each object's
+     *     pasted area is drawn log-uniformly from it and the object is rescaled to it (scale =
+     *     sqrt(drawn area / the object's mask area)), in place of {@code scales}, {@code scaleRange}, the
+     *     {@code referenceWidth} geometry and, in {@code road} mode, the perspective height (the contact point still
+     *     comes from the road). It lets sources with different own geometry paste the same area distribution
+     *     ({@code gen ablate}'s {@code area: matched}); empty or absent: the recipe's own geometry.
      */
     public record PlacementConfig(String mode, Integer cropSize, List<Integer> objects, Double probability,
             List<Double> scales, List<Double> scaleRange, List<Double> heightRatio, List<Integer> roadTrainIds,
-            Double rotation, Double flipProbability, Integer referenceWidth) {
+            Double rotation, Double flipProbability, Integer referenceWidth,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include
+                    .NON_EMPTY) List<Double> area) {
         public PlacementConfig {
+            area = area == null ? List.of() : List.copyOf(area);
+            if (!area.isEmpty()) {
+                range(area, "placement.area", 1e-6, 1);
+            }
             mode = required(mode, "placement.mode");
             if (!List.of("image", "crop", "road").contains(mode)) {
                 throw new IllegalArgumentException("placement.mode must be image, crop or road, found " + mode);

@@ -88,13 +88,14 @@ public final class PastePlanner {
                 int y;
                 if (road != null) {
                     int[] contact = road.samplePoint(rng);
-                    double ratio = uniform(rng, pc.heightRatio());
-                    scale = road.objectHeightAt(contact[1], ratio) / oh;
+                    scale = pc.area().isEmpty() ? road.objectHeightAt(contact[1], uniform(rng, pc.heightRatio())) / oh
+                            : areaScale(rng, pc.area(), obj, w, h);
                     int[] size = ObjectTransforms.outputSize(ow, oh, scale, rot);
                     x = contact[0] - size[0] / 2;
                     y = contact[1] - size[1] + 1;
                 } else {
-                    scale = geometry * (pc.scales().isEmpty() ? uniform(rng, pc.scaleRange())
+                    scale = !pc.area().isEmpty() ? areaScale(rng, pc.area(), obj, w, h)
+                            : geometry * (pc.scales().isEmpty() ? uniform(rng, pc.scaleRange())
                             : pc.scales().get(rng.nextInt(pc.scales().size())));
                     int[] size = ObjectTransforms.outputSize(ow, oh, scale, rot);
                     int x0 = 0;
@@ -128,6 +129,17 @@ public final class PastePlanner {
      */
     static double geometryScale(PasteConfig.PlacementConfig pc, int width) {
         return pc.mode().equals("road") || pc.referenceWidth() == 0 ? 1.0 : (double) width / pc.referenceWidth();
+    }
+
+    /**
+     * The scale that gives {@code obj}'s mask an area drawn log-uniformly from {@code range} (fractions of the
+     * {@code w x h} frame): sqrt(drawn area / mask area).
+     */
+    static double areaScale(Random rng, List<Double> range, PasteObject obj, int w, int h) {
+        double lo = Math.log(range.get(0));
+        double hi = Math.log(range.get(1));
+        double fraction = Math.exp(lo == hi ? lo : lo + rng.nextDouble() * (hi - lo));
+        return Math.sqrt(fraction * w * h / Math.max(1, obj.area()));
     }
 
     /** Uniform in [0, span] when span >= 0, else in [span, 0] (an object larger than its region). */

@@ -15,7 +15,7 @@ import org.opencv.imgproc.Imgproc;
  * The preview sheet: a grid of thumbnails of made outputs with the pasted pixels tinted and outlined, so a person can
  * see at a glance what a run made.
  */
-final class Preview {
+public final class Preview {
     static final int THUMB_W = 320;
     static final int COLS = 4;
 
@@ -34,11 +34,18 @@ final class Preview {
 
     /** Composes the sheet from the thumbnails of {@code indices}. */
     static Path write(Path target, Path items, List<Integer> indices) {
+        Images.writePng(target, sheet(indices.stream().map(i -> Images.readRgb(thumbFile(items, i))).toList()), 6,
+                Map.of());
+        return target;
+    }
+
+    /** A sheet of thumbnails ({@link #overlay}), {@link #COLS} to a row, on a dark background. */
+    public static RgbImage sheet(List<RgbImage> thumbs) {
         RgbImage sheet = null;
         int th = 0;
-        int rows = (indices.size() + COLS - 1) / COLS;
-        for (int k = 0; k < indices.size(); k++) {
-            RgbImage thumb = Images.readRgb(thumbFile(items, indices.get(k)));
+        int rows = (thumbs.size() + COLS - 1) / COLS;
+        for (int k = 0; k < thumbs.size(); k++) {
+            RgbImage thumb = thumbs.get(k);
             if (sheet == null) {
                 th = thumb.height();
                 sheet = RgbImage.blank(COLS * THUMB_W + (COLS + 1) * 4, rows * th + (rows + 1) * 4);
@@ -51,15 +58,14 @@ final class Preview {
                         Math.min(THUMB_W, thumb.width()) * 3);
             }
         }
-        Images.writePng(target, sheet, 6, Map.of());
-        return target;
+        return sheet;
     }
 
     /**
      * Shrinks the image to the thumbnail width, then tints pasted pixels red and outlines them in yellow (the label
      * is shrunk by nearest neighbour, so the work is on the thumbnail, not the full frame).
      */
-    static RgbImage overlay(RgbImage img, LabelMap ood) {
+    public static RgbImage overlay(RgbImage img, LabelMap ood) {
         int tw = THUMB_W;
         int th = Math.max(1, (int) Math.round((double) img.height() * tw / img.width()));
         Mat m = Mats.fromRgb(img);

@@ -122,6 +122,54 @@ class PluginSourceTest {
         assertTrue(f.out.contains("done: 1 of"), f.out);
     }
 
+    /**
+     * A plugged-in source with its own root in a gen ablate grid, as a flow source ({@code flow}, root
+     * {@code --flow RUN}) will be: by name in {@code sources}, alone or in a mixture, its root in
+     * {@code sourceRoots}, passed to every cell's command lines as the root's own option.
+     */
+    @Test
+    void genAblateTakesItWithItsRoot() throws Exception {
+        String[] small = {"--sample-data", sd.toString(), "-q", "--set", "train.validate=", "--set",
+            "data.crop=[64, 128]", "--set", "data.batch=2", "--max-steps", "1"};
+        Path base = dir.resolve("ablate-base");
+        assertEquals(0, gen(concat(new String[] {"train", "--out", base.toString()}, small)).code);
+        Path colours = dir.resolve("ablate-colours");
+        Files.createDirectories(colours);
+        Files.writeString(colours.resolve("colours.txt"), "255 0 0\n".repeat(12));
+        Path grid = dir.resolve("grid.yaml");
+        Files.writeString(grid, String.join("\n", "version: 1", "base: ablate-base", "sampleData: sd",
+                "losses: [densehybrid]", "sources: [none, checker, \"checker:0.5+patches:0.5\"]", "seeds: [0]",
+                "set: {train.validate: \"\", data.crop: \"[64, 128]\", data.batch: 2, train.epochs: 1}",
+                "benchmarks: [road-anomaly-masks]", "scores: [densehybrid]", "sourceRoots: {checker: ablate-colours}",
+                ""));
+        Run plan = gen("ablate", "--grid", grid.toString(), "--out", dir.resolve("abl").toString(), "--plan");
+        assertEquals(0, plan.code, plan.out + plan.err);
+        List<String> lines = plan.out.strip().lines().toList();
+        assertEquals(3, lines.size(), plan.out);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode cell = json.readTree(lines.get(1));
+        assertEquals("densehybrid-checker-s0", cell.get("cell").asText());
+        List<String> sample = new java.util.ArrayList<>();
+        cell.get("commands").get(0).forEach(a -> sample.add(a.asText()));
+        int at = sample.indexOf("--checker-dir");
+        assertTrue(at > 0 && sample.get(at + 1).equals(colours.toString()), sample.toString());
+        Run r = gen(sample.subList(1, sample.size()).toArray(new String[0]));
+        assertEquals(0, r.code, r.out + r.err);
+        JsonNode neg = json.readTree(Path.of(cell.get("dir").asText()).resolve("negatives/negatives.json").toFile());
+        assertEquals(16, neg.get("draws").size());
+        for (JsonNode d : neg.get("draws")) {
+            assertTrue(d.get("pasted_from").asText().startsWith("checker:"), d.toString());
+            assertTrue(d.get("rgb_sum").get(0).asDouble() > 2 * d.get("rgb_sum").get(1).asDouble(),
+                    "red discs from the root's colours.txt: " + d);
+        }
+        Files.writeString(grid, Files.readString(grid).replace("sourceRoots: {checker: ablate-colours}",
+                "sourceRoots: {lava: x}"));
+        Run bad = gen("ablate", "--grid", grid.toString(), "--out", dir.resolve("abl").toString(), "--plan");
+        assertEquals(2, bad.code, bad.out + bad.err);
+        assertTrue(bad.err.contains("sourceRoots") && bad.err.contains("lava") && bad.err.contains("checker"),
+                bad.err);
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = new String[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);

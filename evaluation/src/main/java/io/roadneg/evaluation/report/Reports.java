@@ -39,7 +39,13 @@ public final class Reports {
     private Reports() {
     }
 
-    /** Writes metrics.json, metrics.md, pr.png/svg, roc.png/svg, overlays and report.html into {@code out}. */
+    /** The thinned pixel curve's points, for plots that overlay several evaluations ({@code gen ablate}). */
+    public static final String CURVE_FILE = "curve.csv";
+
+    /**
+     * Writes metrics.json, metrics.md, curve.csv, pr.png/svg, roc.png/svg, overlays and report.html into
+     * {@code out}.
+     */
     public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
         Roots.createFolder(out, "--out");
         try {
@@ -180,6 +186,12 @@ public final class Reports {
 
     private static void curves(EvalResult r, Path out) throws IOException {
         List<CurveSummary.Point> pts = r.pixel().curve();
+        StringBuilder csv = new StringBuilder("threshold,recall,fpr,precision\n");
+        for (CurveSummary.Point p : pts) {
+            csv.append(p.threshold()).append(',').append(p.tpr()).append(',').append(p.fpr()).append(',')
+                    .append(p.precision()).append('\n');
+        }
+        AtomicFiles.write(out.resolve(CURVE_FILE), csv.toString().getBytes(StandardCharsets.UTF_8));
         double[] fpr = new double[pts.size() + 1];
         double[] tpr = new double[pts.size() + 1];
         double[] rec = new double[pts.size()];
@@ -203,7 +215,8 @@ public final class Reports {
         return c;
     }
 
-    private static void save(XYChart c, Path base) throws IOException {
+    /** Saves a chart as {@code base.png} and {@code base.svg}. */
+    public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path base) throws IOException {
         BitmapEncoder.saveBitmap(c, base.toString(), BitmapEncoder.BitmapFormat.PNG);
         VectorGraphicsEncoder.saveVectorGraphic(c, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     }

@@ -14,11 +14,12 @@ public interface NegativeSource extends AutoCloseable {
      *     where the source has one, else the cut-out), for RPL's CoroCL view of the raw outlier image; called only
      *     when the run uses raw views; null when there is none (a finished paste folder)
      * @param rawScale the scale that object was pasted at (the raw view shows its picture at the same scale)
+     * @param objects the number of objects pasted, -1 when not known (a finished paste folder)
      */
-    record Negative(Scene scene, String provenance, Supplier<PasteObject> raw, double rawScale) {
-        /** A negative without a raw view. */
+    record Negative(Scene scene, String provenance, Supplier<PasteObject> raw, double rawScale, int objects) {
+        /** A negative without a raw view and an unknown object count. */
         public Negative(Scene scene, String provenance) {
-            this(scene, provenance, null, 1.0);
+            this(scene, provenance, null, 1.0, -1);
         }
     }
 

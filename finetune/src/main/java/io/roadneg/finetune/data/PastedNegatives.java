@@ -43,7 +43,7 @@ public final class PastedNegatives implements NegativeSource {
         return new Negative(new Scene(r.image(), r.trainIds(), null, null), config.name() + ":" + ids, () -> {
             PasteObject whole = source.whole(source.indexOf(first.sourceItem()), first.sourceDraw());
             return whole != null ? whole : cut;
-        }, first.scale());
+        }, first.scale(), p.plan().placements().size());
     }
 
     @Override

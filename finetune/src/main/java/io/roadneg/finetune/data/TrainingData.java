@@ -290,23 +290,47 @@ public final class TrainingData implements AutoCloseable {
         });
     }
 
+    /** The frame of sample {@code g}: its epoch's permutation at {@code g mod F}. */
+    private int frameIndex(long g) {
+        return permutation(g / frames.size())[(int) (g % frames.size())];
+    }
+
+    /**
+     * The negative that sample {@code g} carries, exactly as the run pastes it (whole frame, before the
+     * augmentation); null when the sample carries none (the mix, the recipe's own probability, no usable object).
+     * Lets a caller see what the run trains on without training ({@code gen finetune --sample-negatives}).
+     */
+    public NegativeSource.Negative negativeOf(long g) {
+        int idx = frameIndex(g);
+        return negativeOf(g, frames.get(idx), scene(idx, frames.get(idx)));
+    }
+
+    /** The frame of sample {@code g}, by its image id stem. */
+    public String frameOf(long g) {
+        return frames.get(frameIndex(g)).id().stem();
+    }
+
+    private NegativeSource.Negative negativeOf(long g, CityscapesFrame frame, Scene scene) {
+        if (negatives == null || Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() >= mix) {
+            return null;
+        }
+        return negatives.negative(seed, g, frame, scene);
+    }
+
     private Object[] sample(long g) {
-        long epoch = g / frames.size();
-        int idx = permutation(epoch)[(int) (g % frames.size())];
+        int idx = frameIndex(g);
         CityscapesFrame frame = frames.get(idx);
         Random rng = Seeds.rng(seed, Seeds.TRAIN_AUGMENT, g);
         Scene scene = scene(idx, frame);
         String prov = frame.id().stem();
         PasteObject raw = null;
         double rawScale = 1.0;
-        if (negatives != null && Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() < mix) {
-            NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
-            if (n != null) {
-                scene = n.scene();
-                prov = prov + "+" + n.provenance();
-                raw = rawViews && n.raw() != null ? n.raw().get() : null;
-                rawScale = n.rawScale();
-            }
+        NegativeSource.Negative n = negativeOf(g, frame, scene);
+        if (n != null) {
+            scene = n.scene();
+            prov = prov + "+" + n.provenance();
+            raw = rawViews && n.raw() != null ? n.raw().get() : null;
+            rawScale = n.rawScale();
         }
         Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
                 cropW, flip);

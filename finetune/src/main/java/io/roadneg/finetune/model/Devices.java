@@ -44,6 +44,22 @@ public final class Devices {
         return Device.gpu(index);
     }
 
+    /**
+     * Sets libtorch's intra-op thread count for this process (its pool is one per process). Results of training
+     * depend on it in the last bits (reductions split differently), so a comparison that must match byte for byte
+     * runs with the same count.
+     */
+    public static void setThreads(int threads) {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
+    /** libtorch's intra-op thread count in this process. */
+    public static int threads() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
     /** The libtorch flavor DJL was asked for (cpu when unset: the bundled build). */
     public static String flavor() {
         String f = System.getenv("PYTORCH_FLAVOR");

@@ -3,6 +3,7 @@ package io.roadneg.finetune.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
+import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.generators.PasteConfig;
 import io.roadneg.generators.Presets;
 import java.nio.file.Path;
@@ -20,19 +21,58 @@ public final class Recipes {
     }
 
     /**
-     * The paste recipe for negatives pasted on the fly: {@code data.negatives.preset} (or the source's default
-     * preset) with {@code data.negatives.referenceWidth} when set; refused when it pastes from another source.
+     * The paste recipe for negatives pasted on the fly from a plain source: {@code data.negatives.preset} (or the
+     * source's default preset) with {@code data.negatives.referenceWidth}, {@code area} and {@code objects} when set;
+     * refused when it pastes from another source.
      */
     public static PasteConfig pasteConfig(TrainConfig.NegativesConfig n) {
         String preset = n.preset() != null ? n.preset() : Presets.defaultFor(n.source());
-        Map<String, String> overrides = n.referenceWidth() == null ? Map.of()
-                : Map.of("placement.referenceWidth", n.referenceWidth().toString());
-        PasteConfig pc = Presets.load(preset, null, overrides);
+        PasteConfig pc = Presets.load(preset, null, overrides(n, Map.of()));
         if (!Presets.sourceType(pc).equals(n.source())) {
             throw new InputException(null, "data.negatives.preset", preset, "pastes from "
                     + Presets.sourceType(pc) + ", not " + n.source());
         }
         return pc;
+    }
+
+    /**
+     * The paste recipes of every part of {@code data.negatives.source} ({@link NegativeSpec}), in part order: a
+     * plain source as {@link #pasteConfig}; a mask variant or a mixture part with its source's default preset, the
+     * variant's overrides and those of {@code data.negatives}. A variant the source's recipe has no field for is an
+     * input error naming the part.
+     */
+    public static List<PasteConfig> pasteConfigs(TrainConfig.NegativesConfig n) {
+        NegativeSpec spec = NegativeSpec.parse(n.source());
+        if (spec.plain()) {
+            return List.of(pasteConfig(n));
+        }
+        if (n.preset() != null) {
+            throw new InputException(null, "data.negatives.preset", n.preset(), "a mixture or mask variant ("
+                    + n.source() + ") pastes each part with its source's default preset");
+        }
+        List<PasteConfig> out = new java.util.ArrayList<>();
+        for (NegativeSpec.Part p : spec.parts()) {
+            try {
+                out.add(Presets.load(Presets.defaultFor(p.source()), null, overrides(n, p.overrides())));
+            } catch (InputException | IllegalArgumentException e) {
+                throw new InputException(null, "data.negatives.source", p.name(), "cannot paste this part with "
+                        + Presets.defaultFor(p.source()) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> overrides(TrainConfig.NegativesConfig n, Map<String, String> variant) {
+        Map<String, String> overrides = new java.util.LinkedHashMap<>(variant);
+        if (n.referenceWidth() != null) {
+            overrides.put("placement.referenceWidth", n.referenceWidth().toString());
+        }
+        if (n.area() != null) {
+            overrides.put("placement.area", n.area().toString());
+            overrides.put("placement.objects", n.objects().toString());
+            overrides.put("placement.probability", "1.0");
+        }
+        return overrides;
     }
 
     /** The recipe's YAML tree. */

@@ -103,20 +103,39 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
      * Where negatives come from: {@code none}, a paste recipe run on the fly (any registered outlier source:
      * {@code coco}, {@code ade20k}, {@code patches}, ...; with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
      * {@code referenceWidth}, when set, replaces the preset's {@code placement.referenceWidth} (0: the recipe's pixel
-     * sizes as written, whatever the frame width).
+     * sizes as written, whatever the frame width). {@code area} and {@code objects}, when set, replace the preset's
+     * pasted-area draw and object count ({@code placement.area}, {@code placement.objects}, with
+     * {@code placement.probability} 1), so every source pastes from one distribution ({@code gen ablate}'s
+     * {@code area: matched}).
      */
     public record NegativesConfig(String source, String preset, String dir, double mix,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> area,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> objects) {
         /** Checks the values. */
         public NegativesConfig {
+            if (area != null && (area.size() != 2 || !(area.get(0) > 0) || area.get(1) < area.get(0)
+                    || area.get(1) > 1)) {
+                throw new IllegalArgumentException("data.negatives.area must be [min, max] fractions of the frame "
+                        + "with 0 < min <= max <= 1, found " + area);
+            }
+            if (objects != null && (objects.size() != 2 || objects.get(0) < 1 || objects.get(1) < objects.get(0))) {
+                throw new IllegalArgumentException("data.negatives.objects must be [min, max] with 1 <= min <= max, "
+                        + "found " + objects);
+            }
+            if ((area == null) != (objects == null)) {
+                throw new IllegalArgumentException("data.negatives.area and data.negatives.objects go together (one "
+                        + "distribution of area and count for every source), found " + area + " and " + objects);
+            }
             if (referenceWidth != null && referenceWidth < 0) {
                 throw new IllegalArgumentException("data.negatives.referenceWidth must be >= 0, found "
                         + referenceWidth);
             }
             if (source == null || !source.equals("none") && !source.equals("dir")
-                    && OutlierSources.find(source).isEmpty()) {
-                throw new IllegalArgumentException("data.negatives.source must be none, dir or an outlier source ("
-                        + String.join(", ", OutlierSources.types()) + "), found " + source);
+                    && !io.roadneg.finetune.data.NegativeSpec.isSpec(source)) {
+                throw new IllegalArgumentException("data.negatives.source must be none, dir, an outlier source ("
+                        + String.join(", ", OutlierSources.types()) + "), a mask variant (coco:box) or a mixture "
+                        + "(coco:0.5+ade20k:0.5), found " + source);
             }
             if (source.equals("dir") && (dir == null || dir.isBlank())) {
                 throw new IllegalArgumentException("data.negatives.dir is required with source dir");

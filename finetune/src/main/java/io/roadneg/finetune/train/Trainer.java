@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.finetune.model.Devices;
@@ -152,6 +153,57 @@ public final class Trainer {
                     "start fine-tunes from a base checkpoint, not from an RPL one");
         }
         return s.with(heads, residual);
+    }
+
+    /** A sample of a run that carries a negative: its index in the run's sample order, frame and negative. */
+    public record NegativeDraw(long sample, String frame, NegativeSource.Negative negative) {
+    }
+
+    /**
+     * The negatives of the run {@code o} describes, without training or writing anything: the first {@code count}
+     * samples, in the run's own order (sample = step x batch + j), that carry one, drawn by the very
+     * {@link TrainingData} the run uses; at most the run's whole schedule is looked at. Empty when the loss takes no
+     * negatives or the source is none. Closes {@code o.negatives()}.
+     */
+    public static List<NegativeDraw> negativeDraws(Options o, int count) {
+        TrainConfig c = o.config();
+        if (!c.loss().usesNegatives() || o.negatives() == null) {
+            if (o.negatives() != null) {
+                o.negatives().close();
+            }
+            return List.of();
+        }
+        List<CityscapesFrame> frames = withinLimits(CityscapesDataset.open(o.cityscapesRoot())
+                .labelledFrames(o.split()), o.log());
+        if (frames.isEmpty()) {
+            throw new InputException(o.cityscapesRoot(), "split", o.split(), "no labelled frames (leftImg8bit + "
+                    + "gtFine labelTrainIds) in this split");
+        }
+        long perEpoch = c.train().stepsPerEpoch() > 0 ? c.train().stepsPerEpoch()
+                : Math.max(1, (frames.size() + c.data().batch() - 1) / c.data().batch());
+        long samples = perEpoch * c.train().epochs() * c.data().batch();
+        List<NegativeDraw> draws = new ArrayList<>();
+        // label values are the training run's to check; here any value below the pasted-outlier label passes
+        try (TrainingData data = new TrainingData(new TrainingData.Options(frames, LabelValues.PASTED_OUTLIER,
+                o.negatives(), c.data().negatives().mix(), c.data().batch(), c.data().crop().get(0),
+                c.data().crop().get(1), c.data().scale().get(0), c.data().scale().get(1), c.data().flip(), null,
+                o.seed(), 1, false))) {
+            for (long g = 0; g < samples && draws.size() < count; g++) {
+                NegativeSource.Negative n = data.negativeOf(g);
+                if (n != null) {
+                    draws.add(new NegativeDraw(g, data.frameOf(g), n));
+                }
+            }
+        }
+        return draws;
+    }
+
+    /**
+     * Checks that {@code init} can start a fine-tune of {@code c} (its class count, architecture, not an RPL
+     * residual), as the run itself would before its first step; an input error naming the model file otherwise.
+     */
+    public static void checkBase(TrainConfig c, Path init) {
+        specFor(c, init, c.loss().build());
     }
 
     /** Runs (or resumes) a training run; the run folder is locked, so a second run on it is refused. */
