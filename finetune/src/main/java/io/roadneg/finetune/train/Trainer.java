@@ -186,7 +186,7 @@ public final class Trainer {
         // label values are the training run's to check; here any value below the pasted-outlier label passes
         try (TrainingData data = new TrainingData(new TrainingData.Options(frames, LabelValues.PASTED_OUTLIER,
                 o.negatives(), c.data().negatives().mix(), c.data().batch(), c.data().crop().get(0),
-                c.data().crop().get(1), c.data().scale().get(0), c.data().scale().get(1), c.data().flip(), null,
+                c.data().crop().get(1), c.data().scale().get(0), c.data().scale().get(1), c.data().flip(),
                 o.seed(), 1, false))) {
             for (long g = 0; g < samples && draws.size() < count; g++) {
                 NegativeSource.Negative n = data.negativeOf(g);
