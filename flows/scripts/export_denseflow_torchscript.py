@@ -677,8 +677,16 @@ def export(cfg: FlowConfig, state: Dict[str, torch.Tensor], out_dir: str, source
     return sampler, pt
 
 
+def scaled_diff(a: torch.Tensor, b: torch.Tensor) -> float:
+    """max |a - b| / max(1, max |b|); infinite when either side has a non-finite value (a NaN
+    would compare as smaller than any tolerance and hide a broken export)."""
+    if not (torch.isfinite(a).all() and torch.isfinite(b).all()):
+        return float("inf")
+    return (a - b).abs().max().item() / max(1.0, b.abs().max().item())
+
+
 def check_export(sampler: DenseFlowSampler, pt: str, cfg: FlowConfig, seed: int) -> float:
-    """Reloads flow.pt and compares it with the eager sampler on random noise; max abs diff."""
+    """Reloads flow.pt and compares it with the eager sampler on random noise (scaled_diff)."""
     loaded = torch.jit.load(pt).eval()
     side = cfg.smallest_side()
     g = torch.Generator().manual_seed(seed)
@@ -692,7 +700,7 @@ def check_export(sampler: DenseFlowSampler, pt: str, cfg: FlowConfig, seed: int)
             b = sampler(noise, size, t)
         if tuple(a.shape) != (2, cfg.channels, h, w) or a.dtype != torch.float32:
             raise SystemExit(f"check FAILED: output {tuple(a.shape)} {a.dtype}")
-        worst = max(worst, (a - b).abs().max().item())
+        worst = max(worst, scaled_diff(a, b))
     return worst
 
 
@@ -725,7 +733,7 @@ def public_decode(public_flow, noise: torch.Tensor, h: int, w: int, cfg: FlowCon
 def verify_public(code_dir: str, state: Dict[str, torch.Tensor], cfg: FlowConfig, sampler: DenseFlowSampler,
                   seed: int) -> float:
     """Builds the public code's DenseFlow from a clone of matejgrcic/DenseFlow, loads the same
-    checkpoint (strictly) and compares its decoding with the export's; max abs diff."""
+    checkpoint (strictly) and compares its decoding with the export's (scaled_diff)."""
     if (cfg.coupling_depth, cfg.coupling_growth, cfg.landmarks) != (PUBLIC_COUPLING_DEPTH, PUBLIC_COUPLING_GROWTH,
                                                                     PUBLIC_LANDMARKS):
         raise InputError("--verify-public-code: the public code fixes coupling depth 7, growth 64 and 4 landmarks; "
@@ -754,7 +762,7 @@ def verify_public(code_dir: str, state: Dict[str, torch.Tensor], cfg: FlowConfig
         with torch.no_grad():
             ref = public_decode(public, noise, h, w, cfg, 0.8)
             got = sampler(noise, torch.tensor([h, w]), torch.tensor([0.8]))
-        worst = max(worst, (ref - got).abs().max().item())
+        worst = max(worst, scaled_diff(ref, got))
     return worst
 
 
@@ -820,11 +828,13 @@ def run(a) -> int:
     status = 0
     if a.check:
         d = check_export(sampler, pt, cfg, a.seed)
-        print(f"check: max |flow.pt - eager| = {d:.3g}")
+        print(f"check: max |flow.pt - eager| / max(1, max |eager|) = {d:.3g}" + (" (non-finite outputs)" if math.isinf(d) else ""))
         status = 0 if d <= 1e-5 else 1
     if a.verify_public_code:
         d = verify_public(a.verify_public_code, state, cfg, sampler, a.seed)
-        print(f"verify: max |export - public code| = {d:.3g} (same weights, same noise, temperature 0.8)")
+        print(f"verify: max |export - public code| / max(1, max |public code|) = {d:.3g} (same weights, same "
+              f"noise, temperature 0.8)"
+              + (" (non-finite outputs)" if math.isinf(d) else ""))
         status = status if d <= 1e-4 else 1
     return status
 
