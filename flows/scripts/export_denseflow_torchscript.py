@@ -704,7 +704,8 @@ def check_export(sampler: DenseFlowSampler, pt: str, cfg: FlowConfig, seed: int)
     return worst
 
 
-def public_decode(public_flow, noise: torch.Tensor, h: int, w: int, cfg: FlowConfig, temperature: float) -> torch.Tensor:
+def public_decode(public_flow, noise: torch.Tensor, h: int, w: int, cfg: FlowConfig,
+                  temperature: float) -> torch.Tensor:
     """The public code's own modules decoding the same noise: prior, then every transform's
     inverse from the last one down to the shift (the dequantisation's inverse, a quantisation, is
     left out); each transition gets its factored part instead of a fresh torch.randn draw."""
@@ -828,7 +829,8 @@ def run(a) -> int:
     status = 0
     if a.check:
         d = check_export(sampler, pt, cfg, a.seed)
-        print(f"check: max |flow.pt - eager| / max(1, max |eager|) = {d:.3g}" + (" (non-finite outputs)" if math.isinf(d) else ""))
+        print(f"check: max |flow.pt - eager| / max(1, max |eager|) = {d:.3g}"
+              + (" (non-finite outputs)" if math.isinf(d) else ""))
         status = 0 if d <= 1e-5 else 1
     if a.verify_public_code:
         d = verify_public(a.verify_public_code, state, cfg, sampler, a.seed)

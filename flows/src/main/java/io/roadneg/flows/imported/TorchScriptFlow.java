@@ -282,7 +282,8 @@ public final class TorchScriptFlow implements FlowSampler {
         long d = noiseDims(height, width);
         Shape s = noise.getShape();
         if (s.dimension() != 2 || s.get(1) != d) {
-            throw new IllegalArgumentException("noise must be N x " + d + " for " + height + "x" + width + ", not " + s);
+            throw new IllegalArgumentException("noise must be N x " + d + " for " + height + "x" + width + ", not "
+                    + s);
         }
         return run(noise, height, width, temperature);
     }
@@ -313,10 +314,11 @@ public final class TorchScriptFlow implements FlowSampler {
     @Override
     public NDArray sample(NDManager m, int count, int height, int width, double temperature, long seed,
             long firstItem) {
-        NDArray y = sampleContinuous(m, count, height, width, temperature, seed, firstItem);
-        NDArray img = quantize(y);
-        y.close();
-        return img;
+        try (NDManager work = m.newSubManager()) {
+            NDArray img = quantize(sampleContinuous(work, count, height, width, temperature, seed, firstItem));
+            img.attach(m);
+            return img;
+        }
     }
 
     /** The images of continuous samples: {@code floor(256 y)} clamped to 0 .. 255, as float32. */
@@ -389,8 +391,8 @@ public final class TorchScriptFlow implements FlowSampler {
             }
             Shape want = new Shape(2, RGB, side, side);
             if (!y.getShape().equals(want)) {
-                throw new InputException(pt, "output shape", y.getShape(), "must be " + want + ", N x 3 x H x W (probe: "
-                        + input + ")");
+                throw new InputException(pt, "output shape", y.getShape(), "must be " + want
+                        + ", N x 3 x H x W (probe: " + input + ")");
             }
             if (!y.isInfinite().logicalOr(y.isNaN()).none().getBoolean()) {
                 throw new InputException(pt, "output", "non-finite values", "the probe's images must be finite (probe: "
