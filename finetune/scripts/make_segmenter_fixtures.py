@@ -28,6 +28,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from torchscript_archive import strip_debug_records  # noqa: E402
+
 CONTRACT = "roadneg-segmenter/1"
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -124,25 +127,6 @@ def write_json(path: str, obj: dict) -> None:
         f.write("\n")
 
 
-def strip_debug_info(archive: bytes) -> bytes:
-    """Rewrite a TorchScript archive without its optional *.debug_pkl records.
-
-    Those records hold source ranges with the absolute paths of this script and of the
-    local torch installation; they are only used for error messages, so the fixtures are
-    committed without them (machine-independent files). The archive is rewritten with
-    torch's own zip writer so the record layout stays what libtorch expects."""
-    reader = torch._C.PyTorchFileReader(io.BytesIO(archive))
-    out = io.BytesIO()
-    writer = torch._C.PyTorchFileWriter(out)
-    for name in reader.get_all_records():
-        if name.endswith(".debug_pkl"):
-            continue
-        data = bytes(reader.get_record(name))
-        writer.write_record(name, data, len(data))
-    writer.write_end_of_file()
-    return out.getvalue()
-
-
 def save_scripted(model: nn.Module, directory: str, meta: dict) -> torch.jit.ScriptModule:
     os.makedirs(directory, exist_ok=True)
     model.eval()
@@ -150,7 +134,7 @@ def save_scripted(model: nn.Module, directory: str, meta: dict) -> torch.jit.Scr
     buf = io.BytesIO()
     torch.jit.save(scripted, buf)
     with open(os.path.join(directory, "model.pt"), "wb") as f:
-        f.write(strip_debug_info(buf.getvalue()))
+        f.write(strip_debug_records(buf.getvalue()))
     write_json(os.path.join(directory, "model.json"), meta)
     return scripted
 
