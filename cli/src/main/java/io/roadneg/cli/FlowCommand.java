@@ -97,14 +97,10 @@ final class FlowCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter o = spec.commandLine().getOut();
-            DenseFlowConfig cfg = config();
-            if (resume && (common.config() != null || !common.overrides().isEmpty())) {
-                throw new InputException(null, "--resume", out, "a resumed run keeps its config.yaml; drop --config "
-                        + "and --set");
-            }
-            if (resume) {
-                cfg = DenseFlowConfig.load(out.resolve(FlowRun.CONFIG), Map.of());
-            }
+            // a resumed run keeps its config.yaml; a --config or --set given with --resume must agree with it
+            DenseFlowConfig cfg = resume && common.config() == null && common.overrides().isEmpty()
+                    && java.nio.file.Files.isRegularFile(out.resolve(FlowRun.CONFIG))
+                    ? DenseFlowConfig.load(out.resolve(FlowRun.CONFIG), Map.of()) : config();
             Device d = device.resolve(o);
             SourceRoots context = new SourceRoots(roots, o, quiet, "gen flow train");
             Path cityscapes = data.equals("cityscapes") ? context.cityscapes() : null;

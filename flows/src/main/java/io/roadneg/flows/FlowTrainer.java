@@ -82,8 +82,9 @@ public final class FlowTrainer {
     public record Options(DenseFlowConfig config, String data, List<Path> trainImages, List<Path> validationImages,
             int crop, int batch, int epochs, int stepsPerEpoch, int validationCrops, double gridTemperature,
             long seed, Path out, boolean resume, Device device) {
-        /** Checks the numbers. */
+        /** Checks the numbers, and the crop against the flow's squeezes, before any work. */
         public Options {
+            DenseFlow.checkSize(config, crop, crop, "--crop");
             positive("--batch", batch);
             positive("--epochs", epochs);
             positive("--steps-per-epoch", stepsPerEpoch);
@@ -124,11 +125,7 @@ public final class FlowTrainer {
         Path out = o.out();
         Crops train = new Crops(o.trainImages(), o.crop(), "training");
         Crops held = new Crops(o.validationImages(), o.crop(), "held-out");
-        // every size check before any work: the flow must take the crop
-        try (DenseFlow probe = new DenseFlow(cfg, 0, o.device())) {
-            probe.checkSize(o.crop(), o.crop(), "--crop");
-        }
-        ObjectNode identity = identity(o);
+        JsonNode identity = identity(o);
         Path runJson = out.resolve(RUN_JSON);
         JsonNode old = readJson(runJson);
         if (o.resume()) {
@@ -277,7 +274,7 @@ public final class FlowTrainer {
         return true;
     }
 
-    private static ObjectNode identity(Options o) {
+    private static JsonNode identity(Options o) {
         ObjectNode id = JSON.createObjectNode();
         id.put("command", "gen flow train");
         id.put("config", o.config().name());
@@ -291,7 +288,11 @@ public final class FlowTrainer {
         id.put("validationCrops", o.validationCrops());
         id.put("gridTemperature", o.gridTemperature());
         id.put("seed", o.seed());
-        return id;
+        try {
+            return JSON.readTree(JSON.writeValueAsString(id)); // numbers as a reread run.json holds them
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] pretty(JsonNode n) {
