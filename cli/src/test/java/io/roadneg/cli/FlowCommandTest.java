@@ -251,4 +251,45 @@ class FlowCommandTest {
         refused(new GenTest.Run("flow", "train", "--data", "nowhere", "--out", out.toString()), out,
                 "--data = nowhere", "cityscapes, coco or an image folder");
     }
+
+    @Test
+    void flowNegativesPasteFinetuneAndDoctorThroughTheRegistry(@TempDir Path dir) throws Exception {
+        Path sd = dir.resolve("sd");
+        io.roadneg.datasets.sample.SampleData.generate(io.roadneg.datasets.sample.SampleDataOptions.small(sd, 0),
+                io.roadneg.datasets.Progress.NONE);
+        Path out = dir.resolve("paste");
+        GenTest.Run missing = new GenTest.Run("paste", "--src", "flow", "--count", "2", "--sample-data", sd.toString(),
+                "--out", out.toString(), "-q");
+        refused(missing, out, "--flow = missing", "give --flow RUN");
+        GenTest.Run p = new GenTest.Run("paste", "--src", "flow", "--flow", runA.toString(), "--count", "2",
+                "--sample-data", sd.toString(), "--out", out.toString(), "-q");
+        assertEquals(0, p.code, p.out + p.err);
+        assertTrue(p.out.contains("recipe densehybrid-flow, source flow (100000 items)"), p.out);
+        assertTrue(p.out.contains("made 2,"), p.out);
+        String manifest = Files.readString(out.resolve("manifest.jsonl"));
+        assertTrue(manifest.contains("flow:") && manifest.contains("\"side\""), manifest);
+
+        String[] small = {"--sample-data", sd.toString(), "-q", "--set", "train.validate=", "--set",
+            "data.crop=[64, 128]", "--set", "data.batch=2", "--max-steps", "1"};
+        Path base = dir.resolve("base");
+        GenTest.Run t = new GenTest.Run(concat(new String[] {"train", "--out", base.toString()}, small));
+        assertEquals(0, t.code, t.out + t.err);
+        GenTest.Run f = new GenTest.Run(concat(new String[] {"finetune", "--loss", "densehybrid", "--negatives", "flow",
+            "--flow", runA.toString(), "--model", base.toString(), "--out", dir.resolve("ft").toString()}, small));
+        assertEquals(0, f.code, f.out + f.err);
+        assertTrue(f.out.contains("done: 1 of"), f.out);
+
+        GenTest.Run ok = new GenTest.Run("doctor", "--no-native", "--flow", runA.toString());
+        assertTrue(ok.out.contains("[ok]      flow: " + runA + " (tiny, step-4)"), ok.out);
+        GenTest.Run bad = new GenTest.Run("doctor", "--no-native", "--flow", dir.toString());
+        assertTrue(bad.out.contains("[missing] flow: "), bad.out);
+        assertEquals(1, bad.code);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
