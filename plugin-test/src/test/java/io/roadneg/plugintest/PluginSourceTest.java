@@ -61,7 +61,8 @@ class PluginSourceTest {
         assertEquals(new CheckerSourceConfig(5, List.of(24.0, 48.0)), c.source());
         assertEquals("checker", Presets.sourceType(c));
         Run help = gen("paste", "--help");
-        assertTrue(help.out.contains("--checker-dir") && help.out.contains("ade20k, checker, coco, flow, patches"),
+        assertTrue(help.out.contains("--checker-dir")
+                && help.out.replaceAll("\\s+", " ").contains("ade20k, checker, coco, flow, patches"),
                 help.out);
     }
 
