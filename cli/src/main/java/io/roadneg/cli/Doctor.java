@@ -63,12 +63,38 @@ final class Doctor {
             out.add(new Check("device", Status.OK, "--device auto runs on " + Devices.name(engine.defaultDevice())
                     + "; libtorch flavor " + Devices.flavor() + (gpus > 0 ? "; gpu:0 to gpu:" + (gpus - 1)
                     + " available" : "; --device gpu is refused"), null));
+            out.add(flowSampling(engine));
         } catch (Throwable t) {
             out.add(new Check("djl-pytorch", Status.MISSING, "PyTorch engine did not start: " + oneLine(t),
                     "the build bundles pytorch-native-cpu 2.7.1; keep PYTORCH_VERSION unset (or 2.7.1), make sure "
                             + cacheDir() + " is writable, and run with DJL_OFFLINE=true"));
         }
         return out;
+    }
+
+    /**
+     * Decodes one 16 x 16 sample of an untrained denseflow-cpu flow on the default device: what gen flow sample and
+     * the flow source do, end to end (parameters, per-item noise, every inverse bijection, quantisation).
+     */
+    static Check flowSampling(ai.djl.engine.Engine engine) {
+        String where = Devices.name(engine.defaultDevice());
+        long t0 = System.nanoTime();
+        try (io.roadneg.flows.DenseFlow flow = new io.roadneg.flows.DenseFlow(
+                io.roadneg.flows.DenseFlowConfig.preset("denseflow-cpu"), 0, engine.defaultDevice());
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(engine.defaultDevice())) {
+            float[] v = flow.sample(m, 1, 16, 16, 0.8, io.roadneg.flows.Noise.seeded(0, 0)).toFloatArray();
+            for (float x : v) {
+                if (!(x >= 0 && x <= 255)) {
+                    return new Check("flow-sampling", Status.BROKEN, "a sample of an untrained denseflow-cpu on " + where
+                            + " holds " + x + ", outside 0..255", "run gen doctor -v and report it");
+                }
+            }
+            return new Check("flow-sampling", Status.OK, String.format("flow sampling works on %s: a 16x16 sample of "
+                    + "an untrained denseflow-cpu in %d ms", where, (System.nanoTime() - t0) / 1_000_000), null);
+        } catch (Throwable t) {
+            return new Check("flow-sampling", Status.BROKEN, "flow sampling failed on " + where + ": " + oneLine(t),
+                    "run gen doctor -v and report it");
+        }
     }
 
     private static String cacheDir() {

@@ -104,8 +104,9 @@ final class PasteCommand implements Callable<Integer> {
                     "the recipe's source does not match --src " + src);
         }
         SourceRoots context = new SourceRoots(roots, o, quiet, "gen paste");
-        Path cs = context.cityscapes();
+        // the source first: a source refusing its input (say, --src flow without --flow) does so before any work
         try (OutlierSource source = context.open(config)) {
+            Path cs = context.cityscapes();
             Amount a = amount != null ? amount : new Amount();
             Integer count = a.count;
             Integer perImage = a.count == null && a.perImage == null ? Integer.valueOf(1) : a.perImage;

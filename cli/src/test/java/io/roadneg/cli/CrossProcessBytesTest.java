@@ -111,13 +111,32 @@ class CrossProcessBytesTest {
             List<Map<String, String>> runs = new ArrayList<>();
             for (String jvm : List.of("one", "two")) {
                 Path out = dir.resolve(preset + "-" + jvm);
-                gen(dir.resolve(preset + "-" + jvm + ".log"), "paste", "-q", "--src", src, "--preset", preset,
+                List<String> args = new ArrayList<>(List.of("paste", "-q", "--src", src, "--preset", preset,
                         "--count", "4", "--threads", "2", "--seed", "5", "--sample-data", sd.toString(), "--out",
-                        out.toString());
+                        out.toString()));
+                if (src.equals("flow")) {
+                    args.addAll(List.of("--flow", tinyFlowRun(dir.resolve("flow-run")).toString()));
+                }
+                gen(dir.resolve(preset + "-" + jvm + ".log"), args.toArray(String[]::new));
                 runs.add(hashes(out));
             }
             assertTrue(runs.get(0).keySet().stream().anyMatch(k -> k.endsWith("_gtFine_ood.png")), preset);
             assertSameFiles(runs.get(0), runs.get(1), "gen paste --preset " + preset + " in two JVMs");
         }
+    }
+
+    /** A run folder of the tiny test flow (random weights, one checkpoint), made once. */
+    static Path tinyFlowRun(Path run) {
+        if (!Files.isDirectory(run)) {
+            io.roadneg.flows.DenseFlowConfig cfg = io.roadneg.flows.DenseFlowConfig.load(FlowCommandTest.TINY, Map.of());
+            try (io.roadneg.flows.DenseFlow flow = new io.roadneg.flows.DenseFlow(cfg, 4);
+                    io.roadneg.flows.Adamax opt = new io.roadneg.flows.Adamax(flow.params().parameters(), 0.9, 0.999,
+                            1e-8)) {
+                io.roadneg.flows.FlowRun.writeConfig(run, cfg);
+                io.roadneg.flows.FlowRun.writeCheckpoint(run, 1, flow, opt,
+                        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("step", 1));
+            }
+        }
+        return run;
     }
 }

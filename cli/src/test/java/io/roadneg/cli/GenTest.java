@@ -99,6 +99,7 @@ class GenTest {
         assertTrue(r.out.contains("[ok]      opencv: OpenCV 4.9.0"), r.out);
         assertTrue(r.out.contains("[ok]      djl-pytorch: DJL 0.35.1, PyTorch 2.7.1"), r.out);
         assertTrue(r.out.contains(" gpu: "), r.out);
+        assertTrue(r.out.contains("[ok]      flow-sampling: flow sampling works on "), r.out);
         assertEquals(0, r.code, r.out);
     }
 }

@@ -59,7 +59,7 @@ class PasteCommandTest {
         assertTrue(d.err.contains("--dst = mapillary"), d.err);
         GenTest.Run s = paste("--src", "imagenet", "--out", dir.resolve("e").toString());
         assertEquals(2, s.code);
-        assertTrue(s.err.contains("--src = imagenet: unknown outlier source; known: ade20k, coco, patches"), s.err);
+        assertTrue(s.err.contains("--src = imagenet: unknown outlier source; known: ade20k, coco, flow, patches"), s.err);
         GenTest.Run both = paste("--src", "coco", "--count", "3", "--per-image", "2", "--out",
                 dir.resolve("f").toString());
         assertEquals(2, both.code, "--count and --per-image are exclusive: " + both.err);

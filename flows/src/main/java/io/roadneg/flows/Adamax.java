@@ -4,7 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import io.roadneg.datasets.io.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adamax (Kingma and Ba 2015, section 7.1), as PyTorch's {@code torch.optim.Adamax} computes it:
@@ -16,7 +24,7 @@ public final class Adamax implements AutoCloseable {
     private final float beta1;
     private final float beta2;
     private final float eps;
-    private final NDManager manager = NDManager.newBaseManager();
+    private final NDManager manager;
     private final NDArray[] m;
     private final NDArray[] u;
     private long t;
@@ -27,6 +35,7 @@ public final class Adamax implements AutoCloseable {
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
+        this.manager = NDManager.newBaseManager(this.params.isEmpty() ? null : this.params.get(0).getDevice());
         m = new NDArray[this.params.size()];
         u = new NDArray[this.params.size()];
         for (int i = 0; i < m.length; i++) {
@@ -65,6 +74,58 @@ public final class Adamax implements AutoCloseable {
                 JniUtils.zeroGrad((PtNDArray) w);
             }
         }
+    }
+
+    /**
+     * Writes the moments and the step count as an {@code .npz} ({@code m.I}, {@code u.I} per parameter in order,
+     * {@code t}), temp file then rename.
+     */
+    public void save(Path file) throws IOException {
+        NDList all = new NDList();
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int i = 0; i < m.length; i++) {
+                NDArray a = m[i].duplicate();
+                a.attach(scratch);
+                a.setName("m." + i);
+                NDArray b = u[i].duplicate();
+                b.attach(scratch);
+                b.setName("u." + i);
+                all.add(a);
+                all.add(b);
+            }
+            NDArray steps = scratch.create(new long[] {t});
+            steps.setName("t");
+            all.add(steps);
+            AtomicFiles.write(file, out -> all.encode(out, NDList.Encoding.NPZ));
+        }
+    }
+
+    /**
+     * Reads what {@link #save} wrote; the parameter count and every shape must match, else an
+     * {@link IllegalArgumentException} naming the first difference.
+     */
+    public void load(Path file) throws IOException {
+        try (NDManager scratch = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
+            Map<String, NDArray> named = ParamStore.readNpz(scratch, in);
+            NDArray steps = named.get("t");
+            if (steps == null || named.size() != 2 * m.length + 1) {
+                throw new IllegalArgumentException(file + ": holds " + (named.size() - 1) / 2 + " parameters' moments"
+                        + (steps == null ? " and no step count" : "") + ", this flow has " + m.length);
+            }
+            for (int i = 0; i < m.length; i++) {
+                copy(named.get("m." + i), m[i], file, "m." + i);
+                copy(named.get("u." + i), u[i], file, "u." + i);
+            }
+            t = steps.toLongArray()[0];
+        }
+    }
+
+    private static void copy(NDArray src, NDArray dst, Path file, String name) {
+        if (src == null || !src.getShape().equals(dst.getShape())) {
+            throw new IllegalArgumentException(file + ": array " + name + (src == null ? " missing" : " has shape "
+                    + src.getShape() + ", needs " + dst.getShape()));
+        }
+        ParamStore.assign(dst, src.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.roadneg.flows;
 
+import ai.djl.Device;
 import io.roadneg.flows.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -40,8 +41,13 @@ public final class DenseFlow implements AutoCloseable {
 
     /** A freshly initialised flow; the initial values are a function of {@code seed}. */
     public DenseFlow(DenseFlowConfig config, long seed) {
+        this(config, seed, null);
+    }
+
+    /** The same, its parameters on {@code device} (null: the engine's default device). */
+    public DenseFlow(DenseFlowConfig config, long seed, Device device) {
         this.config = config;
-        this.params = new ParamStore(seed);
+        this.params = new ParamStore(seed, device);
         dequantizer = new Dequantizer(params, "dequant", config.channels(), config.numBits(), config.dequantization());
         for (int b = 0; b < config.numBlocks(); b++) {
             blocks.add(new DenseBlockFlow(params, "blocks." + b, config.blockInputChannels(b), config.blocks().get(b),
@@ -72,6 +78,11 @@ public final class DenseFlow implements AutoCloseable {
      * count is a multiple of the attention's landmark count; a one-line {@link InputException} otherwise.
      */
     public void checkSize(long height, long width, String field) {
+        checkSize(config, height, width, field);
+    }
+
+    /** {@link #checkSize(long, long, String)} for a flow of configuration {@code config}. */
+    public static void checkSize(DenseFlowConfig config, long height, long width, String field) {
         int nb = config.numBlocks();
         long unit = 1L << nb;
         if (height <= 0 || width <= 0 || height % unit != 0 || width % unit != 0) {

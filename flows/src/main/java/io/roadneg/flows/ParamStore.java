@@ -1,5 +1,6 @@
 package io.roadneg.flows;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -44,7 +45,12 @@ public final class ParamStore implements AutoCloseable {
 
     /** An empty store whose random initial values derive from {@code seed} and each array's name. */
     public ParamStore(long seed) {
-        this.manager = NDManager.newBaseManager();
+        this(seed, null);
+    }
+
+    /** The same, its arrays on {@code device} (null: the engine's default device). */
+    public ParamStore(long seed, Device device) {
+        this.manager = NDManager.newBaseManager(device);
         this.seed = seed;
     }
 

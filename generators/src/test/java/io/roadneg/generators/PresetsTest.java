@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class PresetsTest {
+public class PresetsTest {
     @Test
     void everyYamlInConfigsParsesAndIsAPreset() throws Exception {
         Path configs = Path.of(System.getProperty("roadneg.root", ".."), "configs");
@@ -55,7 +55,8 @@ class PresetsTest {
         }
     }
 
-    private static void unstated(Record r, JsonNode tree, String path, List<String> missing) throws Exception {
+    /** Adds to {@code missing} every record component (recursively) that {@code tree} does not state. */
+    public static void unstated(Record r, JsonNode tree, String path, List<String> missing) throws Exception {
         for (RecordComponent rc : r.getClass().getRecordComponents()) {
             String key = rc.getName();
             JsonNode n = tree.get(key);

@@ -55,13 +55,14 @@ class PluginSourceTest {
 
     @Test
     void theRegistryAndThePresetsKnowIt() {
-        assertEquals(List.of("ade20k", "checker", "coco", "patches"), OutlierSources.types());
+        assertEquals(List.of("ade20k", "checker", "coco", "flow", "patches"), OutlierSources.types());
         assertEquals("checker", Presets.defaultFor("checker"));
         PasteConfig c = Presets.load("checker", null, Map.of("source.items", "5"));
         assertEquals(new CheckerSourceConfig(5, List.of(24.0, 48.0)), c.source());
         assertEquals("checker", Presets.sourceType(c));
         Run help = gen("paste", "--help");
-        assertTrue(help.out.contains("--checker-dir") && help.out.contains("ade20k, checker, coco, patches"),
+        assertTrue(help.out.contains("--checker-dir")
+                && help.out.replaceAll("\\s+", " ").contains("ade20k, checker, coco, flow, patches"),
                 help.out);
     }
 
