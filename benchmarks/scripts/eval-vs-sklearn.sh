@@ -11,7 +11,7 @@ gen="$here/gen"; py="${PYTHON:-python3}"
 ev="$work/eval-$frames"
 if [ ! -f "$ev/done" ]; then
   [ -f "$work/sample-full/README.md" ] || "$gen" sample-data --quiet --scale full --seed 0 --out "$work/sample-full"
-  mkdir -p "$ev/root/images" "$ev/root/labels_masks" "$ev/scores"
+  mkdir -p "$ev/frames/images" "$ev/frames/labels_masks" "$ev/scores"
   "$py" - "$work/sample-full/road_anomaly" "$ev" "$frames" <<'PY'
 import glob, os, shutil, sys
 import numpy as np
@@ -21,18 +21,18 @@ rng = np.random.default_rng(0)
 for i in range(n):
     lab = labs[i % len(labs)]
     fid = "frame%03d" % i
-    shutil.copy(lab, os.path.join(ev, "root", "labels_masks", fid + ".png"))
+    shutil.copy(lab, os.path.join(ev, "frames", "labels_masks", fid + ".png"))
     shutil.copy(os.path.join(src, "images", os.path.basename(lab)[:-4] + ".jpg"),
-                os.path.join(ev, "root", "images", fid + ".jpg"))
+                os.path.join(ev, "frames", "images", fid + ".jpg"))
     np.save(os.path.join(ev, "scores", fid + ".npy"), rng.random((1024, 2048), dtype=np.float32))
 PY
   touch "$ev/done"
 fi
 now() { date +%s.%N; }
 t() { local s; s=$(now); "$@" > /dev/null; echo "$(now) - $s" | bc; }
-run_gen() { rm -rf "$ev/out"; "$gen" eval --quiet --dataset road-anomaly-masks --root "$ev/root" --scores "$ev/scores" \
+run_gen() { rm -rf "$ev/out"; "$gen" eval --quiet --dataset road-anomaly-masks --root "$ev/frames" --scores "$ev/scores" \
   --protocol "$1" --out "$ev/out"; }
-run_py() { "$py" "$here/benchmarks/scripts/eval_sklearn.py" "$ev/root" "$ev/scores"; }
+run_py() { "$py" "$here/benchmarks/scripts/eval_sklearn.py" "$ev/frames" "$ev/scores"; }
 printf "round  exact(s)  smiyc(s)  sklearn(s)  sklearn/exact  smiyc/exact  load\n"
 for r in $(seq 1 "$rounds"); do
   e=$(t run_gen exact); p=$(t run_py); s=$(t run_gen smiyc)
