@@ -74,7 +74,7 @@ public final class FlowSampleJob {
                 .put("size", o.size()).put("temperature", o.temperature()).put("seed", o.seed());
         Path requestFile = out.resolve(REQUEST);
         RunFolders.refuseUnknown(out, REQUEST);
-        RunFolders.refuseAnother(requestFile, read(requestFile), request, List.of(), "use a new --out or the same "
+        RunFolders.refuseAnother(requestFile, readIfPresent(requestFile), request, List.of(), "use a new --out or the same "
                 + "options");
         AtomicFiles.write(requestFile, bytes(request));
         String source = "flow:" + o.run().config().name() + "@" + o.run().sha256();
@@ -126,7 +126,8 @@ public final class FlowSampleJob {
         return new Result(made, o.count() - made, files, grid, manifestFile);
     }
 
-    private static JsonNode read(Path f) {
+    /** A JSON file's tree, null when the file is absent; unreadable JSON is an input error naming the file. */
+    static JsonNode readIfPresent(Path f) {
         if (!Files.isRegularFile(f)) {
             return null;
         }

@@ -127,7 +127,7 @@ public final class FlowTrainer {
         Crops held = new Crops(o.validationImages(), o.crop(), "held-out");
         JsonNode identity = identity(o);
         Path runJson = out.resolve(RUN_JSON);
-        JsonNode old = readJson(runJson);
+        JsonNode old = FlowSampleJob.readIfPresent(runJson);
         if (o.resume()) {
             if (old == null) {
                 throw new InputException(runJson, "--resume", out, "no run to resume here (no " + RUN_JSON + ")");
@@ -303,16 +303,6 @@ public final class FlowTrainer {
         }
     }
 
-    private static JsonNode readJson(Path f) {
-        if (!Files.isRegularFile(f)) {
-            return null;
-        }
-        try {
-            return JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new InputException(f, null, null, "not readable JSON: " + e.getMessage(), e);
-        }
-    }
 
     private static void append(Path log, ObjectNode line) {
         try {
