@@ -10,8 +10,21 @@ import java.util.List;
  *
  * @param n training samples
  * @param raw raw outlier views after them
+ * @param patches per sample, the flow square the training loop pastes (its pixels already labelled 254), or null;
+ *     null when the run has no flow negatives
  */
-public record Batch(int n, int raw, int height, int width, float[] images, int[] labels, List<String> provenance) {
+public record Batch(int n, int raw, int height, int width, float[] images, int[] labels, List<String> provenance,
+        List<FlowPatches.Patch> patches) {
+    /** A batch without flow squares. */
+    public Batch(int n, int raw, int height, int width, float[] images, int[] labels, List<String> provenance) {
+        this(n, raw, height, width, images, labels, provenance, null);
+    }
+
+    /** Whether any sample has a flow square to paste. */
+    public boolean hasPatches() {
+        return patches != null && patches.stream().anyMatch(java.util.Objects::nonNull);
+    }
+
     /** Samples plus raw views: the network's batch size. */
     public int total() {
         return n + raw;

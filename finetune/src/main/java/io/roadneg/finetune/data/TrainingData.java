@@ -42,6 +42,7 @@ public final class TrainingData implements AutoCloseable {
     private final boolean flip;
     private final Normalization norm;
     private final boolean rawViews;
+    private final FlowPatches flowPatches;
     private final long seed;
     private final ExecutorService pool;
     private final Map<Integer, Scene> cache = new ConcurrentHashMap<>();
@@ -55,7 +56,14 @@ public final class TrainingData implements AutoCloseable {
      */
     public record Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
             int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, Normalization norm,
-            long seed, int workers, boolean rawViews) {
+            long seed, int workers, boolean rawViews, FlowPatches flowPatches) {
+        /** Options without flow squares. */
+        public Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
+                int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, Normalization norm,
+                long seed, int workers, boolean rawViews) {
+            this(frames, numClasses, negatives, mix, batch, cropH, cropW, minScale, maxScale, flip, norm, seed,
+                    workers, rawViews, null);
+        }
     }
 
     /** A stream over {@code o.frames()}. */
@@ -75,6 +83,7 @@ public final class TrainingData implements AutoCloseable {
         this.flip = o.flip();
         this.norm = o.norm();
         this.rawViews = o.rawViews();
+        this.flowPatches = o.flowPatches();
         this.seed = o.seed();
         this.pool = Executors.newFixedThreadPool(o.workers(), r -> {
             Thread t = new Thread(r, "train-data");
@@ -118,19 +127,23 @@ public final class TrainingData implements AutoCloseable {
         float[] images = new float[(batch + raws) * 3 * hw];
         int[] labels = new int[(batch + raws) * hw];
         List<String> prov = new ArrayList<>();
+        List<FlowPatches.Patch> patches = flowPatches == null ? null : new ArrayList<>();
         int r = batch;
         for (int j = 0; j < batch; j++) {
             Object[] s = done.get(j);
             norm.write((RgbImage) s[0], images, j * 3 * hw);
             System.arraycopy((int[]) s[1], 0, labels, j * hw, hw);
             prov.add((String) s[2]);
+            if (patches != null) {
+                patches.add((FlowPatches.Patch) s[5]);
+            }
             if (s[3] != null) {
                 norm.write((RgbImage) s[3], images, r * 3 * hw);
                 System.arraycopy((int[]) s[4], 0, labels, r * hw, hw);
                 r++;
             }
         }
-        return new Batch(batch, raws, cropH, cropW, images, labels, prov);
+        return new Batch(batch, raws, cropH, cropW, images, labels, prov, patches);
     }
 
     private int[] permutation(long epoch) {
@@ -162,7 +175,9 @@ public final class TrainingData implements AutoCloseable {
         String prov = frame.id().stem();
         PasteObject raw = null;
         double rawScale = 1.0;
-        if (negatives != null && Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() < mix) {
+        boolean carries = (negatives != null || flowPatches != null)
+                && Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() < mix;
+        if (negatives != null && carries) {
             NegativeSource.Negative n = negatives.negative(seed, g, frame, scene);
             if (n != null) {
                 scene = n.scene();
@@ -174,7 +189,12 @@ public final class TrainingData implements AutoCloseable {
         Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
                 cropW, flip);
         Object[] s = {Augment.image(scene.image(), p, cropH, cropW), Augment.labels(scene.trainIds(), p, cropH, cropW),
-            prov, null, null};
+            prov, null, null, null};
+        if (flowPatches != null && carries) {
+            FlowPatches.Patch fp = flowPatches.draw(seed, g, scene.image().width(), (RgbImage) s[0], (int[]) s[1]);
+            s[5] = fp;
+            s[2] = prov + "+flow:" + fp.side() + "@" + fp.x() + "," + fp.y();
+        }
         if (raw != null) {
             rawView(raw, rawScale, rng.nextBoolean(), s);
         }
