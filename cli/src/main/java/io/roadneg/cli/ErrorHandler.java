@@ -32,7 +32,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             code = Gen.EXIT_FAILURE;
             msg = ex.getClass().getSimpleName() + ": " + ex.getMessage();
         }
-        err.println("gen " + cmd.getCommandName() + ": error: " + oneLine(msg));
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + oneLine(msg));
         if (verbose) {
             ex.printStackTrace(err);
         } else if (code == Gen.EXIT_FAILURE) {

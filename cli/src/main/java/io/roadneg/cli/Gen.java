@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             FinetuneCommand.class,
             ScoreCommand.class,
+            FlowCommand.class,
             AblateCommand.class,
             DoctorCommand.class,
             AutoComplete.GenerateCompletion.class,

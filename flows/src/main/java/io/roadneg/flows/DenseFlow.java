@@ -78,6 +78,11 @@ public final class DenseFlow implements AutoCloseable {
      * count is a multiple of the attention's landmark count; a one-line {@link InputException} otherwise.
      */
     public void checkSize(long height, long width, String field) {
+        checkSize(config, height, width, field);
+    }
+
+    /** {@link #checkSize(long, long, String)} for a flow of configuration {@code config}. */
+    public static void checkSize(DenseFlowConfig config, long height, long width, String field) {
         int nb = config.numBlocks();
         long unit = 1L << nb;
         if (height <= 0 || width <= 0 || height % unit != 0 || width % unit != 0) {

@@ -163,6 +163,22 @@ public record DenseFlowConfig(int version, String name, int channels, int numBit
         return Configs.load(null, file, overrides, DenseFlowConfig.class);
     }
 
+    /** The bundled presets' names. */
+    public static final List<String> PRESETS = List.of("denseflow-cpu", "denseflow-published");
+
+    /**
+     * A preset (one of {@link #PRESETS}), overlaid by a YAML file (or null) and {@code key=value} overrides; errors
+     * name the file, key and value.
+     */
+    public static DenseFlowConfig load(String preset, Path file, Map<String, String> overrides) {
+        if (!PRESETS.contains(preset)) {
+            throw new io.roadneg.datasets.InputException(null, "--preset", preset, "unknown flow preset; known: "
+                    + String.join(", ", PRESETS));
+        }
+        return Configs.load(Configs.readResource("flow-configs/" + preset + ".yaml"), file, overrides,
+                DenseFlowConfig.class);
+    }
+
     /** A bundled preset of {@code configs/flows} by file stem ({@code denseflow-published}, {@code denseflow-cpu}). */
     public static DenseFlowConfig preset(String stem) {
         ObjectNode tree = Configs.readResource("flow-configs/" + stem + ".yaml");
