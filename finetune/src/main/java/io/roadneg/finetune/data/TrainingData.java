@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
  * permutation; whether it carries negatives, the negatives themselves and its augmentation are drawn from three
  * separate streams of (run seed, g) ({@link Seeds#TRAIN_MIX}, the negative source's own, {@link Seeds#TRAIN_AUGMENT}),
  * so a batch is the same whatever the worker count and after a resume, and a recipe's own paste probability is
- * independent of the mix (the rate of pasted samples is mix x probability).
+ * independent of the mix (the rate of pasted samples is mix x probability). With flow negatives a sample that carries
+ * negatives gets a {@link FlowPatches} square instead (its own stream; the training loop decodes and pastes it).
  */
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
