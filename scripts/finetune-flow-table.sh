@@ -13,7 +13,7 @@ seed="${2:-0}"
 mkdir -p "$work" && cd "$work"
 
 "$G" train -q --resume --seed "$seed" --out runs/base > runs-base.log
-"$G" flow train -q --resume --data cityscapes --crop 32 --batch 16 --epochs 1 --steps-per-epoch 60 \
+"$G" flow train -q --resume --data cityscapes --crop 32 --batch 16 --epochs 6 --steps-per-epoch 10 \
   --validation-crops 16 --set optimizer.warmupSteps=30 --seed "$seed" --out runs/flow > runs-flow.log
 # every fine-tune: 144 steps (4 epochs of 36), a third of the sample-cpu profile's 432, to fit the shared machine
 ft() {
