@@ -15,18 +15,20 @@ mkdir -p "$work" && cd "$work"
 "$G" train -q --resume --seed "$seed" --out runs/base > runs-base.log
 "$G" flow train -q --resume --data cityscapes --crop 32 --batch 16 --epochs 6 --steps-per-epoch 10 \
   --validation-crops 16 --set optimizer.warmupSteps=30 --seed "$seed" --out runs/flow > runs-flow.log
-# every fine-tune: 144 steps (4 epochs of 36), a third of the sample-cpu profile's 432, to fit the shared machine
+# ce and DenseHybrid on ADE20K: 144 steps (4 epochs of 36), a third of the sample-cpu profile's 432; the flow
+# fine-tunes: 48 steps (2 epochs of 24), what a joint run's decoding and likelihood pass allowed on a shared 2-core
+# machine (fewer steps than the runs they are compared with, never more)
 ft() {
-  name=$1; shift
-  "$G" finetune -q --resume --seed "$seed" --set train.epochs=4 --set train.stepsPerEpoch=36 --model runs/base \
-    --out "runs/$name" "$@" > "runs-$name.log"
+  name=$1; epochs=$2; per=$3; shift 3
+  "$G" finetune -q --resume --seed "$seed" --set train.epochs="$epochs" --set train.stepsPerEpoch="$per" \
+    --model runs/base --out "runs/$name" "$@" > "runs-$name.log"
 }
-ft ce --loss ce
-ft densehybrid --loss densehybrid
-ft dh-flow --loss densehybrid --negatives flow --flow runs/flow
-ft dh-flow-joint --loss densehybrid --negatives flow --flow runs/flow --joint
-ft nflowjs --loss nflowjs --flow runs/flow
-ft nflowjs-joint --loss nflowjs --flow runs/flow --joint
+ft ce 4 36 --loss ce
+ft densehybrid 4 36 --loss densehybrid
+ft dh-flow 2 24 --loss densehybrid --negatives flow --flow runs/flow
+ft dh-flow-joint 2 24 --loss densehybrid --negatives flow --flow runs/flow --joint
+ft nflowjs 2 24 --loss nflowjs --flow runs/flow
+ft nflowjs-joint 2 24 --loss nflowjs --flow runs/flow --joint
 
 # the flow after joint training: a flow run folder around the fine-tune's last flow checkpoint, sampled like the
 # pre-trained one (same seed, so the same latents)
