@@ -46,6 +46,6 @@ for m in flow flow-after-dh-flow-joint flow-after-nflowjs-joint; do
   "$G" flow sample -q --model "runs/$m" --count 16 --size 48 --temperature 1 --seed 1 --out "samples/$m" > /dev/null
 done
 
-rows="base:msp ce:msp densehybrid:densehybrid dh-flow:densehybrid dh-flow-joint:densehybrid nflowjs:jsd nflowjs-joint:jsd"
+rows="base:msp base:jsd ce:msp densehybrid:densehybrid densehybrid:energy dh-flow:densehybrid dh-flow:energy dh-flow-joint:densehybrid dh-flow-joint:energy nflowjs:jsd nflowjs-joint:jsd"
 source "$here/scripts/sample-table-lib.sh"
 print_sample_table
