@@ -105,7 +105,7 @@ final class Ablation {
                 continue;
             }
             try {
-                Recipes.pasteConfigs(new TrainConfig.NegativesConfig(source, null, null, 1.0, null, null, null));
+                Recipes.pasteConfigs(new TrainConfig.NegativesConfig(source, null, null, 1.0, null, null, null, null));
             } catch (InputException e) {
                 throw new InputException(gridFile, "sources", source, e.getMessage(), e);
             }

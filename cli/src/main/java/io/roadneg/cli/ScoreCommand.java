@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"Score a benchmark with a trained model: OUT/{frame}.npy (float32, higher = more anomalous) "
                 + "that gen eval reads.",
             "Scores: msp, maxlogit, entropy, energy, densehybrid (needs the dout head), rpl (energy + 7x7 blur, "
-                    + "an RPL model)."})
+                    + "an RPL model), jsd (NFlowJS: minus the Jensen-Shannon divergence of the softmax from uniform)."})
 final class ScoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -35,7 +35,7 @@ final class ScoreCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--score", required = true, paramLabel = "S", description = "msp, maxlogit, entropy, energy, "
-            + "densehybrid or rpl.")
+            + "densehybrid, rpl or jsd.")
     String score;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "Benchmark name as in gen eval.")

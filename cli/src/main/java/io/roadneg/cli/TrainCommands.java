@@ -10,6 +10,7 @@ import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.PastedNegatives;
 import io.roadneg.finetune.score.Score;
+import io.roadneg.finetune.train.FlowNegatives;
 import io.roadneg.finetune.train.Recipes;
 import io.roadneg.finetune.train.TrainConfig;
 import io.roadneg.finetune.train.Trainer;
@@ -90,8 +91,11 @@ abstract class TrainCommands {
         Path cs = context(o).cityscapes();
         NegativeSource neg = negatives(c, o);
         Validation val = validation(c, cs, o);
+        TrainConfig.NegativesConfig n = c.data().negatives();
+        FlowNegatives flow = c.loss().usesNegatives() && n.source().equals(TrainConfig.NegativesConfig.FLOW)
+                ? FlowNegatives.open(Path.of(n.flow().run()), n.flow(), d) : null;
         Trainer.Options opts = new Trainer.Options(c, Configs.toYaml(c), out, cs, split, init, neg, val,
-                common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o, d);
+                common.seed(), resume, maxSteps, ProgressBars.stderr(quiet), o, d, flow);
         Trainer.Result r = Trainer.run(opts);
         if (r.diverged()) {
             o.println("run stopped: " + r.stopReason());
@@ -121,7 +125,8 @@ abstract class TrainCommands {
 
     private NegativeSource negatives(TrainConfig c, PrintWriter o) {
         TrainConfig.NegativesConfig n = c.data().negatives();
-        if (!c.loss().usesNegatives() || n.source().equals("none")) {
+        if (!c.loss().usesNegatives() || n.source().equals("none")
+                || n.source().equals(TrainConfig.NegativesConfig.FLOW)) {
             return null;
         }
         if (n.source().equals("dir")) {
@@ -160,6 +165,7 @@ abstract class TrainCommands {
             case "rpl" -> Score.RPL;
             case "pebal" -> Score.ENERGY;
             case "ce" -> Score.MSP;
+            case "nflowjs" -> Score.JSD;
             default -> Score.ENTROPY;
         };
         if (val.isEmpty() && b == null) {

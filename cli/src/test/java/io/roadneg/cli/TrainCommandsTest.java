@@ -124,4 +124,29 @@ class TrainCommandsTest {
         String auto = Devices.name(Engine.getEngine("PyTorch").defaultDevice());
         assertTrue(d.out.contains("device: --device auto runs on " + auto), d.out);
     }
+
+    @Test
+    void flowNegativesRefuseBadInputInOneLineBeforeAnyWork() throws Exception {
+        Path out = dir.resolve("flow-refused");
+        String[][] cases = {
+            {"finetune", "--loss", "densehybrid", "--negatives", "flow", "--model", dir.toString(), "--out",
+                out.toString()},
+            {"finetune", "--loss", "nflowjs", "--model", dir.toString(), "--out", out.toString()},
+            {"finetune", "--loss", "densehybrid", "--negatives", "patches", "--joint", "--model", dir.toString(),
+                "--out", out.toString()},
+            {"finetune", "--loss", "ce", "--negatives", "flow", "--flow", dir.toString(), "--joint", "--model",
+                dir.toString(), "--out", out.toString()},
+            {"finetune", "--loss", "densehybrid", "--negatives", "patches", "--flow", dir.toString(), "--model",
+                dir.toString(), "--out", out.toString()},
+            {"finetune", "--loss", "nflowjs", "--flow", sd.toString(), "--model", dir.toString(), "--out",
+                out.toString()}};
+        String[] expect = {"--flow", "--flow", "--joint", "--joint", "--flow", "not a flow run folder"};
+        for (int i = 0; i < cases.length; i++) {
+            GenTest.Run r = new GenTest.Run(small(cases[i]));
+            assertEquals(2, r.code, String.join(" ", cases[i]) + "\n" + r.out + r.err);
+            assertTrue(r.err.contains(expect[i]), r.err);
+            assertEquals(1, r.err.strip().lines().count(), r.err);
+            assertFalse(Files.exists(out), "nothing written before the refusal");
+        }
+    }
 }

@@ -22,6 +22,12 @@ public final class Seeds {
     public static final String TRAIN_FOLDER_NEGATIVE = "train/folder-negative";
     /** The embeddings CoroCL samples in a step (item: step). */
     public static final String TRAIN_CONTRAST = "train/contrast";
+    /** A training sample's flow square: side and position (item: sample index). */
+    public static final String TRAIN_FLOW_PATCH = "train/flow-patch";
+    /** The latent a training sample's flow square is decoded from (item: sample index). */
+    public static final String TRAIN_FLOW_SAMPLE = "train/flow-sample";
+    /** The flow's dequantisation and cross-unit noise for the likelihood of the inlier patch (item: sample index). */
+    public static final String TRAIN_FLOW_NLL = "train/flow-nll";
 
     private Seeds() {
     }

@@ -81,6 +81,11 @@ class NegativeMixTest {
             if (n.source().equals("none") || !c.loss().usesNegatives()) {
                 continue;
             }
+            if (n.source().equals(TrainConfig.NegativesConfig.FLOW)) {
+                // a flow square on every sample that carries negatives (FlowNegativesTest)
+                assertEquals(1.0, n.mix(), recipe);
+                continue;
+            }
             PasteConfig pc = Recipes.pasteConfig(n);
             Draws.assertRate(n.mix() * pc.placement().probability(), withNegatives(frames, pc, n.mix(), 5), N,
                     recipe);

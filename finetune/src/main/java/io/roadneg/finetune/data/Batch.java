@@ -13,10 +13,23 @@ import java.util.List;
  *
  * @param n training samples
  * @param raw raw outlier views after them
- * @param outlierPixels pasted-outlier (254) pixels among the N samples
+ * @param outlierPixels pasted-outlier (254) pixels among the N samples (flow squares included)
+ * @param patches per sample, the flow square the training loop pastes (its pixels already labelled 254), or null;
+ *     null when the run has no flow negatives
  */
 public record Batch(int n, int raw, int height, int width, ByteBuffer pixels, ByteBuffer labels, long outlierPixels,
-        List<String> provenance, Runnable releaser) {
+        List<String> provenance, List<FlowPatches.Patch> patches, Runnable releaser) {
+    /** A batch without flow squares. */
+    public Batch(int n, int raw, int height, int width, ByteBuffer pixels, ByteBuffer labels, long outlierPixels,
+            List<String> provenance, Runnable releaser) {
+        this(n, raw, height, width, pixels, labels, outlierPixels, provenance, null, releaser);
+    }
+
+    /** Whether any sample has a flow square to paste. */
+    public boolean hasPatches() {
+        return patches != null && patches.stream().anyMatch(java.util.Objects::nonNull);
+    }
+
     /** Samples plus raw views: the network's batch size. */
     public int total() {
         return n + raw;

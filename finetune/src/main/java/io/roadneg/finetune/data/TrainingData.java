@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * permutation; whether it carries negatives, the negatives themselves and its augmentation are drawn from three
  * separate streams of (run seed, g) ({@link Seeds#TRAIN_MIX}, the negative source's own, {@link Seeds#TRAIN_AUGMENT}),
  * so a batch is the same whatever the worker count and after a resume, and a recipe's own paste probability is
- * independent of the mix (the rate of pasted samples is mix x probability).
+ * independent of the mix (the rate of pasted samples is mix x probability). With flow negatives a sample that carries
+ * negatives gets a {@link FlowPatches} square instead (its own stream; the training loop decodes and pastes it).
  */
 public final class TrainingData implements AutoCloseable {
     /** Scenes below this many decoded bytes in total are kept in memory. */
@@ -49,6 +50,7 @@ public final class TrainingData implements AutoCloseable {
     private final double maxScale;
     private final boolean flip;
     private final boolean rawViews;
+    private final FlowPatches flowPatches;
     private final long seed;
     private final ExecutorService pool;
     private final ExecutorService assembler;
@@ -63,7 +65,15 @@ public final class TrainingData implements AutoCloseable {
      * @param rawViews also give each sample with pasted negatives a raw view of one pasted object (RPL's CoroCL)
      */
     public record Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
-            int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, long seed, int workers, boolean rawViews) {
+            int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, long seed, int workers,
+            boolean rawViews, FlowPatches flowPatches) {
+        /** Options without flow squares. */
+        public Options(List<CityscapesFrame> frames, int numClasses, NegativeSource negatives, double mix,
+                int batch, int cropH, int cropW, double minScale, double maxScale, boolean flip, long seed,
+                int workers, boolean rawViews) {
+            this(frames, numClasses, negatives, mix, batch, cropH, cropW, minScale, maxScale, flip, seed, workers,
+                    rawViews, null);
+        }
     }
 
     /** A stream over {@code o.frames()}. */
@@ -82,6 +92,7 @@ public final class TrainingData implements AutoCloseable {
         this.maxScale = o.maxScale();
         this.flip = o.flip();
         this.rawViews = o.rawViews();
+        this.flowPatches = o.flowPatches();
         this.seed = o.seed();
         this.pool = Executors.newFixedThreadPool(o.workers(), r -> {
             Thread t = new Thread(r, "train-data");
@@ -201,12 +212,16 @@ public final class TrainingData implements AutoCloseable {
         ByteBuffer pixels = bufs[0].clear();
         ByteBuffer labels = bufs[1].clear();
         List<String> prov = new ArrayList<>();
+        List<FlowPatches.Patch> patches = flowPatches == null ? null : new ArrayList<>();
         long outliers = 0;
         for (int j = 0; j < batch; j++) {
             Object[] s = done.get(j);
             writePlanar((RgbImage) s[0], pixels);
             outliers += writeLabels((int[]) s[1], labels, j, true);
             prov.add((String) s[2]);
+            if (patches != null) {
+                patches.add((FlowPatches.Patch) s[5]);
+            }
         }
         int r = batch;
         for (int j = 0; j < batch; j++) {
@@ -218,7 +233,7 @@ public final class TrainingData implements AutoCloseable {
         }
         pixels.flip();
         labels.flip();
-        return new Batch(batch, raws, cropH, cropW, pixels, labels, outliers, prov, () -> giveBack(bufs));
+        return new Batch(batch, raws, cropH, cropW, pixels, labels, outliers, prov, patches, () -> giveBack(bufs));
     }
 
     /** A pair of pooled direct buffers (pixels, labels) big enough for a batch with a raw view per sample. */
@@ -325,7 +340,9 @@ public final class TrainingData implements AutoCloseable {
         String prov = frame.id().stem();
         PasteObject raw = null;
         double rawScale = 1.0;
-        NegativeSource.Negative n = negativeOf(g, frame, scene);
+        boolean carries = (negatives != null || flowPatches != null)
+                && Seeds.rng(seed, Seeds.TRAIN_MIX, g).nextDouble() < mix;
+        NegativeSource.Negative n = carries && negatives != null ? negatives.negative(seed, g, frame, scene) : null;
         if (n != null) {
             scene = n.scene();
             prov = prov + "+" + n.provenance();
@@ -335,7 +352,12 @@ public final class TrainingData implements AutoCloseable {
         Augment.Plan p = Augment.draw(rng, scene.image().width(), scene.image().height(), minScale, maxScale, cropH,
                 cropW, flip);
         Object[] s = {Augment.image(scene.image(), p, cropH, cropW), Augment.labels(scene.trainIds(), p, cropH, cropW),
-            prov, null, null};
+            prov, null, null, null};
+        if (flowPatches != null && carries) {
+            FlowPatches.Patch fp = flowPatches.draw(seed, g, scene.image().width(), (RgbImage) s[0], (int[]) s[1]);
+            s[5] = fp;
+            s[2] = prov + "+flow:" + fp.side() + "@" + fp.x() + "," + fp.y();
+        }
         if (raw != null) {
             rawView(raw, rawScale, rng.nextBoolean(), s);
         }

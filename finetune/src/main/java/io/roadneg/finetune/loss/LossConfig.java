@@ -11,7 +11,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = LossConfig.DenseHybrid.class, name = "densehybrid"),
     @JsonSubTypes.Type(value = LossConfig.Rpl.class, name = "rpl"),
     @JsonSubTypes.Type(value = LossConfig.Pebal.class, name = "pebal"),
-    @JsonSubTypes.Type(value = LossConfig.MetaOod.class, name = "metaood")})
+    @JsonSubTypes.Type(value = LossConfig.MetaOod.class, name = "metaood"),
+    @JsonSubTypes.Type(value = LossConfig.NFlowJs.class, name = "nflowjs")})
 public sealed interface LossConfig {
     /** The composite loss. */
     CompositeLoss build();
@@ -126,6 +127,26 @@ public sealed interface LossConfig {
                     new CompositeLoss.Weighted(Terms.energyHinge(mIn, mOut), energyWeight),
                     new CompositeLoss.Weighted(Terms.energySparsity(), energyWeight * sparsity),
                     new CompositeLoss.Weighted(Terms.energySmoothness(), energyWeight * smooth)));
+        }
+    }
+
+    /**
+     * NFlowJS: CE on inliers + lambda * JSD(uniform, softmax) on negatives ({@code jsd_neg}); reference lambda 0.03
+     * (configs/finetune/nflowjs.yaml says where each number comes from).
+     */
+    record NFlowJs(double lambda) implements LossConfig {
+        /** Checks lambda. */
+        public NFlowJs {
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException("loss.lambda must be >= 0, found " + lambda);
+            }
+        }
+
+        @Override
+        public CompositeLoss build() {
+            return new CompositeLoss("nflowjs", List.of(
+                    new CompositeLoss.Weighted(Terms.crossEntropy("ce"), 1),
+                    new CompositeLoss.Weighted(Terms.jsdOnNegatives(), lambda)));
         }
     }
 

@@ -85,6 +85,30 @@ public final class Terms {
         });
     }
 
+    /**
+     * NFlowJS's term: mean over negative pixels of the Jensen-Shannon divergence between the uniform distribution
+     * over the K classes and the softmax (natural logarithms, so it lies in [0, ln 2]); minimising it pushes the
+     * posterior on negatives towards uniform.
+     */
+    public static LossTerm jsdOnNegatives() {
+        return term("jsd_neg", (out, t) -> Targets.masked(jsdToUniform(out.logits()), t.outlier(),
+                t.outlierCount()));
+    }
+
+    /**
+     * Per pixel JSD(U, P) = KL(P || M) / 2 + KL(U || M) / 2 with M = (P + U) / 2, P the softmax of {@code logits}
+     * over axis 1 (N x K x H x W in, N x H x W out).
+     */
+    public static NDArray jsdToUniform(NDArray logits) {
+        long k = logits.getShape().get(1);
+        NDArray logP = logits.logSoftmax(1);
+        NDArray p = logP.exp();
+        NDArray logM = Scalars.times(p, 0.5).add((float) (0.5 / k)).log();
+        NDArray klPm = p.mul(logP.sub(logM)).sum(new int[] {1});
+        NDArray klUm = Scalars.times(logM.sum(new int[] {1}), -1.0 / k).add((float) -Math.log(k));
+        return Scalars.times(klPm.add(klUm), 0.5);
+    }
+
     /** RPL inlier term: cross-entropy of the RPL logits against the frozen base's argmax on non-outlier pixels. */
     public static LossTerm rplInlierCe() {
         return term("inlier_ce", Set.of(), true, (out, t) -> {

@@ -172,9 +172,22 @@ public final class Checkpoints {
         return childKey.replaceFirst("^\\d+", "");
     }
 
+    /** Writes more files into a checkpoint folder being assembled. */
+    @FunctionalInterface
+    public interface Extras {
+        /** Writes into {@code dir} (the checkpoint's temporary folder). */
+        void write(Path dir) throws IOException;
+    }
+
     /** Writes a checkpoint folder atomically: into a temporary sibling, then renamed. */
     public static void save(SegmentationNet net, ModelSpec spec, ObjectNode state, Path dir, byte[] optimizer)
             throws IOException {
+        save(net, spec, state, dir, optimizer, null);
+    }
+
+    /** The same, with {@code extras} (null: none) written into the folder before it is renamed into place. */
+    public static void save(SegmentationNet net, ModelSpec spec, ObjectNode state, Path dir, byte[] optimizer,
+            Extras extras) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = AtomicFiles.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
@@ -187,6 +200,9 @@ public final class Checkpoints {
         }
         if (optimizer != null) {
             Files.write(tmp.resolve(OPTIMIZER_FILE), optimizer);
+        }
+        if (extras != null) {
+            extras.write(tmp);
         }
         ObjectNode root = JSON.createObjectNode();
         root.set("spec", JSON.valueToTree(spec));

@@ -2,6 +2,7 @@ package io.roadneg.finetune.score;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import io.roadneg.finetune.loss.Terms;
 import io.roadneg.finetune.model.Head;
 import io.roadneg.finetune.model.Ops;
 import io.roadneg.finetune.model.SegOutput;
@@ -20,7 +21,12 @@ public enum Score {
     /** DenseHybrid: ln P(outlier | x) from the dataset head minus logsumexp of the logits. */
     DENSEHYBRID("densehybrid"),
     /** RPL: energy of the (RPL) logits, then a 7x7 Gaussian blur with sigma 1 (reflect-101 borders). */
-    RPL("rpl");
+    RPL("rpl"),
+    /**
+     * NFlowJS: minus the Jensen-Shannon divergence between the uniform distribution and the softmax (0 for a uniform
+     * posterior, the most anomalous; -ln 2 at the most for a confident one).
+     */
+    JSD("jsd");
 
     private final String key;
 
@@ -60,6 +66,7 @@ public enum Score {
             }
             case ENERGY -> Ops.logSumExp(s, 1, false).neg();
             case RPL -> Ops.gaussianBlur7(Ops.logSumExp(s, 1, false).neg());
+            case JSD -> Terms.jsdToUniform(s).neg();
             case DENSEHYBRID -> o.dout().logSoftmax(1).get(new NDIndex(":, 1")).sub(Ops.logSumExp(s, 1, false));
         };
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 /** The training recipes of {@code configs/finetune/} and the profiles that overlay them. */
 public final class Recipes {
     /** Recipe names: {@code base} for gen train, the losses for gen finetune. */
-    public static final List<String> NAMES = List.of("base", "ce", "densehybrid", "rpl", "pebal", "metaood");
+    public static final List<String> NAMES = List.of("base", "ce", "densehybrid", "rpl", "pebal", "metaood",
+            "nflowjs");
     /** Profiles: {@code sample-cpu} (quick runs on the bundled sample data), {@code reference} (no overlay). */
     public static final List<String> PROFILES = List.of("reference", "sample-cpu");
 

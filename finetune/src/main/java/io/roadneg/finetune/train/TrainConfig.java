@@ -101,7 +101,9 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
 
     /**
      * Where negatives come from: {@code none}, a paste recipe run on the fly (any registered outlier source:
-     * {@code coco}, {@code ade20k}, {@code patches}, ...; with {@code preset}), or {@code dir}: a finished {@code gen paste} output at {@code dir}.
+     * {@code coco}, {@code ade20k}, {@code patches}, ...; with {@code preset}), {@code dir}: a finished {@code gen paste} output at {@code dir},
+     * or {@code flow}: squares sampled from a normalizing flow in the training loop ({@code flow}, see
+     * {@link FlowNegativesConfig}).
      * {@code referenceWidth}, when set, replaces the preset's {@code placement.referenceWidth} (0: the recipe's pixel
      * sizes as written, whatever the frame width). {@code area} and {@code objects}, when set, replace the preset's
      * pasted-area draw and object count ({@code placement.area}, {@code placement.objects}, with
@@ -111,9 +113,16 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
     public record NegativesConfig(String source, String preset, String dir, double mix,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> area,
-            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> objects) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> objects,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FlowNegativesConfig flow) {
+        /** Source name of negatives sampled from a flow in the training loop. */
+        public static final String FLOW = "flow";
+
         /** Checks the values. */
         public NegativesConfig {
+            if (FLOW.equals(source) && flow == null) {
+                flow = new FlowNegativesConfig(null, null, null, null, null, null, null, null, null);
+            }
             if (area != null && (area.size() != 2 || !(area.get(0) > 0) || area.get(1) < area.get(0)
                     || area.get(1) > 1)) {
                 throw new IllegalArgumentException("data.negatives.area must be [min, max] fractions of the frame "
@@ -131,9 +140,10 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
                 throw new IllegalArgumentException("data.negatives.referenceWidth must be >= 0, found "
                         + referenceWidth);
             }
-            if (source == null || !source.equals("none") && !source.equals("dir")
+            if (source == null || !source.equals("none") && !source.equals("dir") && !source.equals(FLOW)
                     && !io.roadneg.finetune.data.NegativeSpec.isSpec(source)) {
-                throw new IllegalArgumentException("data.negatives.source must be none, dir, an outlier source ("
+                throw new IllegalArgumentException("data.negatives.source must be none, dir, flow (squares sampled "
+                        + "from a flow in the training loop), an outlier source ("
                         + String.join(", ", OutlierSources.types()) + "), a mask variant (coco:box) or a mixture "
                         + "(coco:0.5+ade20k:0.5), found " + source);
             }
@@ -142,6 +152,59 @@ public record TrainConfig(int version, String name, ModelConfig model, LossConfi
             }
             if (!(mix >= 0 && mix <= 1)) {
                 throw new IllegalArgumentException("data.negatives.mix must be in [0, 1], found " + mix);
+            }
+        }
+    }
+
+    /**
+     * Negatives sampled from a normalizing flow inside the training loop (DenseHybrid TPAMI, NFlowJS; the joint
+     * trainer of the authors' public open-set code, github.com/matejgrcic/Open-set-M2F): each sample that carries
+     * negatives gets one square of side drawn uniformly from {@code sides} (in steps of {@code sideStep}, sizes the
+     * flow can decode only), stated for frames {@code referenceWidth} wide and scaled by frame width /
+     * referenceWidth (0: as written), decoded from a fresh latent at {@code temperature} and pasted at a uniform
+     * position; its pixels are labelled as negatives. With {@code joint} the flow trains in the same loop with its own
+     * Adamax ({@code lr}, {@code betas}, {@code eps}) on the NLL of the inlier patch each square covers plus the
+     * segmenter's loss back-propagated through the squares. Missing fields take the authors' values.
+     *
+     * @param run the flow's run folder ({@code --flow})
+     */
+    public record FlowNegativesConfig(String run, List<Integer> sides, Integer sideStep, Integer referenceWidth,
+            Double temperature, Boolean joint, Double lr, List<Double> betas, Double eps) {
+        /** Applies the defaults and checks the values. */
+        public FlowNegativesConfig {
+            sides = sides == null ? List.of(16, 216) : List.copyOf(sides);
+            sideStep = sideStep == null ? 8 : sideStep;
+            referenceWidth = referenceWidth == null ? 2048 : referenceWidth;
+            temperature = temperature == null ? 1.0 : temperature;
+            joint = joint != null && joint;
+            lr = lr == null ? 1e-5 : lr;
+            betas = betas == null ? List.of(0.9, 0.999) : List.copyOf(betas);
+            eps = eps == null ? 1e-7 : eps;
+            if (sides.size() != 2 || sides.get(0) < 1 || sides.get(1) < sides.get(0)) {
+                throw new IllegalArgumentException("data.negatives.flow.sides must be [min, max] with 1 <= min <= "
+                        + "max, found " + sides);
+            }
+            if (sideStep < 1) {
+                throw new IllegalArgumentException("data.negatives.flow.sideStep must be >= 1, found " + sideStep);
+            }
+            if (referenceWidth < 0) {
+                throw new IllegalArgumentException("data.negatives.flow.referenceWidth must be >= 0, found "
+                        + referenceWidth);
+            }
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("data.negatives.flow.temperature must be a positive number, found "
+                        + temperature);
+            }
+            if (!(lr > 0)) {
+                throw new IllegalArgumentException("data.negatives.flow.lr must be > 0, found " + lr);
+            }
+            if (betas.size() != 2 || !(betas.get(0) >= 0 && betas.get(0) < 1)
+                    || !(betas.get(1) >= 0 && betas.get(1) < 1)) {
+                throw new IllegalArgumentException("data.negatives.flow.betas must be two numbers in [0, 1), found "
+                        + betas);
+            }
+            if (!(eps > 0)) {
+                throw new IllegalArgumentException("data.negatives.flow.eps must be > 0, found " + eps);
             }
         }
     }

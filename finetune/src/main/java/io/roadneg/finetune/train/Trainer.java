@@ -23,6 +23,7 @@ import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.Sha256;
 import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.finetune.data.Batch;
+import io.roadneg.finetune.data.FlowPatches;
 import io.roadneg.finetune.data.NegativeSource;
 import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.data.TrainingData;
@@ -74,10 +75,11 @@ public final class Trainer {
      * @param maxSteps stop after this many steps in total (0: the whole schedule); for smoke runs and benchmarks
      * @param progress progress reporting
      * @param log human-readable lines
+     * @param flow the flow of {@code data.negatives.source: flow} (closed with the run), or null
      */
     public record Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
             NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
-            Progress progress, PrintWriter log, Device device) {
+            Progress progress, PrintWriter log, Device device, FlowNegatives flow) {
         public Options {
             if (maxSteps < 0) {
                 throw new InputException(null, "--max-steps", maxSteps, "must be 0 (the whole schedule) or more");
@@ -87,12 +89,20 @@ public final class Trainer {
             }
         }
 
+        /** Options without a flow. */
+        public Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
+                NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
+                Progress progress, PrintWriter log, Device device) {
+            this(config, configYaml, out, cityscapesRoot, split, init, negatives, validation, seed, resume, maxSteps,
+                    progress, log, device, null);
+        }
+
         /** Options on the engine's default device. */
         public Options(TrainConfig config, String configYaml, Path out, Path cityscapesRoot, String split, Path init,
                 NegativeSource negatives, Validation validation, long seed, boolean resume, long maxSteps,
                 Progress progress, PrintWriter log) {
             this(config, configYaml, out, cityscapesRoot, split, init, negatives, validation, seed, resume, maxSteps,
-                    progress, log, null);
+                    progress, log, null, null);
         }
     }
 
@@ -211,6 +221,10 @@ public final class Trainer {
         try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
             removeTemps(o.out());
             return runLocked(o);
+        } finally {
+            if (o.flow() != null) {
+                o.flow().close();
+            }
         }
     }
 
@@ -282,15 +296,25 @@ public final class Trainer {
         long total = perEpoch * c.train().epochs();
         long stopAt = o.maxSteps() > 0 ? Math.min(total, o.maxSteps()) : total;
         Normalization norm = new Normalization(spec.mean(), spec.std());
+        boolean flowNegatives = c.loss().usesNegatives()
+                && c.data().negatives().source().equals(TrainConfig.NegativesConfig.FLOW);
+        if (flowNegatives && o.flow() == null) {
+            throw new InputException(null, "--flow", null, "negatives from a flow need the flow's run folder");
+        }
+        FlowPatches flowPatches = flowNegatives ? o.flow().patches(c.data().crop().get(0), c.data().crop().get(1))
+                : null;
         try (Checkpoints.Loaded model = Checkpoints.build(spec, o.seed(), o.device());
                 TrainingData data = new TrainingData(new TrainingData.Options(frames, spec.classes(),
                         c.loss().usesNegatives() ? o.negatives() : null, c.data().negatives().mix(),
                         c.data().batch(), c.data().crop().get(0), c.data().crop().get(1), c.data().scale().get(0),
                         c.data().scale().get(1), c.data().flip(), o.seed(), c.data().workers(),
-                        c.loss().usesRawViews()))) {
+                        c.loss().usesRawViews(), flowPatches))) {
             long step = 0;
             if (resuming) {
                 Checkpoints.loadInto(model.net(), model.manager(), resumeFrom);
+                if (flowNegatives && o.flow().joint()) {
+                    o.flow().load(resumeFrom);
+                }
                 step = resumeStep;
                 dropLinesAfter(o.out().resolve("train.jsonl"), step);
                 dropLinesAfter(o.out().resolve("validation.jsonl"), step);
@@ -319,6 +343,10 @@ public final class Trainer {
                         ? "gen train" : "gen finetune", c.name(), Sha256.of(o.configYaml()), o.seed()).withLibtorch(
                         Engine.getInstance().getVersion()).toJson());
                 prov.put("device", Devices.name(o.device()));
+                if (flowNegatives) {
+                    prov.put("flow", o.flow().source());
+                    prov.put("flowJoint", o.flow().joint());
+                }
                 // one line, as Provenance writes it
                 AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (prov.toString() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
@@ -326,15 +354,20 @@ public final class Trainer {
                         resuming ? "resuming" : "training", loss.name(), Devices.name(o.device()), spec.describe(),
                         trainable.size(), frames.size(), perEpoch, c.train().epochs(),
                         resuming ? " from step " + step : "");
+                if (flowNegatives) {
+                    o.log().printf("flow negatives (%s): %s%n", o.flow().joint() ? "trained jointly" : "frozen",
+                            o.flow().source());
+                }
                 o.log().flush();
-                return loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint);
+                return loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint,
+                        flowNegatives ? o.flow() : null);
             }
         }
     }
 
     private static Result loop(Options o, Checkpoints.Loaded model, TrainingData data, Adam adam, CompositeLoss loss,
             ModelSpec spec, Normalization norm, long startStep, long perEpoch, long total, long stopAt,
-            String fingerprint) throws IOException {
+            String fingerprint, FlowNegatives flow) throws IOException {
         TrainConfig c = o.config();
         Path logFile = o.out().resolve("train.jsonl");
         Path valFile = o.out().resolve("validation.jsonl");
@@ -368,29 +401,45 @@ public final class Trainer {
                 try (NDManager sm = model.manager().newSubManager()) {
                     StepInputs in = StepInputs.of(sm, b, norm, spec.classes(), Seeds.of(o.seed(),
                             Seeds.TRAIN_CONTRAST, step));
+                    NDArray x = in.images();
+                    boolean flowStep = flow != null && b.hasPatches();
+                    long firstSample = step * c.data().batch();
+                    if (flowStep && !flow.joint()) {
+                        x = flow.paste(sm, x, b, norm, o.seed(), firstSample);
+                    }
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        SegOutput out = model.net().run(new ParameterStore(sm, false), in.images(), true);
+                        if (flowStep && flow.joint()) {
+                            x = flow.paste(sm, x, b, norm, o.seed(), firstSample);
+                        }
+                        SegOutput out = model.net().run(new ParameterStore(sm, false), x, true);
                         CompositeLoss.Value v = loss.compute(out, in.targets());
+                        NDArray nll = flowStep && flow.joint() ? flow.nll(sm, b, o.seed(), firstSample) : null;
+                        NDArray objective = nll == null ? v.total() : v.total().add(nll);
                         if (checkEveryStep || logNow || epochEnd) {
                             double total0 = v.total().getFloat();
-                            if (!Double.isFinite(total0)) {
+                            float nll0 = nll == null ? 0f : nll.getFloat();
+                            if (!Double.isFinite(total0) || !Float.isFinite(nll0)) {
                                 adam.zeroGradients();
-                                String why = "non-finite loss " + total0 + " at step " + step + " " + v.terms()
+                                Map<String, Float> bad = withNll(v.terms(), nll, nll0);
+                                String why = "non-finite loss " + total0 + " at step " + step + " " + bad
                                         + (checkEveryStep ? "" : " (on " + Devices.name(o.device()) + " the loss is "
                                         + "checked on logged steps and before checkpoints)");
                                 o.log().println("stopped: " + why + (lastCk == null ? "" : "; last good checkpoint "
                                         + lastCk));
-                                writeLine(logOut, step, step / perEpoch, lr, total0, v.terms(), 0, "diverged");
+                                writeLine(logOut, step, step / perEpoch, lr, total0, bad, 0, "diverged");
                                 return new Result(step, total, total0, lastCk, why, vals);
                             }
                             last = total0;
                             if (logNow) {
-                                terms = v.terms();
+                                terms = withNll(v.terms(), nll, nll0);
                             }
                         }
-                        gc.backward(v.total());
+                        gc.backward(objective);
                     }
                     adam.step(lr);
+                    if (flowStep && flow.joint()) {
+                        flow.step();
+                    }
                 } finally {
                     b.release();
                 }
@@ -415,7 +464,8 @@ public final class Trainer {
                     adam.save(opt);
                     String name = String.format("step-%08d", done);
                     lastCk = ckDirOf(o).resolve(name);
-                    Checkpoints.save(model.net(), model.spec(), state, lastCk, opt.toByteArray());
+                    Checkpoints.save(model.net(), model.spec(), state, lastCk, opt.toByteArray(),
+                            flow != null && flow.joint() ? flow::save : null);
                     AtomicFiles.write(ckDirOf(o).resolve("latest"), name.getBytes(StandardCharsets.UTF_8));
                     pruneOld(ckDirOf(o), name);
                     if (o.validation() != null) {
@@ -431,6 +481,14 @@ public final class Trainer {
             o.progress().close();
         }
         return new Result(stopAt, total, last, lastCk, null, vals);
+    }
+
+    /** The loss terms with a joint flow's NLL term after them (the terms alone when the step had none). */
+    private static Map<String, Float> withNll(Map<String, Float> terms, NDArray nll, float value) {
+        if (nll != null) {
+            terms.put(FlowNegatives.NLL_TERM, value);
+        }
+        return terms;
     }
 
     /**

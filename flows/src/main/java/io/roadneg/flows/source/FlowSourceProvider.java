@@ -13,12 +13,15 @@ import java.util.Map;
 
 /**
  * The {@code flow} outlier source: samples of a flow run ({@code --flow RUN}, else the recipe's {@code source.run}),
- * so {@code gen paste --src flow} and {@code gen finetune --negatives flow} use flow negatives with no edit of the
- * command line or the trainer.
+ * so {@code gen paste --src flow} pastes flow negatives with no edit of the command line. ({@code gen finetune
+ * --negatives flow} reads the same {@code --flow} run but samples its squares inside the training loop, where the
+ * flow can train jointly with the segmenter; a mixture such as {@code flow:0.5+ade20k:0.5} pastes through this
+ * source.)
  */
 public final class FlowSourceProvider implements OutlierSourceProvider {
     static final DatasetRoot FLOW = new DatasetRoot("flow", "--flow",
-            "Flow run folder (gen flow train --out) for the flow source.");
+            "Flow run folder (gen flow train --out): the flow source of gen paste, and the squares of "
+            + "gen finetune --negatives flow.");
 
     @Override
     public String type() {
