@@ -101,7 +101,7 @@ final class Ablation {
             throw new InputException(gridFile, "base", g.base(), "not found (resolved against " + dir + ")");
         }
         for (String source : g.sources()) {
-            if (source.equals("none") || source.equals(AblationGrid.RECIPE)) {
+            if (source.equals("none") || source.equals(AblationGrid.RECIPE) || AblationGrid.isFlow(source)) {
                 continue;
             }
             try {
@@ -165,7 +165,9 @@ final class Ablation {
         Path dir = out.resolve("cells").resolve(id);
         List<Step> steps = new ArrayList<>();
         List<String> ft = new ArrayList<>(List.of("finetune", "-q", "--resume", "--loss", loss));
-        if (!source.equals(AblationGrid.RECIPE)) {
+        if (source.equals(AblationGrid.FLOW_JOINT)) {
+            ft.addAll(List.of("--negatives", AblationGrid.FLOW, "--joint"));
+        } else if (!source.equals(AblationGrid.RECIPE)) {
             ft.addAll(List.of("--negatives", source));
         }
         ft.addAll(List.of("--model", path(grid.base()).toString(), "--seed", Long.toString(seed), "--profile",
@@ -184,7 +186,7 @@ final class Ablation {
             ft.addAll(List.of("--set", "data.negatives.area=" + grid.matched().area(), "--set",
                     "data.negatives.objects=" + grid.matched().objects()));
         }
-        if (!source.equals("none")) {
+        if (!source.equals("none") && !inLoopFlow(loss, source)) {
             List<String> neg = new ArrayList<>(ft);
             neg.remove("--resume");
             neg.addAll(List.of("--sample-negatives", Integer.toString(NEGATIVE_SAMPLES), "--out",
@@ -559,9 +561,21 @@ final class Ablation {
 
     /**
      * The paste-area controls a source's cells are made under: one, {@code -}, for {@code none}, which pastes
-     * nothing; otherwise the grid's.
+     * nothing, and for the flow sources, whose squares have their own sizes; otherwise the grid's.
      */
     List<String> areasOf(String source) {
-        return source.equals("none") ? List.of(NO_AREA) : grid.area();
+        return source.equals("none") || AblationGrid.isFlow(source) ? List.of(NO_AREA) : grid.area();
+    }
+
+    /**
+     * Whether a cell's negatives are flow squares decoded in the training loop (its own source, or its loss recipe's
+     * for {@code recipe}): they have no pasted sample to show, so the cell has no negatives step.
+     */
+    private boolean inLoopFlow(String loss, String source) {
+        if (AblationGrid.isFlow(source)) {
+            return true;
+        }
+        return source.equals(AblationGrid.RECIPE) && Recipes.load(loss, grid.effectiveProfile(), null, grid.set())
+                .data().negatives().source().equals(AblationGrid.FLOW);
     }
 }

@@ -4,6 +4,7 @@ import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.finetune.data.NegativeSpec;
 import io.roadneg.finetune.score.Score;
 import io.roadneg.finetune.train.Recipes;
+import io.roadneg.finetune.train.TrainConfig;
 import io.roadneg.generators.OutlierSources;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +24,9 @@ import java.util.Set;
  *     roots come from it unless given
  * @param cityscapesRoot a Cityscapes root to train on instead of the sample data, or null
  * @param losses fine-tuning losses ({@code gen finetune --loss})
- * @param sources negative sources: {@code none}, a registered outlier source, or {@code recipe} (each loss's own)
+ * @param sources negative sources: {@code none}, a registered outlier source, {@code recipe} (each loss's own),
+ *     {@code flow} (squares decoded in the training loop from the flow run of {@code sourceRoots.flow}, frozen) or
+ *     {@code flow:joint} (the same with the flow trained jointly, {@code gen finetune --joint})
  * @param seeds run seeds, one cell each
  * @param set schedule and config overrides, {@code --set} keys, the same for every cell
  * @param benchmarks benchmark names as in {@code gen eval --dataset}
@@ -45,6 +48,16 @@ record AblationGrid(int version, String base, String profile, String sampleData,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
         List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
         Matched matched, Map<String, List<String>> scoresByLoss, Map<String, String> sourceRoots) {
+    /** Squares decoded from the flow run of {@code sourceRoots.flow} in the training loop (a frozen flow). */
+    static final String FLOW = TrainConfig.NegativesConfig.FLOW;
+    /** The same squares with the flow trained jointly with the segmenter ({@code gen finetune --joint}). */
+    static final String FLOW_JOINT = FLOW + ":joint";
+
+    /** Whether a source is one of the in-loop flow sources. */
+    static boolean isFlow(String source) {
+        return source.equals(FLOW) || source.equals(FLOW_JOINT);
+    }
+
     /** The area control that draws from {@code matched}. */
     static final String MATCHED = "matched";
 
@@ -100,7 +113,7 @@ record AblationGrid(int version, String base, String profile, String sampleData,
         }
         sources = checked("sources", sources);
         for (String s : sources) {
-            if (!s.equals("none") && !s.equals(RECIPE)) {
+            if (!s.equals("none") && !s.equals(RECIPE) && !isFlow(s)) {
                 try {
                     NegativeSpec.parse(s);
                 } catch (IllegalArgumentException e) {
@@ -154,6 +167,10 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                 throw new IllegalArgumentException("sourceRoots: " + r + " is not a root of a registered source; "
                         + "known: " + String.join(", ", OutlierSources.roots().stream().map(x -> x.name()).toList()));
             }
+        }
+        if (sources.stream().anyMatch(AblationGrid::isFlow) && !sourceRoots.containsKey(FLOW)) {
+            throw new IllegalArgumentException("sources: " + sources.stream().filter(AblationGrid::isFlow).toList()
+                    + " sample a flow in the training loop: give its run folder as sourceRoots: {flow: RUN}");
         }
         if (reference != null && !sources.contains(reference)) {
             throw new IllegalArgumentException("reference: " + reference + " is not one of the grid's sources "

@@ -89,6 +89,10 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
             if (sampleNegatives < 1) {
                 throw new InputException(null, "--sample-negatives", sampleNegatives, "must be 1 or more");
             }
+            if (c.data().negatives().source().equals(TrainConfig.NegativesConfig.FLOW)) {
+                throw new InputException(null, "--sample-negatives", sampleNegatives, "flow squares are decoded "
+                        + "inside the training loop, not pasted beforehand; see them with gen flow sample --model RUN");
+            }
             return sampleNegatives(c, model, sampleNegatives, common, o);
         }
         return train(c, loss, model, common, o).diverged() ? Gen.EXIT_FAILURE : Gen.EXIT_OK;

@@ -364,6 +364,35 @@ class AblateCommandTest {
     }
 
     @Test
+    void flowSourcesAreSquaresDecodedInTheLoopFrozenOrJoint() throws Exception {
+        Path g = grid("flow.yaml", "[flow, \"flow:joint\"]", "[0]", "1");
+        Files.writeString(g, Files.readString(g).replace("losses: [densehybrid]", "losses: [densehybrid, nflowjs]")
+                + "scoresByLoss: {nflowjs: [jsd]}\nsourceRoots: {flow: flow-run}\narea: [recipe, matched]\n");
+        List<String> lines = planLines(g, "flow");
+        List<String> ids = new java.util.ArrayList<>();
+        for (String l : lines) {
+            ids.add(JSON.readTree(l).get("cell").asText());
+        }
+        assertEquals(List.of("densehybrid-flow-s0", "densehybrid-flow_joint-s0", "nflowjs-flow-s0",
+                "nflowjs-flow_joint-s0"), ids, "one cell per loss and flow source: the area control is the paste's");
+        for (String l : lines) {
+            JsonNode c = JSON.readTree(l);
+            assertEquals("finetune", c.get("commands").get(0).get(1).asText(), "no negatives sample: " + l);
+            String ft = c.get("commands").get(0).toString();
+            assertTrue(ft.contains("\"--negatives\",\"flow\"") && ft.contains("\"--flow\",\"")
+                    && ft.contains("flow-run"), ft);
+            assertEquals(c.get("cell").asText().contains("joint"), ft.contains("\"--joint\""), ft);
+        }
+        assertTrue(lines.get(3).contains("\"--score\",\"jsd\""), lines.get(3));
+
+        Path noRun = grid("flow-no-run.yaml", "[flow]", "[0]", "1");
+        GenTest.Run r = new GenTest.Run("ablate", "--grid", noRun.toString(), "--out", dir.resolve("fnr").toString());
+        assertEquals(2, r.code, r.out + r.err);
+        assertTrue(r.err.contains("flow-no-run.yaml") && r.err.contains("sourceRoots: {flow: RUN}"), r.err);
+        assertEquals(1, r.err.strip().lines().count(), r.err);
+    }
+
+    @Test
     void badGridsAreOneLineErrorsBeforeAnyCell() throws Exception {
         String[][] cases = {{"[none, lava]", "[0]", "1", "lava"}, {"[none]", "[]", "1", "seeds"},
             {"[none, coco:lava]", "[0]", "1", "coco:lava"}, {"[coco:0.5+lava:0.5]", "[0]", "1", "lava"},

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 /**
  * Pre-training of a DenseFlow on random square crops of inlier images ({@code gen flow train}): Adamax with the
  * configuration's linear warm-up and per-epoch decay, bits/dim per step in {@code train.jsonl}, held-out bits/dim per
- * epoch in {@code validation.jsonl} (beside PNG's own size of the same crops), a sample grid per epoch, a checkpoint
+ * epoch in {@code validation.jsonl} (beside PNG's own size of the same crops), a sample grid and the curve ({@link FlowCurve}) per epoch, a checkpoint
  * per epoch (see {@link FlowRun} for the folder), exact resume, and a guard that stops at a non-finite loss or weight
  * keeping the last good checkpoint.
  *
@@ -221,6 +221,7 @@ public final class FlowTrainer {
                                 .put("epoch", epoch + 1).put("bitsPerDim", lastValidation)
                                 .put("pngBitsPerDim", png).put("crops", o.validationCrops()));
                         writeGrid(flow, root, o, epoch + 1);
+                        FlowCurve.write(out);
                         ObjectNode state = JSON.createObjectNode().put("step", s + 1).put("epoch", epoch + 1)
                                 .put("trainBitsPerDim", bpd).put("validationBitsPerDim", lastValidation);
                         good = FlowRun.writeCheckpoint(out, s + 1, flow, opt, state);
