@@ -6,6 +6,7 @@ import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.flows.DenseFlowConfig;
 import io.roadneg.flows.FlowData;
 import io.roadneg.flows.FlowRun;
+import io.roadneg.flows.FlowSampler;
 import io.roadneg.flows.FlowSampleJob;
 import io.roadneg.flows.FlowTrainer;
 import java.io.PrintWriter;
@@ -151,7 +152,8 @@ final class FlowCommand implements Runnable {
         DeviceOption device;
 
         @Option(names = "--model", required = true, paramLabel = "RUN", description = "Flow run folder (gen flow "
-                + "train --out).")
+                + "train --out) or exported flow folder (flow.json, flow.pt: flows/scripts/"
+                + "export_denseflow_torchscript.py).")
         Path model;
 
         @Option(names = "--count", required = true, paramLabel = "N", description = "Number of samples.")
@@ -187,7 +189,7 @@ final class FlowCommand implements Runnable {
                 throw new InputException(null, "--count", count, "must be positive");
             }
             Device d = device.resolve(o);
-            try (FlowRun run = FlowRun.open(model, d, "--model")) {
+            try (FlowSampler run = FlowSampler.open(model, d, "--model")) {
                 FlowSampleJob.Options opts = new FlowSampleJob.Options(run, count, size, temperature, seed, out);
                 try (OutputLock lock = OutputLock.acquire(out, "--out")) {
                     o.printf("gen flow sample: %s, %d samples of %dx%d at temperature %s, seed %d%n", run.describe(),

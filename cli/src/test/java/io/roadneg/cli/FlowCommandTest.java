@@ -286,6 +286,39 @@ class FlowCommandTest {
         assertEquals(1, bad.code);
     }
 
+    @Test
+    void anExportedFlowSamplesPastesAndPassesTheDoctor(@TempDir Path dir) throws Exception {
+        Path export = Path.of(System.getProperty("roadneg.root", ".."), "flows", "src", "test", "resources", "flows",
+                "export", "tiny").toAbsolutePath().normalize();
+        Path out = dir.resolve("samples");
+        GenTest.Run r = new GenTest.Run("flow", "sample", "--model", export.toString(), "--count", "2", "--size", "16",
+                "--seed", "4", "--out", out.toString(), "-q");
+        assertEquals(0, r.code, r.out + r.err);
+        assertTrue(r.out.contains("exported DenseFlow"), r.out);
+        String manifest = Files.readString(out.resolve("manifest.json"));
+        assertTrue(manifest.contains("torchscript-export") && !manifest.contains("checkpointStep"), manifest);
+        GenTest.Run again = new GenTest.Run("flow", "sample", "--model", export.toString(), "--count", "2", "--size",
+                "16", "--seed", "4", "--out", dir.resolve("again").toString(), "-q");
+        assertEquals(0, again.code, again.out + again.err);
+        assertArrayEquals(Files.readAllBytes(out.resolve("sample-00001.png")),
+                Files.readAllBytes(dir.resolve("again").resolve("sample-00001.png")), "same seed, same bytes");
+        refused(new GenTest.Run("flow", "sample", "--model", export.toString(), "--count", "2", "--size", "18",
+                "--out", dir.resolve("odd").toString()), dir.resolve("odd"), "--size", "18");
+
+        Path sd = dir.resolve("sd");
+        io.roadneg.datasets.sample.SampleData.generate(io.roadneg.datasets.sample.SampleDataOptions.small(sd, 0),
+                io.roadneg.datasets.Progress.NONE);
+        Path pasted = dir.resolve("paste");
+        GenTest.Run p = new GenTest.Run("paste", "--src", "flow", "--flow", export.toString(), "--count", "2",
+                "--sample-data", sd.toString(), "--out", pasted.toString(), "-q");
+        assertEquals(0, p.code, p.out + p.err);
+        assertTrue(p.out.contains("made 2,"), p.out);
+        assertTrue(Files.readString(pasted.resolve("manifest.jsonl")).contains("flow:"), "provenance names the flow");
+
+        GenTest.Run ok = new GenTest.Run("doctor", "--no-native", "--flow", export.toString());
+        assertTrue(ok.out.contains("[ok]      flow: " + export + " (exported flow: "), ok.out);
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = new String[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);

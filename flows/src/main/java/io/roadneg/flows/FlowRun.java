@@ -234,7 +234,18 @@ public final class FlowRun implements FlowSampler {
         return step;
     }
 
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public ai.djl.Device device() {
+        return flow.params().parameters().get(0).getDevice();
+    }
+
     /** SHA-256 of its {@code flow.npz}. */
+    @Override
     public String sha256() {
         return sha256;
     }
@@ -257,6 +268,11 @@ public final class FlowRun implements FlowSampler {
         } catch (InputException e) {
             return false;
         }
+    }
+
+    @Override
+    public void checkSize(int height, int width, String field) {
+        flow.checkSize(height, width, field);
     }
 
     @Override

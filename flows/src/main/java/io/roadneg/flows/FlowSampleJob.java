@@ -49,13 +49,13 @@ public final class FlowSampleJob {
      * @param seed noise seed
      * @param out output folder
      */
-    public record Options(FlowRun run, int count, int size, double temperature, long seed, Path out) {
+    public record Options(FlowSampler run, int count, int size, double temperature, long seed, Path out) {
         /** Checks everything before any work: count, size (the squeezes), temperature. */
         public Options {
             if (count <= 0) {
                 throw new InputException(null, "--count", count, "must be positive");
             }
-            run.flow().checkSize(size, size, "--size");
+            run.checkSize(size, size, "--size");
             if (!(temperature > 0) || Double.isInfinite(temperature)) {
                 throw new InputException(null, "--temperature", temperature, "must be a positive number");
             }
@@ -70,21 +70,21 @@ public final class FlowSampleJob {
     public static Result run(Options o, Progress progress) {
         Path out = o.out();
         ObjectNode request = JSON.createObjectNode().put("command", "gen flow sample")
-                .put("config", o.run().config().name()).put("flowSha256", o.run().sha256()).put("count", o.count())
+                .put("config", o.run().name()).put("flowSha256", o.run().sha256()).put("count", o.count())
                 .put("size", o.size()).put("temperature", o.temperature()).put("seed", o.seed());
         Path requestFile = out.resolve(REQUEST);
         RunFolders.refuseUnknown(out, REQUEST);
         RunFolders.refuseAnother(requestFile, readIfPresent(requestFile), request, List.of(), "use a new --out or the same "
                 + "options");
         AtomicFiles.write(requestFile, bytes(request));
-        String source = "flow:" + o.run().config().name() + "@" + o.run().sha256();
-        Provenance reproducible = new Provenance("gen flow sample", o.run().config().name(), null, o.seed(), null,
+        String source = "flow:" + o.run().name() + "@" + o.run().sha256();
+        Provenance reproducible = new Provenance("gen flow sample", o.run().name(), null, o.seed(), null,
                 null, List.of(source), null);
         List<Path> files = new ArrayList<>();
         List<RgbImage> tiles = new ArrayList<>();
         int made = 0;
         progress.start("flow sample", o.count());
-        try (NDManager root = NDManager.newBaseManager(o.run().flow().params().parameters().get(0).getDevice())) {
+        try (NDManager root = NDManager.newBaseManager(o.run().device())) {
             for (int i = 0; i < o.count(); i++) {
                 Path f = out.resolve(String.format("sample-%05d.png", i));
                 files.add(f);
@@ -113,13 +113,15 @@ public final class FlowSampleJob {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.set("request", request);
         manifest.put("flow", o.run().describe());
-        manifest.put("checkpointStep", o.run().step());
+        if (o.run().step() >= 0) {
+            manifest.put("checkpointStep", o.run().step());
+        }
         ArrayNode list = manifest.putArray("samples");
         for (int i = 0; i < files.size(); i++) {
             list.addObject().put("item", i).put("file", files.get(i).getFileName().toString());
         }
         manifest.put("grid", GRID);
-        manifest.set("provenance", JSON.valueToTree(Provenance.run("gen flow sample", o.run().config().name(), null,
+        manifest.set("provenance", JSON.valueToTree(Provenance.run("gen flow sample", o.run().name(), null,
                 o.seed())));
         Path manifestFile = out.resolve(MANIFEST);
         AtomicFiles.write(manifestFile, bytes(manifest));

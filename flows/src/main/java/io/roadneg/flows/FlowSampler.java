@@ -1,7 +1,10 @@
 package io.roadneg.flows;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.roadneg.flows.imported.TorchScriptFlow;
+import java.nio.file.Path;
 
 /**
  * Anything that draws images from a trained flow: a flow trained by this workbench ({@code gen flow train}) or an
@@ -9,6 +12,34 @@ import ai.djl.ndarray.NDManager;
  * fine-tuning with flow negatives) depend on this, not on how the flow was made.
  */
 public interface FlowSampler extends AutoCloseable {
+
+    /**
+     * The flow in {@code dir}: an export folder ({@code flow.json} + {@code flow.pt}, {@link TorchScriptFlow}) or a
+     * {@code gen flow train} run folder ({@link FlowRun}); either is checked and refused in one line naming
+     * {@code option}.
+     *
+     * @param device where to sample; null for the engine's default
+     */
+    static FlowSampler open(Path dir, Device device, String option) {
+        if (TorchScriptFlow.isExport(dir)) {
+            return device == null ? TorchScriptFlow.open(dir) : TorchScriptFlow.open(dir, device);
+        }
+        return FlowRun.open(dir, device, option);
+    }
+
+    /** The flow's configuration name, for provenance. */
+    String name();
+
+    /** SHA-256 of the flow's weights file. */
+    String sha256();
+
+    /** The device the samples are drawn on. */
+    Device device();
+
+    /** The training step of the weights, or -1 when not known (an export). */
+    default long step() {
+        return -1;
+    }
 
     /** Image channels of a sample. */
     int channels();
@@ -18,6 +49,9 @@ public interface FlowSampler extends AutoCloseable {
      * not is refused by {@link #sample} with an {@link io.roadneg.datasets.InputException}.
      */
     boolean acceptsSize(int height, int width);
+
+    /** Refuses, in one line naming {@code field}, a size this flow cannot decode. */
+    void checkSize(int height, int width, String field);
 
     /**
      * {@code count} samples of {@code height} x {@code width} at a temperature (positive), N x C x H x W float32

@@ -241,6 +241,7 @@ public final class TorchScriptFlow implements FlowSampler {
     }
 
     /** Refuses, in one line, a size this flow cannot decode (field names the option the size came from). */
+    @Override
     public void checkSize(int height, int width, String field) {
         String problem = sizeProblem(height, width);
         if (problem != null) {
@@ -324,6 +325,21 @@ public final class TorchScriptFlow implements FlowSampler {
     /** The images of continuous samples: {@code floor(256 y)} clamped to 0 .. 255, as float32. */
     public static NDArray quantize(NDArray y) {
         return y.mul(LEVELS).floor().clip(0, LEVELS - 1);
+    }
+
+    @Override
+    public String name() {
+        return "torchscript-export";
+    }
+
+    @Override
+    public String sha256() {
+        return meta.modelSha256();
+    }
+
+    @Override
+    public Device device() {
+        return model.getNDManager().getDevice();
     }
 
     @Override

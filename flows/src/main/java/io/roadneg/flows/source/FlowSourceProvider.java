@@ -3,6 +3,8 @@ package io.roadneg.flows.source;
 import io.roadneg.datasets.InputException;
 import io.roadneg.flows.DenseFlowConfig;
 import io.roadneg.flows.FlowRun;
+import io.roadneg.flows.FlowSampler;
+import io.roadneg.flows.imported.TorchScriptFlow;
 import io.roadneg.generators.OutlierSource;
 import io.roadneg.generators.OutlierSourceProvider;
 import io.roadneg.generators.PasteConfig;
@@ -52,18 +54,22 @@ public final class FlowSourceProvider implements OutlierSourceProvider {
             throw new InputException(null, FLOW.option(), "missing", "the flow source samples a trained flow: give "
                     + "--flow RUN (a gen flow train --out folder) or source.run");
         }
-        return new FlowSource(FlowRun.open(run, null, given != null ? FLOW.option() : "source.run"), c);
+        return new FlowSource(FlowSampler.open(run, null, given != null ? FLOW.option() : "source.run"), c);
     }
 
     @Override
     public RootCheck check(DatasetRoot root, Path path) {
         try {
+            if (TorchScriptFlow.isExport(path)) {
+                TorchScriptFlow.Meta m = TorchScriptFlow.readMeta(path);
+                return new RootCheck(RootCheck.Status.OK, path + " (exported flow: " + m.summary() + ")", null);
+            }
             DenseFlowConfig cfg = DenseFlowConfig.load(path.resolve(FlowRun.CONFIG), Map.of());
             Path cp = FlowRun.latestCheckpoint(path, FLOW.option());
             return new RootCheck(RootCheck.Status.OK, path + " (" + cfg.name() + ", " + cp.getFileName() + ")", null);
         } catch (InputException e) {
             return new RootCheck(RootCheck.Status.MISSING, e.getMessage(), "point " + FLOW.option() + " at a folder "
-                    + "that gen flow train --out made");
+                    + "that gen flow train --out made, or at an export folder (flow.json, flow.pt)");
         }
     }
 }
