@@ -42,15 +42,23 @@ def main():
     opt = torch.optim.Adamax(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     model.train()
     times = []
+    phases = {'forward': [], 'backward': [], 'optimizer': []}
     bpd = None
     for s in range(a.warmup + a.steps):
         t0 = time.perf_counter()
         opt.zero_grad()
         bpd = ref.bits_per_dim(model.log_prob(x), x)
+        bpd.item()
+        t1 = time.perf_counter()
         bpd.backward()
+        t2 = time.perf_counter()
         opt.step()
+        t3 = time.perf_counter()
         if s >= a.warmup:
             times.append((time.perf_counter() - t0) * 1000)
+            phases['forward'].append((t1 - t0) * 1000)
+            phases['backward'].append((t2 - t1) * 1000)
+            phases['optimizer'].append((t3 - t2) * 1000)
     model.eval()
     stimes = []
     with torch.no_grad():
@@ -68,7 +76,8 @@ def main():
                       'median_ms': round(st[len(st) // 2], 1), 'min_ms': round(st[0], 1),
                       'last_bpd': round(bpd.item(), 4), 'sample_median_ms': round(ss[len(ss) // 2], 1),
                       'samples_per_s': round(a.batch / (ss[len(ss) // 2] / 1000), 2),
-                      'max_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+                      'max_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                      **{k + '_median_ms': round(sorted(v)[len(v) // 2], 1) for k, v in phases.items()}}))
 
 
 if __name__ == '__main__':

@@ -50,21 +50,33 @@ public final class FlowStepBenchmark {
                 flow.initialize(m.create(x, shape), noise);
             }
             double[] ms = new double[steps];
+            double[] fwd = new double[steps];
+            double[] bwd = new double[steps];
+            double[] upd = new double[steps];
             double lastBpd = Double.NaN;
             try (Adamax opt = new Adamax(params, 0.9, 0.999, 1e-8)) {
                 for (int s = 0; s < warmup + steps; s++) {
                     long t0 = System.nanoTime();
+                    long t1;
+                    long t2;
+                    long t3;
                     try (NDManager m = root.newSubManager()) {
                         NDArray in = m.create(x, shape);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray bpd = flow.bitsPerDim(in, true, noise);
+                            lastBpd = bpd.getFloat(); // waits for the forward pass (as .item() would)
+                            t1 = System.nanoTime();
                             gc.backward(bpd);
-                            lastBpd = bpd.getFloat();
+                            t2 = System.nanoTime();
                         }
                         opt.step(1e-3);
+                        t3 = System.nanoTime();
                     }
                     if (s >= warmup) {
                         ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
+                        fwd[s - warmup] = (t1 - t0) / 1e6;
+                        bwd[s - warmup] = (t2 - t1) / 1e6;
+                        upd[s - warmup] = (t3 - t2) / 1e6;
                     }
                 }
             }
@@ -85,11 +97,19 @@ public final class FlowStepBenchmark {
             System.out.printf(Locale.ROOT, "{\"framework\": \"djl %s\", \"config\": \"%s\", \"threads\": \"%s\", "
                     + "\"batch\": %d, \"size\": %d, \"params\": %d, \"warmup\": %d, \"steps\": %d, \"mean_ms\": %.1f, "
                     + "\"median_ms\": %.1f, \"min_ms\": %.1f, \"last_bpd\": %.4f, \"sample_median_ms\": %.1f, "
-                    + "\"samples_per_s\": %.2f, \"max_rss_mb\": %.1f}%n", Engine.getInstance().getVersion(), cfg.name(),
+                    + "\"samples_per_s\": %.2f, \"max_rss_mb\": %.1f, \"forward_median_ms\": %.1f, "
+                    + "\"backward_median_ms\": %.1f, \"optimizer_median_ms\": %.1f}%n", Engine.getInstance().getVersion(), cfg.name(),
                     System.getProperty("ai.djl.pytorch.num_threads", "default"), batch, size,
                     flow.params().parameterCount(), warmup, steps, Arrays.stream(ms).average().orElse(0),
                     sorted[steps / 2], sorted[0], lastBpd, sSorted[sampleReps / 2],
-                    batch / (sSorted[sampleReps / 2] / 1000), TrainStepBenchmark.rssKb() / 1024.0);
+                    batch / (sSorted[sampleReps / 2] / 1000), TrainStepBenchmark.rssKb() / 1024.0, median(fwd),
+                    median(bwd), median(upd));
         }
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
     }
 }
