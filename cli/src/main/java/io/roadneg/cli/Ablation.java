@@ -145,6 +145,9 @@ final class Ablation {
     private List<Cell> enumerate() {
         List<Cell> list = new ArrayList<>();
         for (long seed : grid.seeds()) {
+            if (!grid.baseScores().isEmpty()) {
+                list.add(baseCell(seed));
+            }
             for (String loss : grid.losses()) {
                 for (String source : grid.sources()) {
                     for (String area : areasOf(source)) {
@@ -195,18 +198,41 @@ final class Ablation {
         }
         ft.addAll(List.of("--out", dir.resolve("run").toString()));
         steps.add(new Step("finetune", ft));
+        steps.addAll(scoreSteps(dir, dir.resolve("run"), loss));
+        return new Cell(id, loss, source, area, seed, dir, List.copyOf(steps));
+    }
+
+    /**
+     * The base's own cell of a seed: the base model scored and evaluated with {@code baseScores} (no fine-tune; the
+     * same model for every seed).
+     */
+    private Cell baseCell(long seed) {
+        String id = cellId(AblationGrid.BASE, "none", seed);
+        Path dir = out.resolve("cells").resolve(id);
+        return new Cell(id, AblationGrid.BASE, "none", NO_AREA, seed, dir, scoreSteps(dir, path(grid.base()),
+                AblationGrid.BASE));
+    }
+
+    /** The score and eval command lines of a cell's model, per benchmark and score. */
+    private List<Step> scoreSteps(Path dir, Path model, String loss) {
+        List<Step> steps = new ArrayList<>();
         for (String b : grid.benchmarks()) {
             for (String s : grid.scoresOf(loss)) {
                 Path maps = dir.resolve("scores").resolve(b).resolve(s);
-                steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model",
-                        dir.resolve("run").toString(), "--score", s, "--dataset", b, "--root",
-                        benchmarkRoot(b).toString(), "--out", maps.toString())));
+                steps.add(new Step("score " + b + " " + s, List.of("score", "-q", "--model", model.toString(),
+                        "--score", s, "--dataset", b, "--root", benchmarkRoot(b).toString(), "--out",
+                        maps.toString())));
                 steps.add(new Step("eval " + b + " " + s, List.of("eval", "--quiet", "--dataset", b, "--root",
                         benchmarkRoot(b).toString(), "--scores", maps.toString(), "--out",
                         dir.resolve("eval").resolve(b).resolve(s).toString())));
             }
         }
-        return new Cell(id, loss, source, area, seed, dir, List.copyOf(steps));
+        return steps;
+    }
+
+    /** The model folder a cell scores: its fine-tune run, or the base for the base's cells. */
+    Path modelOf(Cell c) {
+        return c.loss().equals(AblationGrid.BASE) ? path(grid.base()) : c.run();
     }
 
     /** What makes a cell the same cell: every setting but where its files live (in the form a re-read gives). */

@@ -43,11 +43,18 @@ import java.util.Set;
  * @param sourceRoots outlier-source dataset roots by the registry's root name ({@code coco}, {@code ade20k},
  *     {@code patches}, or a plugged-in source's, such as a flow source's run folder), passed to every cell's
  *     {@code gen finetune} as that root's option; default: the sample data's
+ * @param baseScores scores of the base model itself, without fine-tuning (e.g. {@code [msp]}): rows of loss
+ *     {@code base}, source {@code none}; the same model scored once per seed (so its sd is 0), which puts the
+ *     base beside the fine-tunes in every table; optional
  */
 record AblationGrid(int version, String base, String profile, String sampleData, String cityscapesRoot,
         List<String> losses, List<String> sources, List<Long> seeds, Map<String, String> set,
         List<String> benchmarks, Map<String, String> roots, List<String> scores, String reference, List<String> area,
-        Matched matched, Map<String, List<String>> scoresByLoss, Map<String, String> sourceRoots) {
+        Matched matched, Map<String, List<String>> scoresByLoss, Map<String, String> sourceRoots,
+        List<String> baseScores) {
+    /** The loss name of the base's own rows ({@code baseScores}). */
+    static final String BASE = "base";
+
     /** Squares decoded from the flow run of {@code sourceRoots.flow} in the training loop (a frozen flow). */
     static final String FLOW = TrainConfig.NegativesConfig.FLOW;
     /** The same squares with the flow trained jointly with the segmenter ({@code gen finetune --joint}). */
@@ -168,6 +175,7 @@ record AblationGrid(int version, String base, String profile, String sampleData,
                         + "known: " + String.join(", ", OutlierSources.roots().stream().map(x -> x.name()).toList()));
             }
         }
+        baseScores = baseScores == null || baseScores.isEmpty() ? List.of() : checkedScores("baseScores", baseScores);
         if (sources.stream().anyMatch(AblationGrid::isFlow) && !sourceRoots.containsKey(FLOW)) {
             throw new IllegalArgumentException("sources: " + sources.stream().filter(AblationGrid::isFlow).toList()
                     + " sample a flow in the training loop: give its run folder as sourceRoots: {flow: RUN}");
@@ -198,6 +206,9 @@ record AblationGrid(int version, String base, String profile, String sampleData,
 
     /** The scores of a loss's cells: its {@code scoresByLoss} entry, else {@code scores}. */
     List<String> scoresOf(String loss) {
+        if (loss.equals(BASE)) {
+            return baseScores;
+        }
         return scoresByLoss.getOrDefault(loss, scores);
     }
 

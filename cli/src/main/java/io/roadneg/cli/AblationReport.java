@@ -106,6 +106,9 @@ final class AblationReport {
     /** The rows: losses, then sources, then areas, then scores, each in grid order. */
     List<Row> rows() {
         List<Row> rows = new ArrayList<>();
+        for (String score : grid.baseScores()) {
+            rows.add(new Row(AblationGrid.BASE, "none", Ablation.NO_AREA, score));
+        }
         for (String loss : grid.losses()) {
             for (String source : grid.sources()) {
                 for (String area : ablation.areasOf(source)) {
@@ -134,7 +137,7 @@ final class AblationReport {
         values.put(MEAN, series());
         for (Ablation.Cell c : finished(r)) {
             seeds.add(c.seed());
-            miou.add(lastMiou(c));
+            miou.add(lastMiou(ablation.modelOf(c)));
             for (String m : METRICS) {
                 List<Double> perBench = new ArrayList<>();
                 for (String b : grid.benchmarks()) {
@@ -519,8 +522,8 @@ final class AblationReport {
     }
 
     /** Closed-set mIoU of the run's last validation line; undefined when the run validated on no frames. */
-    static double lastMiou(Ablation.Cell c) {
-        Path log = c.run().resolve("validation.jsonl");
+    static double lastMiou(Path run) {
+        Path log = run.resolve("validation.jsonl");
         try {
             if (!Files.isRegularFile(log)) {
                 return Double.NaN;

@@ -364,6 +364,31 @@ class AblateCommandTest {
     }
 
     @Test
+    void baseScoresPutTheBaseItselfBesideTheFineTunes() throws Exception {
+        Path g = grid("with-base.yaml", "[none]", "[0, 1]", "1");
+        Files.writeString(g, Files.readString(g) + "baseScores: [msp]\n");
+        List<String> plan = planLines(g, "with-base-plan");
+        assertEquals("base-none-s0", JSON.readTree(plan.get(0)).get("cell").asText(), plan.toString());
+        assertEquals(List.of("score", "eval"), commandNames(plan.get(0)), "no fine-tune for the base");
+        assertTrue(plan.get(0).contains("\"--model\",\"" + dir.resolve("base")) && plan.get(0).contains("\"msp\""),
+                plan.get(0));
+        Path out = dir.resolve("with-base");
+        GenTest.Run r = new GenTest.Run("ablate", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(0, r.code, r.out + r.err);
+        JsonNode rows = JSON.readTree(out.resolve("ablation.json").toFile()).get("rows");
+        JsonNode base = null;
+        for (JsonNode row : rows) {
+            if (row.get("loss").asText().equals("base")) {
+                base = row;
+            }
+        }
+        assertTrue(base != null && base.get("score").asText().equals("msp"), rows.toString());
+        assertEquals("[0,1]", base.get("seeds").toString());
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("| base | none |"), md);
+    }
+
+    @Test
     void flowSourcesAreSquaresDecodedInTheLoopFrozenOrJoint() throws Exception {
         Path g = grid("flow.yaml", "[flow, \"flow:joint\"]", "[0]", "1");
         Files.writeString(g, Files.readString(g).replace("losses: [densehybrid]", "losses: [densehybrid, nflowjs]")

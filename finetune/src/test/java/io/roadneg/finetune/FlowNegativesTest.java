@@ -270,6 +270,14 @@ class FlowNegativesTest {
                 changed += Arrays.equals(start.flow().params().get(a).toFloatArray(), flowArray(ckFull, a)) ? 0 : 1;
             }
             assertTrue(changed > 0, "the joint flow trained");
+            // the finished joint run leaves its flow as a flow run folder, the same arrays as its last checkpoint
+            try (FlowRun after = FlowRun.open(full.resolve(FlowNegatives.FLOW_RUN_DIR))) {
+                assertEquals(4, after.step());
+                assertEquals(start.config(), after.config());
+                for (String a : start.flow().params().savedNames()) {
+                    assertArrayEquals(flowArray(ckFull, a), after.flow().params().get(a).toFloatArray(), a);
+                }
+            }
         }
 
         // a frozen flow: no likelihood term, nothing of the flow in the checkpoint
@@ -279,6 +287,7 @@ class FlowNegativesTest {
             assertTrue(line.contains("\"lse_neg\"") && !line.contains("flow_nll"), line);
         }
         assertFalse(Files.exists(frozen.resolve("checkpoints/step-00000004").resolve(FlowNegatives.FLOW_FILE)));
+        assertFalse(Files.exists(frozen.resolve(FlowNegatives.FLOW_RUN_DIR)), "a frozen flow is not copied");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.roadneg.finetune.data.Normalization;
 import io.roadneg.finetune.train.TrainConfig.FlowNegativesConfig;
 import io.roadneg.flows.Adamax;
 import io.roadneg.flows.DenseFlow;
+import io.roadneg.flows.DenseFlowConfig;
 import io.roadneg.flows.FlowRun;
 import io.roadneg.flows.Noise;
 import io.roadneg.flows.nn.Scalars;
@@ -44,6 +45,7 @@ public final class FlowNegatives implements AutoCloseable {
     private final String source;
     private final FlowNegativesConfig config;
     private final Adamax adamax;
+    private DenseFlowConfig flowConfig;
 
     /**
      * @param flow the flow (owned from here on: closed with this)
@@ -60,7 +62,9 @@ public final class FlowNegatives implements AutoCloseable {
     /** The flow of a flow run folder ({@code --flow}); a one-line error when the folder is not one. */
     public static FlowNegatives open(Path run, FlowNegativesConfig config, ai.djl.Device device) {
         FlowRun r = FlowRun.open(run, device, "--flow");
-        return new FlowNegatives(r.flow(), r.describe(), config);
+        FlowNegatives f = new FlowNegatives(r.flow(), r.describe(), config);
+        f.flowConfig = r.config();
+        return f;
     }
 
     /** Whether the flow trains in the loop. */
@@ -154,6 +158,24 @@ public final class FlowNegatives implements AutoCloseable {
     /** One Adamax step of a joint flow at its learning rate (its gradients are then zeroed). */
     public void step() {
         adamax.step(config.lr());
+    }
+
+    /** The sub-folder of a fine-tune run that holds its jointly trained flow as a flow run. */
+    public static final String FLOW_RUN_DIR = "flow";
+
+    /**
+     * Writes the jointly trained flow as a flow run folder ({@code gen flow train}'s layout: {@code config.yaml}
+     * and {@code checkpoints/step-N}), so {@code gen flow sample --model RUN/flow} and {@code --flow RUN/flow}
+     * use it like any flow; null when the flow is frozen or its configuration is not known.
+     */
+    public Path exportRun(Path dir, long step, String fineTune) {
+        if (adamax == null || flowConfig == null) {
+            return null;
+        }
+        FlowRun.writeConfig(dir, flowConfig);
+        com.fasterxml.jackson.databind.node.ObjectNode state = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("step", step).put("jointlyTrainedIn", fineTune).put("from", source);
+        return FlowRun.writeCheckpoint(dir, step, flow, adamax, state);
     }
 
     /** Writes a joint flow's parameters and optimiser state into a checkpoint folder. */

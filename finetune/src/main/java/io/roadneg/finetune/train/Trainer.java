@@ -359,8 +359,17 @@ public final class Trainer {
                             o.flow().source());
                 }
                 o.log().flush();
-                return loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint,
+                Result r = loop(o, model, data, adam, loss, spec, norm, step, perEpoch, total, stopAt, fingerprint,
                         flowNegatives ? o.flow() : null);
+                if (flowNegatives && !r.diverged() && r.steps() > step) {
+                    Path flowRun = o.flow().exportRun(o.out().resolve(FlowNegatives.FLOW_RUN_DIR), r.steps(),
+                            o.out().toString());
+                    if (flowRun != null) {
+                        o.log().printf("jointly trained flow: %s (gen flow sample --model %s)%n", flowRun,
+                                o.out().resolve(FlowNegatives.FLOW_RUN_DIR));
+                    }
+                }
+                return r;
             }
         }
     }
