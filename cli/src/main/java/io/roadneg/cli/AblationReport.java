@@ -166,8 +166,8 @@ final class AblationReport {
         Map<Row, Map<String, Map<String, PairedDifference>>> out = new LinkedHashMap<>();
         String ref = grid.effectiveReference();
         for (Row r : stats.keySet()) {
-            if (r.source().equals(ref)) {
-                continue;
+            if (r.source().equals(ref) || r.loss().equals(AblationGrid.BASE)) {
+                continue; // the base's rows have no fine-tune to pair with the reference
             }
             Row rr = new Row(r.loss(), ref, ablation.areasOf(ref).contains(r.area()) ? r.area()
                     : ablation.areasOf(ref).get(0), r.score());

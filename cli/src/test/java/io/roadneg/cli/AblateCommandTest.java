@@ -365,7 +365,8 @@ class AblateCommandTest {
 
     @Test
     void baseScoresPutTheBaseItselfBesideTheFineTunes() throws Exception {
-        Path g = grid("with-base.yaml", "[none]", "[0, 1]", "1");
+        // the reference is recipe: the base's rows (source none) have no reference row and no paired difference
+        Path g = grid("with-base.yaml", "[recipe]", "[0, 1]", "1");
         Files.writeString(g, Files.readString(g) + "baseScores: [msp]\n");
         List<String> plan = planLines(g, "with-base-plan");
         assertEquals("base-none-s0", JSON.readTree(plan.get(0)).get("cell").asText(), plan.toString());

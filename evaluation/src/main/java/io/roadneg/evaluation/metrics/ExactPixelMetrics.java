@@ -37,6 +37,8 @@ public final class ExactPixelMetrics {
     private long[] halfHistogram;
     private int[] dense;
     private long pendingTotal;
+    /** Accumulators merged in whose raw buffers are folded with this one's, bucket by bucket (never copied over). */
+    private final java.util.List<ExactPixelMetrics> absorbed = new java.util.ArrayList<>();
     private long positives;
     private long negatives;
 
@@ -370,7 +372,7 @@ public final class ExactPixelMetrics {
      * scores); a short one is sorted, since scanning 65536 slots for a few pixels would cost more.
      */
     private void compact(int b) {
-        if (dense == null && pendingSize[b] >= DENSE_MIN) {
+        if (dense == null && pendingOf(b) >= DENSE_MIN) {
             dense = new int[2 * BUCKETS];
         }
         compact(b, dense);
@@ -378,19 +380,35 @@ public final class ExactPixelMetrics {
 
     /** {@link #compact(int)} with the caller's histogram scratch, so that threads can fold disjoint buckets. */
     private void compact(int b, int[] scratch) {
-        int n = pendingSize[b];
+        int n = pendingOf(b);
         if (n == 0) {
             return;
         }
         int[] buf = pending[b];
+        if (!absorbed.isEmpty() && n < DENSE_MIN) {
+            // a short bucket spread over several accumulators: gathered into one buffer to sort
+            int[] all = new int[n];
+            int at = 0;
+            for (ExactPixelMetrics a : sources()) {
+                int k = a.pendingSize[b];
+                if (k > 0) {
+                    System.arraycopy(a.pending[b], 0, all, at, k);
+                    at += k;
+                }
+            }
+            buf = all;
+        }
         char[] rl;
         int[] rp;
         int[] rn;
         int m = 0;
         if (n >= DENSE_MIN) {
             int[] d = scratch;
-            for (int i = 0; i < n; i++) {
-                d[buf[i]]++; // buf[i] = low << 1 | label: negatives at even, positives at odd slots
+            for (ExactPixelMetrics a : sources()) {
+                int[] ab = a.pending[b];
+                for (int i = 0, k = a.pendingSize[b]; i < k; i++) {
+                    d[ab[i]]++; // ab[i] = low << 1 | label: negatives at even, positives at odd slots
+                }
             }
             rl = new char[Math.min(n, BUCKETS)];
             rp = new int[rl.length];
@@ -432,10 +450,34 @@ public final class ExactPixelMetrics {
         }
         mergeInto(b, rl, rp, rn, m);
         pendingSize[b] = 0;
-        if (buf.length > MIN_PENDING) {
+        if (pending[b] != null && pending[b].length > MIN_PENDING) {
             // give the raw buffer back: after a fold the bucket restarts small, so memory follows the tables
             pending[b] = new int[MIN_PENDING];
         }
+        for (ExactPixelMetrics a : absorbed) {
+            a.pendingSize[b] = 0;
+            a.pending[b] = null;
+        }
+    }
+
+    /** Raw pixels of bucket {@code b} not yet folded, here and in the accumulators merged in. */
+    private int pendingOf(int b) {
+        long n = pendingSize[b];
+        for (ExactPixelMetrics a : absorbed) {
+            n += a.pendingSize[b];
+        }
+        return Math.toIntExact(n);
+    }
+
+    /** This accumulator, then those merged in, in merge order. */
+    private java.util.List<ExactPixelMetrics> sources() {
+        if (absorbed.isEmpty()) {
+            return java.util.List.of(this);
+        }
+        java.util.List<ExactPixelMetrics> all = new java.util.ArrayList<>(absorbed.size() + 1);
+        all.add(this);
+        all.addAll(absorbed);
+        return all;
     }
 
     private void mergeInto(int b, char[] rl, int[] rp, int[] rn, int m) {
@@ -479,7 +521,8 @@ public final class ExactPixelMetrics {
 
     /**
      * Adds everything counted by {@code other} (per-thread accumulators) to this one; {@code other} must not be used
-     * afterwards. Raw pixels are moved over unfolded, so a merge costs little more than a copy; since every result is
+     * afterwards. Its raw pixels stay in its buffers, which this one folds bucket by bucket with its own, so a merge
+     * copies nothing; since every result is
      * a sum of integer counts, the merged metrics do not depend on how pixels were split between accumulators.
      */
     public void merge(ExactPixelMetrics other) {
@@ -487,19 +530,6 @@ public final class ExactPixelMetrics {
             if (other.size[b] > 0) {
                 mergeInto(b, other.low[b], other.pos[b], other.neg[b], other.size[b]);
             }
-            int m = other.pendingSize[b];
-            if (m > 0) {
-                int n = pendingSize[b];
-                int[] buf = pending[b];
-                if (buf == null || buf.length < n + m) {
-                    buf = buf == null ? new int[m] : Arrays.copyOf(buf, n + m);
-                    pending[b] = buf;
-                }
-                System.arraycopy(other.pending[b], 0, buf, n, m);
-                pendingSize[b] = n + m;
-                pendingTotal += m;
-            }
-            other.pending[b] = null;
             other.low[b] = null;
             other.pos[b] = null;
             other.neg[b] = null;
@@ -514,6 +544,11 @@ public final class ExactPixelMetrics {
         }
         positives += other.positives;
         negatives += other.negatives;
+        // the raw buffers stay where they are: every fold of a bucket reads them with this one's (no copy)
+        absorbed.add(other);
+        absorbed.addAll(other.absorbed);
+        other.absorbed.clear();
+        pendingTotal += other.pendingTotal;
         // no fold here: the next update past the budget folds, or compute(threads) folds in parallel
     }
 

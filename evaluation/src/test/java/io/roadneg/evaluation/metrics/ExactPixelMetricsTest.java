@@ -159,6 +159,58 @@ class ExactPixelMetricsTest {
     }
 
     @Test
+    void mergedAccumulatorsKeepTheirBuffersThroughFurtherUpdatesNestedMergesAndFolds() {
+        // merged parts are folded bucket by bucket with the one they merged into, never copied: frames added after a
+        // merge, a merge of a merged accumulator and folds forced by a tiny budget must all give the one-pass result
+        java.util.Random rnd = new java.util.Random(11);
+        int frames = 12;
+        int px = 5000;
+        float[][] s = new float[frames][px];
+        byte[][] t = new byte[frames][px];
+        float[] all = new float[frames * px];
+        byte[] lab = new byte[frames * px];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < px; i++) {
+                s[f][i] = rnd.nextInt(4) == 0 ? 1f + rnd.nextInt(30000) * 0x1p-23f : rnd.nextFloat() * 3;
+                t[f][i] = (byte) (rnd.nextInt(12) == 0 ? 255 : rnd.nextInt(3) == 0 ? 1 : 0);
+                all[f * px + i] = s[f][i];
+                lab[f * px + i] = t[f][i];
+            }
+        }
+        PixelMetrics reference = ExactPixelMetrics.ofFrameBySorting(all, lab);
+        for (long budget : new long[] {1L << 40, 7000}) {
+            ExactPixelMetrics a = new ExactPixelMetrics(budget);
+            ExactPixelMetrics b = new ExactPixelMetrics(budget);
+            ExactPixelMetrics c = new ExactPixelMetrics(budget);
+            for (int f = 0; f < 4; f++) {
+                a.update(s[f], t[f]);
+                b.update(s[f + 4], t[f + 4]);
+                c.update(s[f + 8], t[f + 8]);
+            }
+            b.merge(c);
+            a.merge(b);
+            PixelMetrics r = a.compute(2);
+            assertEquals(reference.ap(), r.ap(), 0.0, "budget " + budget);
+            assertEquals(reference.auroc(), r.auroc(), 0.0, "budget " + budget);
+            assertEquals(reference.fpr95(), r.fpr95(), 0.0, "budget " + budget);
+
+            ExactPixelMetrics d = new ExactPixelMetrics(budget);
+            ExactPixelMetrics e = new ExactPixelMetrics(budget);
+            d.update(s[0], t[0]);
+            e.update(s[1], t[1]);
+            d.merge(e);
+            for (int f = 2; f < frames; f++) {
+                d.update(s[f], t[f]); // past the tiny budget these updates fold the merged buffers too
+            }
+            PixelMetrics r2 = d.compute();
+            assertEquals(reference.ap(), r2.ap(), 0.0, "updates after a merge, budget " + budget);
+            assertEquals(reference.auroc(), r2.auroc(), 0.0, "updates after a merge, budget " + budget);
+            assertEquals(reference.positives(), r2.positives());
+            assertEquals(reference.negatives(), r2.negatives());
+        }
+    }
+
+    @Test
     void mixesHalfAndFloatFramesAndCollapsesSignedZero() {
         ExactPixelMetrics a = new ExactPixelMetrics();
         a.update(new float[] {0.5f, -0f, 0.25f}, new byte[] {1, 0, 1});
