@@ -278,6 +278,8 @@ class FlowCommandTest {
             "--flow", runA.toString(), "--model", base.toString(), "--out", dir.resolve("ft").toString()}, small));
         assertEquals(0, f.code, f.out + f.err);
         assertTrue(f.out.contains("done: 1 of"), f.out);
+        assertTrue(f.out.contains("mIoU") && !f.out.contains("NaN"), "no anomaly set to validate on, so no AP: "
+                + f.out);
 
         GenTest.Run ok = new GenTest.Run("doctor", "--no-native", "--flow", runA.toString());
         assertTrue(ok.out.contains("[ok]      flow: " + runA + " (tiny, step-4)"), ok.out);

@@ -388,8 +388,8 @@ public final class Trainer {
             long epoch = (startStep - 1) / perEpoch;
             Validation.Result r = validate(o, model, norm, spec, epoch, startStep, valFile);
             vals.add(r);
-            o.log().printf("epoch %d (step %d): validation redone after resume: mIoU %.4f, %s AP %.4f FPR95 %.4f%n",
-                    epoch, startStep, r.miou(), o.validation().score().key(), r.ap(), r.fpr95());
+            o.log().printf("epoch %d (step %d): validation redone after resume: mIoU %.4f%s%n", epoch, startStep,
+                    r.miou(), anomalyPart(o, r));
             o.log().flush();
         }
         o.progress().start(loss.name(), stopAt - startStep);
@@ -480,8 +480,8 @@ public final class Trainer {
                     if (o.validation() != null) {
                         Validation.Result r = validate(o, model, norm, spec, epoch, done, valFile);
                         vals.add(r);
-                        o.log().printf("epoch %d (step %d): loss %.4f, mIoU %.4f, %s AP %.4f FPR95 %.4f%n", epoch,
-                                done, last, r.miou(), o.validation().score().key(), r.ap(), r.fpr95());
+                        o.log().printf("epoch %d (step %d): loss %.4f, mIoU %.4f%s%n", epoch, done, last,
+                                r.miou(), anomalyPart(o, r));
                         o.log().flush();
                     }
                 }
@@ -490,6 +490,15 @@ public final class Trainer {
             o.progress().close();
         }
         return new Result(stopAt, total, last, lastCk, null, vals);
+    }
+
+    /** ", SCORE AP x FPR95 y" of a validation, or nothing when it had no anomaly set (no AP to print). */
+    private static String anomalyPart(Options o, Validation.Result r) {
+        if (Double.isNaN(r.ap()) && Double.isNaN(r.fpr95())) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, ", %s AP %.4f FPR95 %.4f", o.validation().score().key(), r.ap(),
+                r.fpr95());
     }
 
     /** The loss terms with a joint flow's NLL term after them (the terms alone when the step had none). */
