@@ -35,6 +35,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Writes the report files of one evaluation. */
 public final class Reports {
     private static final int OVERLAYS = 2;
+    /** Widest overlay written: the report shows them 640 pixels wide; wider frames are reduced by a whole factor. */
+    static final int OVERLAY_WIDTH = 1024;
 
     private Reports() {
     }
@@ -47,19 +49,69 @@ public final class Reports {
      * {@code out}.
      */
     public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
-        Roots.createFolder(out, "--out");
-        try {
+        double[] aps = new double[r.perFrame().size()];
+        for (int i = 0; i < aps.length; i++) {
+            aps[i] = r.perFrame().get(i).ap();
+        }
+        write(r, startOverlays(b, frames, scoreFiles, aps, out), out);
+    }
+
+    /**
+     * As {@link #write(EvalResult, Benchmark, List, List, Path)} with the overlays already started
+     * ({@link #startOverlays}); the curves are drawn beside them, and this waits for both.
+     */
+    public static void write(EvalResult r, Overlays overlays, Path out) {
+        try (overlays) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);
             AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
-            if (r.pixel().defined()) {
+            java.util.concurrent.Future<?> curves = r.pixel().defined() ? overlays.pool.submit(() -> {
                 curves(r, out);
+                return null;
+            }) : null;
+            List<String> names = overlays.names();
+            if (curves != null) {
+                join(curves);
             }
-            List<String> overlays = overlays(r, b, frames, scoreFiles, out);
-            AtomicFiles.write(out.resolve("report.html"), html(r, md, overlays).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(out.resolve("report.html"), html(r, md, names).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Overlays of the worst and best frames being drawn on their own threads (with the report's other drawings
+     * after them): the report is not the metric, so it runs beside it where the cores allow.
+     */
+    public static final class Overlays implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService pool;
+        private final List<java.util.concurrent.Future<String>> tasks = new ArrayList<>();
+
+        private Overlays() {
+            pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), run -> {
+                        Thread t = new Thread(run, "eval-report");
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+
+        /** The overlays' entries for the report (file|frame|AP), worst first then best, once all are drawn. */
+        List<String> names() throws IOException {
+            List<String> names = new ArrayList<>();
+            for (var task : tasks) {
+                String n = join(task);
+                if (n != null) {
+                    names.add(n);
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
         }
     }
 
@@ -221,16 +273,44 @@ public final class Reports {
         VectorGraphicsEncoder.saveVectorGraphic(c, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     }
 
-    /** Overlays of the worst and best frames by their own AP: image, red score heat, green anomaly outline. */
-    private static List<String> overlays(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles,
+    /** The task's result, its failure rethrown as it was (unchecked) or wrapped (checked). */
+    private static <T> T join(java.util.concurrent.Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the report", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /**
+     * Starts drawing the overlays of the worst and best frames by their own AP ({@code aps}, per frame; NaN where
+     * undefined): image, red score heat, green anomaly outline; at most {@link #OVERLAY_WIDTH} pixels wide (a
+     * frame wider is reduced by a whole factor: each overlay pixel averages its block, and is green when the outline
+     * passes through the block). Each frame is drawn as its own task; creates {@code out} first.
+     */
+    public static Overlays startOverlays(Benchmark b, List<Frame> frames, List<Path> scoreFiles, double[] aps,
             Path out) {
+        Roots.createFolder(out, "--out");
         List<Integer> defined = new ArrayList<>();
-        for (int i = 0; i < r.perFrame().size(); i++) {
-            if (Double.isFinite(r.perFrame().get(i).ap())) {
+        for (int i = 0; i < aps.length; i++) {
+            if (Double.isFinite(aps[i])) {
                 defined.add(i);
             }
         }
-        defined.sort(Comparator.comparingDouble(i -> r.perFrame().get(i).ap()));
+        defined.sort(Comparator.comparingDouble(i -> aps[i]));
         List<Integer> pick = new ArrayList<>();
         for (int k = 0; k < Math.min(OVERLAYS, defined.size()); k++) {
             pick.add(defined.get(k));
@@ -238,23 +318,25 @@ public final class Reports {
         for (int k = Math.max(OVERLAYS, defined.size() - OVERLAYS); k < defined.size(); k++) {
             pick.add(defined.get(k));
         }
-        List<String> names = new ArrayList<>();
+        Overlays o = new Overlays();
         for (int i : pick) {
-            Frame f = frames.get(i);
-            Target t = b.target(f);
-            ScoreMap s = ScoreFiles.read(scoreFiles.get(i));
-            RgbImage img = Images.readRgb(f.image());
-            if (img.width() != t.width() || img.height() != t.height()) {
-                continue; // an image at another resolution than its label cannot be overlaid pixel for pixel
-            }
-            String name = "overlay_" + f.id().replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
-            Images.writePng(out.resolve(name), overlay(img, s, t), Images.DEFAULT_PNG_LEVEL, Map.of());
-            names.add(name + "|" + f.id() + "|" + fmt(r.perFrame().get(i).ap()));
+            o.tasks.add(o.pool.submit(() -> {
+                Frame f = frames.get(i);
+                Target t = b.target(f);
+                ScoreMap s = ScoreFiles.read(scoreFiles.get(i));
+                RgbImage img = Images.readRgb(f.image());
+                if (img.width() != t.width() || img.height() != t.height()) {
+                    return null; // an image at another resolution than its label cannot be overlaid pixel for pixel
+                }
+                String name = "overlay_" + f.id().replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
+                Images.writePng(out.resolve(name), overlay(img, s, t), Images.DEFAULT_PNG_LEVEL, Map.of());
+                return name + "|" + f.id() + "|" + fmt(aps[i]);
+            }));
         }
-        return names;
+        return o;
     }
 
-    private static RgbImage overlay(RgbImage img, ScoreMap s, Target t) {
+    static RgbImage overlay(RgbImage img, ScoreMap s, Target t) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (float v : s.values()) {
@@ -264,19 +346,33 @@ public final class Reports {
         float span = hi > lo ? hi - lo : 1f;
         int w = img.width();
         int h = img.height();
-        RgbImage o = img.copy();
+        int k = (w + OVERLAY_WIDTH - 1) / OVERLAY_WIDTH; // the reduction factor: 1 up to OVERLAY_WIDTH pixels
+        int ow = (w + k - 1) / k;
+        int oh = (h + k - 1) / k;
+        RgbImage o = RgbImage.blank(ow, oh);
         byte[] tv = t.values();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                int rgb = img.rgb(x, y);
-                int heat = Math.round(255 * (s.values()[i] - lo) / span);
-                int r = (((rgb >>> 16) & 0xff) + heat) / 2;
-                int g = ((rgb >>> 8) & 0xff) / 2;
-                int bl = (rgb & 0xff) / 2;
-                boolean edge = tv[i] == 1 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1
-                        || tv[i + 1] != 1 || tv[i - w] != 1 || tv[i + w] != 1);
-                o.setRgb(x, y, edge ? 0x00ff00 : (r << 16) | (g << 8) | bl);
+        float[] sv = s.values();
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int sr = 0;
+                int sg = 0;
+                int sb = 0;
+                int count = 0;
+                boolean edge = false;
+                for (int y = oy * k; y < Math.min(h, oy * k + k); y++) {
+                    for (int x = ox * k; x < Math.min(w, ox * k + k); x++) {
+                        int i = y * w + x;
+                        int rgb = img.rgb(x, y);
+                        int heat = Math.round(255 * (sv[i] - lo) / span);
+                        sr += (((rgb >>> 16) & 0xff) + heat) / 2;
+                        sg += ((rgb >>> 8) & 0xff) / 2;
+                        sb += (rgb & 0xff) / 2;
+                        count++;
+                        edge |= tv[i] == 1 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1
+                                || tv[i + 1] != 1 || tv[i - w] != 1 || tv[i + w] != 1);
+                    }
+                }
+                o.setRgb(ox, oy, edge ? 0x00ff00 : (sr / count << 16) | (sg / count << 8) | sb / count);
             }
         }
         return o;
