@@ -319,6 +319,11 @@ class FlowCommandTest {
 
         GenTest.Run ok = new GenTest.Run("doctor", "--no-native", "--flow", export.toString());
         assertTrue(ok.out.contains("[ok]      flow: " + export + " (exported flow: "), ok.out);
+
+        Path ft = dir.resolve("ft");
+        refused(new GenTest.Run("finetune", "--loss", "densehybrid", "--negatives", "flow", "--flow", export.toString(),
+                "--model", dir.resolve("no-base").toString(), "--sample-data", sd.toString(), "--out", ft.toString()),
+                ft, "exported TorchScript flow", "gen paste --src flow");
     }
 
     private static String[] concat(String[] a, String[] b) {

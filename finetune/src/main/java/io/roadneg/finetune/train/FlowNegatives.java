@@ -61,6 +61,11 @@ public final class FlowNegatives implements AutoCloseable {
 
     /** The flow of a flow run folder ({@code --flow}); a one-line error when the folder is not one. */
     public static FlowNegatives open(Path run, FlowNegativesConfig config, ai.djl.Device device) {
+        if (io.roadneg.flows.imported.TorchScriptFlow.isExport(run)) {
+            throw new InputException(run, "--flow", run, "is an exported TorchScript flow: squares in the training "
+                    + "loop need a gen flow train run (its weights train with --joint); paste the export's samples "
+                    + "first (gen paste --src flow --flow DIR --out NEG) and fine-tune with --negatives NEG");
+        }
         FlowRun r = FlowRun.open(run, device, "--flow");
         FlowNegatives f = new FlowNegatives(r.flow(), r.describe(), config);
         f.flowConfig = r.config();
