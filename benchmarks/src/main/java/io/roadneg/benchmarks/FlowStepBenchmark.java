@@ -98,7 +98,8 @@ public final class FlowStepBenchmark {
                     + "\"batch\": %d, \"size\": %d, \"params\": %d, \"warmup\": %d, \"steps\": %d, \"mean_ms\": %.1f, "
                     + "\"median_ms\": %.1f, \"min_ms\": %.1f, \"last_bpd\": %.4f, \"sample_median_ms\": %.1f, "
                     + "\"samples_per_s\": %.2f, \"max_rss_mb\": %.1f, \"forward_median_ms\": %.1f, "
-                    + "\"backward_median_ms\": %.1f, \"optimizer_median_ms\": %.1f}%n", Engine.getInstance().getVersion(), cfg.name(),
+                    + "\"backward_median_ms\": %.1f, \"optimizer_median_ms\": %.1f}%n",
+                    Engine.getInstance().getVersion(), cfg.name(),
                     System.getProperty("ai.djl.pytorch.num_threads", "default"), batch, size,
                     flow.params().parameterCount(), warmup, steps, Arrays.stream(ms).average().orElse(0),
                     sorted[steps / 2], sorted[0], lastBpd, sSorted[sampleReps / 2],

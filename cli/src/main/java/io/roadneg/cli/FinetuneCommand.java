@@ -110,7 +110,8 @@ final class FinetuneCommand extends TrainCommands implements Callable<Integer> {
         boolean pastesFlow = c.loss().usesNegatives()
                 && java.util.Arrays.asList(n.source().split("[+:]")).contains(TrainConfig.NegativesConfig.FLOW);
         if (flow != null && !pastesFlow) {
-            throw new InputException(null, "--flow", flow, "is read only with --negatives flow (or a mixture naming the flow source)");
+            throw new InputException(null, "--flow", flow, "is read only with --negatives flow (or a mixture naming "
+                    + "the flow source)");
         }
         if (fromFlow && n.flow().run() == null) {
             throw new InputException(null, "--flow", null, "--negatives flow needs the flow's run folder: --flow RUN "

@@ -38,8 +38,8 @@ final class FlowCommand implements Runnable {
             description = {"Pre-train a DenseFlow on random square crops of inlier images: bits/dim per step in "
                     + "RUN/train.jsonl, held-out bits/dim per epoch (beside PNG's own size of the same crops) in "
                     + "RUN/validation.jsonl, a sample grid per epoch in RUN/samples/, the curve in "
-                    + "RUN/bits-per-dim.png, a checkpoint per epoch; --resume continues exactly. A non-finite loss stops the run (exit 1) keeping the last good "
-                    + "checkpoint.",
+                    + "RUN/bits-per-dim.png, a checkpoint per epoch; --resume continues exactly. A non-finite loss "
+                    + "stops the run (exit 1) keeping the last good checkpoint.",
                 "Without --cityscapes-root / --coco-root it trains on the bundled sample data."})
     static final class Train implements Callable<Integer> {
         @Spec

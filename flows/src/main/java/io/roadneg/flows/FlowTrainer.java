@@ -35,8 +35,8 @@ import java.util.function.Consumer;
 /**
  * Pre-training of a DenseFlow on random square crops of inlier images ({@code gen flow train}): Adamax with the
  * configuration's linear warm-up and per-epoch decay, bits/dim per step in {@code train.jsonl}, held-out bits/dim per
- * epoch in {@code validation.jsonl} (beside PNG's own size of the same crops), a sample grid and the curve ({@link FlowCurve}) per epoch, a checkpoint
- * per epoch (see {@link FlowRun} for the folder), exact resume, and a guard that stops at a non-finite loss or weight
+ * epoch in {@code validation.jsonl} (beside PNG's own size of the same crops), a sample grid and the curve
+ * ({@link FlowCurve}) per epoch, a checkpoint per epoch (see {@link FlowRun} for the folder), exact resume, and a guard that stops at a non-finite loss or weight
  * keeping the last good checkpoint.
  *
  * <p>Crop k of the run (k = step x batch + row) is drawn from its own stream {@code flow/crop}, and its

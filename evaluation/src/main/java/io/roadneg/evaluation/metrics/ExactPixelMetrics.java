@@ -522,8 +522,8 @@ public final class ExactPixelMetrics {
     /**
      * Adds everything counted by {@code other} (per-thread accumulators) to this one; {@code other} must not be used
      * afterwards. Its raw pixels stay in its buffers, which this one folds bucket by bucket with its own, so a merge
-     * copies nothing; since every result is
-     * a sum of integer counts, the merged metrics do not depend on how pixels were split between accumulators.
+     * copies nothing; since every result is a sum of integer counts, the merged metrics do not depend on how pixels
+     * were split between accumulators.
      */
     public void merge(ExactPixelMetrics other) {
         for (int b = 0; b < BUCKETS; b++) {

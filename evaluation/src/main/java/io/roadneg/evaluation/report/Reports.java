@@ -26,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -49,68 +53,39 @@ public final class Reports {
      * {@code out}.
      */
     public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
-        double[] aps = new double[r.perFrame().size()];
-        for (int i = 0; i < aps.length; i++) {
-            aps[i] = r.perFrame().get(i).ap();
-        }
-        write(r, startOverlays(b, frames, scoreFiles, aps, out), out);
-    }
-
-    /**
-     * As {@link #write(EvalResult, Benchmark, List, List, Path)} with the overlays already started
-     * ({@link #startOverlays}); the curves are drawn beside them, and this waits for both.
-     */
-    public static void write(EvalResult r, Overlays overlays, Path out) {
-        try (overlays) {
+        Roots.createFolder(out, "--out");
+        // the curves and each overlay are independent files: drawn side by side on the cores once the metric is
+        // done (drawn one after the other they took as long as the metric on two cores)
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), run -> {
+                    Thread t = new Thread(run, "eval-report");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);
             AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
-            java.util.concurrent.Future<?> curves = r.pixel().defined() ? overlays.pool.submit(() -> {
+            Future<?> curves = r.pixel().defined() ? pool.submit(() -> {
                 curves(r, out);
                 return null;
             }) : null;
-            List<String> names = overlays.names();
+            List<Future<String>> overlays = overlays(r, b, frames, scoreFiles, out, pool);
+            List<String> names = new ArrayList<>();
+            for (Future<String> o : overlays) {
+                String n = join(o);
+                if (n != null) {
+                    names.add(n); // worst first, then best: the order of the picks, whatever finished first
+                }
+            }
             if (curves != null) {
                 join(curves);
             }
             AtomicFiles.write(out.resolve("report.html"), html(r, md, names).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + out + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Overlays of the worst and best frames being drawn on their own threads (with the report's other drawings
-     * after them): the report is not the metric, so it runs beside it where the cores allow.
-     */
-    public static final class Overlays implements AutoCloseable {
-        private final java.util.concurrent.ExecutorService pool;
-        private final List<java.util.concurrent.Future<String>> tasks = new ArrayList<>();
-
-        private Overlays() {
-            pool = java.util.concurrent.Executors.newFixedThreadPool(
-                    Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), run -> {
-                        Thread t = new Thread(run, "eval-report");
-                        t.setDaemon(true);
-                        return t;
-                    });
-        }
-
-        /** The overlays' entries for the report (file|frame|AP), worst first then best, once all are drawn. */
-        List<String> names() throws IOException {
-            List<String> names = new ArrayList<>();
-            for (var task : tasks) {
-                String n = join(task);
-                if (n != null) {
-                    names.add(n);
-                }
-            }
-            return names;
-        }
-
-        @Override
-        public void close() {
+        } finally {
             pool.shutdownNow();
         }
     }
@@ -274,13 +249,13 @@ public final class Reports {
     }
 
     /** The task's result, its failure rethrown as it was (unchecked) or wrapped (checked). */
-    private static <T> T join(java.util.concurrent.Future<T> f) throws IOException {
+    private static <T> T join(Future<T> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the report", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
                 throw io;
@@ -296,21 +271,20 @@ public final class Reports {
     }
 
     /**
-     * Starts drawing the overlays of the worst and best frames by their own AP ({@code aps}, per frame; NaN where
-     * undefined): image, red score heat, green anomaly outline; at most {@link #OVERLAY_WIDTH} pixels wide (a
-     * frame wider is reduced by a whole factor: each overlay pixel averages its block, and is green when the outline
-     * passes through the block). Each frame is drawn as its own task; creates {@code out} first.
+     * Starts drawing the overlays of the worst and best frames by their own AP on {@code pool}, one task each (null
+     * for a frame that cannot be overlaid): image, red score heat, green anomaly outline; at most
+     * {@link #OVERLAY_WIDTH} pixels wide (a frame wider is reduced by a whole factor: each overlay pixel averages its
+     * block, and is green when the outline passes through the block).
      */
-    public static Overlays startOverlays(Benchmark b, List<Frame> frames, List<Path> scoreFiles, double[] aps,
-            Path out) {
-        Roots.createFolder(out, "--out");
+    private static List<Future<String>> overlays(EvalResult r, Benchmark b, List<Frame> frames,
+            List<Path> scoreFiles, Path out, ExecutorService pool) {
         List<Integer> defined = new ArrayList<>();
-        for (int i = 0; i < aps.length; i++) {
-            if (Double.isFinite(aps[i])) {
+        for (int i = 0; i < r.perFrame().size(); i++) {
+            if (Double.isFinite(r.perFrame().get(i).ap())) {
                 defined.add(i);
             }
         }
-        defined.sort(Comparator.comparingDouble(i -> aps[i]));
+        defined.sort(Comparator.comparingDouble(i -> r.perFrame().get(i).ap()));
         List<Integer> pick = new ArrayList<>();
         for (int k = 0; k < Math.min(OVERLAYS, defined.size()); k++) {
             pick.add(defined.get(k));
@@ -318,9 +292,9 @@ public final class Reports {
         for (int k = Math.max(OVERLAYS, defined.size() - OVERLAYS); k < defined.size(); k++) {
             pick.add(defined.get(k));
         }
-        Overlays o = new Overlays();
+        List<Future<String>> tasks = new ArrayList<>();
         for (int i : pick) {
-            o.tasks.add(o.pool.submit(() -> {
+            tasks.add(pool.submit(() -> {
                 Frame f = frames.get(i);
                 Target t = b.target(f);
                 ScoreMap s = ScoreFiles.read(scoreFiles.get(i));
@@ -330,10 +304,10 @@ public final class Reports {
                 }
                 String name = "overlay_" + f.id().replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
                 Images.writePng(out.resolve(name), overlay(img, s, t), Images.DEFAULT_PNG_LEVEL, Map.of());
-                return name + "|" + f.id() + "|" + fmt(aps[i]);
+                return name + "|" + f.id() + "|" + fmt(r.perFrame().get(i).ap());
             }));
         }
-        return o;
+        return tasks;
     }
 
     static RgbImage overlay(RgbImage img, ScoreMap s, Target t) {

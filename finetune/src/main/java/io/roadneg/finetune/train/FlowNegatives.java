@@ -45,13 +45,18 @@ public final class FlowNegatives implements AutoCloseable {
     private final String source;
     private final FlowNegativesConfig config;
     private final Adamax adamax;
-    private DenseFlowConfig flowConfig;
+    private final DenseFlowConfig flowConfig;
 
     /**
      * @param flow the flow (owned from here on: closed with this)
      * @param source where it came from, for logs and provenance
      */
     public FlowNegatives(DenseFlow flow, String source, FlowNegativesConfig config) {
+        this(flow, source, config, null);
+    }
+
+    private FlowNegatives(DenseFlow flow, String source, FlowNegativesConfig config, DenseFlowConfig flowConfig) {
+        this.flowConfig = flowConfig;
         this.flow = flow;
         this.source = source;
         this.config = config;
@@ -67,9 +72,7 @@ public final class FlowNegatives implements AutoCloseable {
                     + "first (gen paste --src flow --flow DIR --out NEG) and fine-tune with --negatives NEG");
         }
         FlowRun r = FlowRun.open(run, device, "--flow");
-        FlowNegatives f = new FlowNegatives(r.flow(), r.describe(), config);
-        f.flowConfig = r.config();
-        return f;
+        return new FlowNegatives(r.flow(), r.describe(), config, r.config());
     }
 
     /** Whether the flow trains in the loop. */
