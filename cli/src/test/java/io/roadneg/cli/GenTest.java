@@ -35,6 +35,19 @@ class GenTest {
     }
 
     @Test
+    void aNamedSubcommandIsBuiltAloneAndEverythingElseSeesTheWholeTree() {
+        java.util.Set<String> all = Gen.commandLine().getSubcommands().keySet();
+        assertTrue(all.containsAll(java.util.List.of("paste", "eval", "flow", "ablate", "generate-completion")), "" + all);
+        assertEquals(java.util.Set.of("paste"), Gen.commandLine("paste").getSubcommands().keySet());
+        assertEquals(all, Gen.commandLine("pste").getSubcommands().keySet(), "a typo still gets suggestions");
+        assertEquals(all, Gen.commandLine("--help").getSubcommands().keySet());
+        assertEquals(all, Gen.commandLine("generate-completion").getSubcommands().keySet());
+        // the lone subcommand parses as it does in the tree, its source-root options included
+        assertTrue(Gen.commandLine("paste").getSubcommands().get("paste").getCommandSpec().findOption("--coco-root")
+                != null);
+    }
+
+    @Test
     void helpAndVersion() {
         Run help = new Run("--help");
         assertEquals(0, help.code);

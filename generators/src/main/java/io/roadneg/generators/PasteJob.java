@@ -14,6 +14,7 @@ import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
+import io.roadneg.datasets.image.PngEncoder;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.datasets.io.RunFolders;
@@ -224,6 +225,8 @@ public final class PasteJob {
         run.put("sourceItems", o.source().size());
         run.put("destinationSplit", o.split());
         run.put("destinationFrames", frames);
+        // the photographs' deflate: a run is not resumed with another one (same pixels, other bytes)
+        run.put("imageDeflate", PngEncoder.rgbDeflate(o.config().output().pngLevel(), o.config().output().codec()));
         if (o.count() != null) {
             run.put("count", o.count());
         } else {
@@ -300,7 +303,7 @@ public final class PasteJob {
         Path gt = o.out().resolve("gtFine").resolve(split).resolve(city);
         Map<String, String> prov = provenance(o, planned, configHash);
         int level = o.config().output().pngLevel();
-        Images.writePng(img, r.image(), level, prov);
+        Images.writePng(img, r.image(), level, o.config().output().codec(), prov);
         Images.writePng(gt.resolve(stem + "_gtFine_labelTrainIds.png"), r.trainIds(), level, prov);
         if (r.labelIds() != null) {
             Images.writePng(gt.resolve(stem + "_gtFine_labelIds.png"), r.labelIds(), level, prov);

@@ -162,6 +162,32 @@ class PasteJobTest {
     }
 
     @Test
+    void theImageDeflateChangesBytesNeverPixels() throws Exception {
+        Path isal = dir.resolve("isal");
+        Path zlib = dir.resolve("zlib");
+        PasteJob.run(options("pebal", Map.of(), sample.resolve("cityscapes"), isal, 1, 4, 3), Progress.NONE);
+        PasteJob.run(options("pebal", Map.of("output.pngCodec", "zlib"), sample.resolve("cityscapes"), zlib, 1, 4, 3),
+                Progress.NONE);
+        JsonNode run = new ObjectMapper().readTree(isal.resolve(PasteJob.RUN_FILE).toFile());
+        assertEquals(io.roadneg.datasets.image.PngEncoder.rgbDeflate(1,
+                io.roadneg.datasets.image.PngEncoder.Codec.ISAL), run.get("imageDeflate").asText());
+        Map<String, byte[]> a = tree(isal);
+        Map<String, byte[]> b = tree(zlib);
+        assertEquals(a.keySet(), b.keySet());
+        int images = 0;
+        for (String f : a.keySet()) {
+            if (f.endsWith("_leftImg8bit.png")) {
+                images++;
+                assertArrayEquals(Images.readRgb(isal.resolve(f)).data(), Images.readRgb(zlib.resolve(f)).data(), f);
+            } else if (f.endsWith("_labelTrainIds.png") || f.endsWith("_ood.png")) {
+                assertArrayEquals(Images.readLabel(isal.resolve(f)).data(), Images.readLabel(zlib.resolve(f)).data(),
+                        "label maps do not depend on the image deflate: " + f);
+            }
+        }
+        assertEquals(3, images);
+    }
+
+    @Test
     void anotherRunsFolderIsRefusedAndNothingIsLost() throws Exception {
         Path out = dir.resolve("run");
         PasteJob.run(options("pebal", Map.of(), sample.resolve("cityscapes"), out, 1, 1, 2), Progress.NONE);

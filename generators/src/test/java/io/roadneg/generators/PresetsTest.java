@@ -120,4 +120,14 @@ public class PresetsTest {
                 () -> Presets.load("rpl", null, Map.of("source.type", "imagenet")));
         assertTrue(t.getMessage().contains("imagenet"), t.getMessage());
     }
+
+    @Test
+    void theImageDeflateIsAStatedChoice() {
+        assertEquals("isal", Presets.load("pebal", null, Map.of()).output().pngCodec());
+        PasteConfig z = Presets.load("pebal", null, Map.of("output.pngCodec", "zlib"));
+        assertEquals(io.roadneg.datasets.image.PngEncoder.Codec.ZLIB, z.output().codec());
+        InputException e = assertThrows(InputException.class,
+                () -> Presets.load("pebal", null, Map.of("output.pngCodec", "zopfli")));
+        assertTrue(e.getMessage().contains("output.pngCodec must be isal or zlib, found zopfli"), e.getMessage());
+    }
 }

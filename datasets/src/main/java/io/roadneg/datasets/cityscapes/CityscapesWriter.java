@@ -1,6 +1,7 @@
 package io.roadneg.datasets.cityscapes;
 
 import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.PngEncoder;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -39,13 +40,17 @@ public final class CityscapesWriter {
     }
 
     private final int pngLevel;
+    private final PngEncoder.Codec codec;
     private final Map<String, String> provenance;
 
     /**
      * @param pngLevel zlib level of the PNGs (0..9)
+     * @param codec the deflate of the RGB PNGs at level 1 ({@link PngEncoder.Codec#ZLIB} for bytes that depend only
+     *     on the zlib build, as the golden sample data needs)
      * @param provenance text chunks added to every PNG (may be empty; keep timestamps out for reproducible bytes)
      */
-    public CityscapesWriter(int pngLevel, Map<String, String> provenance) {
+    public CityscapesWriter(int pngLevel, PngEncoder.Codec codec, Map<String, String> provenance) {
+        this.codec = java.util.Objects.requireNonNull(codec, "codec");
         if (pngLevel < 0 || pngLevel > 9) {
             throw new IllegalArgumentException("PNG level must be 0..9, found " + pngLevel);
         }
@@ -62,13 +67,13 @@ public final class CityscapesWriter {
     public void write(Path root, String split, CityscapesLayout.FrameId id, RgbImage image, LabelMap labelIds,
             LabelMap instanceIds, List<LabelledPolygon> polygons) {
         checkConsistent(image, labelIds, instanceIds);
-        Images.writePng(CityscapesLayout.image(root, split, id), image, pngLevel, provenance);
+        Images.writePng(CityscapesLayout.image(root, split, id), image, pngLevel, codec, provenance);
         AtomicFiles.write(CityscapesLayout.labelIds(root, split, id), Images.encodePng(labelIds, pngLevel, provenance));
         AtomicFiles.write(CityscapesLayout.labelTrainIds(root, split, id),
                 Images.encodePng(CityscapesLabels.toTrainIds(labelIds), pngLevel, provenance));
         AtomicFiles.write(CityscapesLayout.instanceIds(root, split, id),
                 Images.encodePng16(instanceIds, pngLevel, provenance));
-        Images.writePng(CityscapesLayout.color(root, split, id), colorize(labelIds), pngLevel, provenance);
+        Images.writePng(CityscapesLayout.color(root, split, id), colorize(labelIds), pngLevel, codec, provenance);
         AtomicFiles.write(CityscapesLayout.polygons(root, split, id),
                 polygonsJson(labelIds.width(), labelIds.height(), polygons));
     }

@@ -246,11 +246,17 @@ public final class Images {
     }
 
     /**
-     * Writes an RGB PNG atomically at the given zlib level with the given text chunks (may be empty), streaming the
-     * compressed data to the file (no encoded copy in memory).
+     * Writes an RGB PNG atomically at the given level with the given text chunks (may be empty), streaming the
+     * compressed data to the file (no encoded copy in memory); level 1 goes through ISA-L where it loads
+     * ({@link PngEncoder.Codec#ISAL}).
      */
     public static void writePng(Path file, RgbImage img, int level, Map<String, String> text) {
-        AtomicFiles.write(file, out -> PngEncoder.writeRgb(out, img.width(), img.height(), img.data(), level,
+        writePng(file, img, level, PngEncoder.Codec.ISAL, text);
+    }
+
+    /** Writes an RGB PNG atomically, its level-1 deflate chosen by {@code codec}. */
+    public static void writePng(Path file, RgbImage img, int level, PngEncoder.Codec codec, Map<String, String> text) {
+        AtomicFiles.write(file, out -> PngEncoder.writeRgb(out, img.width(), img.height(), img.data(), level, codec,
                 PngEncoder.Filter.UP, text));
     }
 
@@ -266,9 +272,14 @@ public final class Images {
                 level, PngEncoder.Filter.UP, text));
     }
 
-    /** Encodes an RGB PNG ({@link PngEncoder}: UP filter, the JDK's zlib at {@code level}). */
+    /** Encodes an RGB PNG ({@link PngEncoder}: UP filter; level 1 through ISA-L where it loads, else zlib). */
     public static byte[] encodePng(RgbImage img, int level, Map<String, String> text) {
-        return PngEncoder.rgb(img.width(), img.height(), img.data(), level, PngEncoder.Filter.UP, text);
+        return encodePng(img, level, PngEncoder.Codec.ISAL, text);
+    }
+
+    /** Encodes an RGB PNG, its level-1 deflate chosen by {@code codec}. */
+    public static byte[] encodePng(RgbImage img, int level, PngEncoder.Codec codec, Map<String, String> text) {
+        return PngEncoder.rgb(img.width(), img.height(), img.data(), level, codec, PngEncoder.Filter.UP, text);
     }
 
     /** Encodes a label PNG (8-bit when all values fit, else 16-bit; values 0..65535 only). */

@@ -79,7 +79,15 @@ public final class OpenCv {
      * already there is reused); null when the resource does not exist.
      */
     static Path extract(String resource, Path cacheRoot) throws IOException {
-        URL url = OpenCv.class.getResource(resource);
+        return extract(OpenCv.class, resource, "opencv-", cacheRoot);
+    }
+
+    /**
+     * The class-path resource of {@code anchor}'s class loader extracted into {@code cacheRoot/PREFIX-NAME-SIZE/}
+     * (done once: a file of the right size already there is reused); null when the resource does not exist.
+     */
+    static Path extract(Class<?> anchor, String resource, String prefix, Path cacheRoot) throws IOException {
+        URL url = anchor.getResource(resource);
         if (url == null) {
             return null;
         }
@@ -87,7 +95,7 @@ public final class OpenCv {
         long size = c.getContentLengthLong();
         String file = resource.substring(resource.lastIndexOf('/') + 1);
         // versioned by library name (opencv_java490) and its size in the jar
-        Path dir = cacheRoot.resolve("opencv-" + file.replaceAll("\\W", "_") + "-" + size);
+        Path dir = cacheRoot.resolve(prefix + file.replaceAll("\\W", "_") + "-" + size);
         Path lib = dir.resolve(file);
         if (Files.isRegularFile(lib) && Files.size(lib) == size) {
             return lib;

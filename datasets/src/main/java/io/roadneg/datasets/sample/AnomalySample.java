@@ -74,7 +74,8 @@ final class AnomalySample {
             case FS_LAF, FS_STATIC -> {
                 Path root = out.resolve(b == Bench.FS_LAF ? "fishyscapes/LostAndFound" : "fishyscapes/Static");
                 String fid = String.format("%04d", i);
-                Images.writePng(root.resolve("original/" + fid + ".png"), f.image(), SampleData.PNG_LEVEL, text);
+                Images.writePng(root.resolve("original/" + fid + ".png"), f.image(), SampleData.PNG_LEVEL,
+                        SampleData.PNG_CODEC, text);
                 writeLabel(root.resolve("labels/" + fid + ".png"), anomalyLabel(f, false), text);
             }
             default -> {

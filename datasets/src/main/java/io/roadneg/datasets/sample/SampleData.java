@@ -1,5 +1,6 @@
 package io.roadneg.datasets.sample;
 
+import io.roadneg.datasets.image.PngEncoder;
 import java.nio.file.Files;
 import java.io.UncheckedIOException;
 import java.io.IOException;
@@ -25,6 +26,11 @@ import java.util.Map;
 public final class SampleData {
     /** Zlib level of sample PNGs: fast, and fixed so bytes stay stable. */
     static final int PNG_LEVEL = 1;
+    /**
+     * zlib for the sample data's photographs: their bytes are pinned by a golden list and must not depend on the
+     * CPU's ISA-L code path.
+     */
+    static final PngEncoder.Codec PNG_CODEC = PngEncoder.Codec.ZLIB;
     /** JPEG quality of sample images. */
     static final int JPEG_QUALITY = 92;
     /** Real Cityscapes city names: training cities and the validation city. */
@@ -117,7 +123,7 @@ public final class SampleData {
             StreetPlan plan = StreetPlan.sample(Seeds.splittable(o.seed(), "cityscapes/" + split, i), o.scale().streetWidth,
                     o.scale().streetHeight, StreetPlan.Anomalies.NONE);
             StreetRenderer.StreetFrame f = StreetRenderer.render(plan);
-            new CityscapesWriter(PNG_LEVEL, provenance(o, "cityscapes/" + split + "/" + id.stem()))
+            new CityscapesWriter(PNG_LEVEL, PNG_CODEC, provenance(o, "cityscapes/" + split + "/" + id.stem()))
                     .write(root, split, id, f.image(), f.labelIds(), f.instanceIds(), f.polygons());
             progress.step(1);
         }

@@ -10,6 +10,7 @@ import io.roadneg.datasets.cityscapes.CityscapesLayout.FrameId;
 import io.roadneg.datasets.cityscapes.CityscapesWriter.LabelledPolygon;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.PngEncoder;
 import io.roadneg.datasets.image.RgbImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ class CityscapesWriterTest {
         List<LabelledPolygon> polys = List.of(
                 new LabelledPolygon("road", List.of(new int[] {0, 0}, new int[] {6, 0}, new int[] {6, 4})),
                 new LabelledPolygon("car", List.of(new int[] {2, 1}, new int[] {4, 1}, new int[] {4, 2})));
-        new CityscapesWriter(1, Map.of("Software", "test")).write(root, "train", id, img, ids, inst, polys);
+        new CityscapesWriter(1, PngEncoder.Codec.ISAL, Map.of("Software", "test")).write(root, "train", id, img, ids, inst, polys);
 
         assertEquals(ids, Images.readLabel(CityscapesLayout.labelIds(root, "train", id)));
         LabelMap train = Images.readLabel(CityscapesLayout.labelTrainIds(root, "train", id));
@@ -62,7 +63,7 @@ class CityscapesWriterTest {
     void refusesInstanceIdsThatDisagreeWithTheLabels() {
         LabelMap ids = LabelMap.filled(2, 2, 26);
         LabelMap inst = LabelMap.filled(2, 2, 24_000);
-        CityscapesWriter wr = new CityscapesWriter(1, Map.of());
+        CityscapesWriter wr = new CityscapesWriter(1, PngEncoder.Codec.ZLIB, Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wr.write(root, "train",
                 new FrameId("aachen", 0, 19), RgbImage.blank(2, 2), ids, inst, List.of()));
         assertTrue(e.getMessage().contains("24000"), e.getMessage());
