@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
+import io.roadneg.datasets.image.PngEncoder;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.evaluation.EvalResult;
@@ -67,10 +68,8 @@ public final class Reports {
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);
             AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
-            Future<?> curves = r.pixel().defined() ? pool.submit(() -> {
-                curves(r, out);
-                return null;
-            }) : null;
+            // the two charts first: each is a task of its own (drawing one took as long as all the overlays)
+            List<Future<?>> curves = r.pixel().defined() ? curves(r, out, pool) : List.of();
             List<Future<String>> overlays = overlays(r, b, frames, scoreFiles, out, pool);
             List<String> names = new ArrayList<>();
             for (Future<String> o : overlays) {
@@ -79,8 +78,8 @@ public final class Reports {
                     names.add(n); // worst first, then best: the order of the picks, whatever finished first
                 }
             }
-            if (curves != null) {
-                join(curves);
+            for (Future<?> c : curves) {
+                join(c);
             }
             AtomicFiles.write(out.resolve("report.html"), html(r, md, names).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -211,7 +210,8 @@ public final class Reports {
         return sb.toString();
     }
 
-    private static void curves(EvalResult r, Path out) throws IOException {
+    /** Writes curve.csv and starts the ROC and PR charts (PNG and SVG) as two tasks on {@code pool}. */
+    private static List<Future<?>> curves(EvalResult r, Path out, ExecutorService pool) throws IOException {
         List<CurveSummary.Point> pts = r.pixel().curve();
         StringBuilder csv = new StringBuilder("threshold,recall,fpr,precision\n");
         for (CurveSummary.Point p : pts) {
@@ -229,23 +229,134 @@ public final class Reports {
             rec[i] = pts.get(i).tpr();
             prec[i] = pts.get(i).precision();
         }
-        save(chart("ROC (" + r.dataset() + ")", "false positive rate", "true positive rate",
-                String.format(Locale.ROOT, "AUROC %.4f", r.pixel().auroc()), fpr, tpr), out.resolve("roc"));
-        save(chart("PR (" + r.dataset() + ")", "recall", "precision",
-                String.format(Locale.ROOT, "AP %.4f", r.pixel().ap()), rec, prec), out.resolve("pr"));
+        List<Future<?>> tasks = new ArrayList<>();
+        tasks.add(pool.submit(() -> {
+            save(chart("ROC (" + r.dataset() + ")", "false positive rate", "true positive rate",
+                    String.format(Locale.ROOT, "AUROC %.4f", r.pixel().auroc()), fpr, tpr), out.resolve("roc"));
+            return null;
+        }));
+        tasks.add(pool.submit(() -> {
+            save(chart("PR (" + r.dataset() + ")", "recall", "precision",
+                    String.format(Locale.ROOT, "AP %.4f", r.pixel().ap()), rec, prec), out.resolve("pr"));
+            return null;
+        }));
+        return tasks;
     }
 
+    private static final int CHART_WIDTH = 640;
+    private static final int CHART_HEIGHT = 480;
+    /** How far (in pixels of the chart) a dropped curve point may lie from the drawn line: far below one pixel. */
+    static final double CHART_TOLERANCE_PX = 0.25;
+
     private static XYChart chart(String title, String x, String y, String series, double[] xs, double[] ys) {
-        XYChart c = new XYChartBuilder().width(640).height(480).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle(x)
+                .yAxisTitle(y).build();
         c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
-        c.addSeries(series, xs, ys).setMarker(SeriesMarkers.NONE);
+        // the drawing cost of a chart grows with its points (PNG and SVG both draw one segment per point): only the
+        // points a viewer can tell apart are drawn; curve.csv keeps them all
+        int[] keep = visible(xs, ys, CHART_WIDTH, CHART_HEIGHT, CHART_TOLERANCE_PX);
+        double[] kx = new double[keep.length];
+        double[] ky = new double[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            kx[i] = xs[keep[i]];
+            ky[i] = ys[keep[i]];
+        }
+        c.addSeries(series, kx, ky).setMarker(SeriesMarkers.NONE);
         return c;
     }
 
-    /** Saves a chart as {@code base.png} and {@code base.svg}. */
+    /**
+     * The indices of the points of a polyline over the unit square that stay when it is drawn {@code w} x {@code h}
+     * pixels large and every point closer than {@code tolPx} pixels to the line through its kept neighbours is dropped
+     * (Douglas and Peucker, 1973; the first and last points always stay). The scale takes the whole chart as the plot
+     * area, so a pixel of the real plot is larger and the drop is more cautious than {@code tolPx} says.
+     */
+    static int[] visible(double[] xs, double[] ys, int w, int h, double tolPx) {
+        int n = xs.length;
+        if (n <= 2) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        boolean[] keep = new boolean[n];
+        keep[0] = true;
+        keep[n - 1] = true;
+        int[] stack = new int[2 * n];
+        int top = 0;
+        stack[top++] = 0;
+        stack[top++] = n - 1;
+        double tol2 = tolPx * tolPx;
+        while (top > 0) {
+            int b = stack[--top];
+            int a = stack[--top];
+            double ax = xs[a] * w;
+            double ay = ys[a] * h;
+            double dx = xs[b] * w - ax;
+            double dy = ys[b] * h - ay;
+            double len2 = dx * dx + dy * dy;
+            int far = -1;
+            double farD2 = tol2;
+            for (int i = a + 1; i < b; i++) {
+                double px = xs[i] * w - ax;
+                double py = ys[i] * h - ay;
+                double d2;
+                if (len2 == 0) {
+                    d2 = px * px + py * py;
+                } else {
+                    double t = Math.max(0, Math.min(1, (px * dx + py * dy) / len2)); // distance to the segment
+                    double ex = px - t * dx;
+                    double ey = py - t * dy;
+                    d2 = ex * ex + ey * ey;
+                }
+                if (d2 > farD2) {
+                    farD2 = d2;
+                    far = i;
+                }
+            }
+            if (far >= 0) {
+                keep[far] = true;
+                stack[top++] = a;
+                stack[top++] = far;
+                stack[top++] = far;
+                stack[top++] = b;
+            }
+        }
+        int k = 0;
+        for (boolean x : keep) {
+            k += x ? 1 : 0;
+        }
+        int[] out = new int[k];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (keep[i]) {
+                out[j++] = i;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves a chart as {@code base.png} (drawn by XChart, encoded by {@link PngEncoder}: ImageIO's PNG writer took
+     * longer than the drawing) and {@code base.svg}, each written atomically.
+     */
     public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path base) throws IOException {
-        BitmapEncoder.saveBitmap(c, base.toString(), BitmapEncoder.BitmapFormat.PNG);
-        VectorGraphicsEncoder.saveVectorGraphic(c, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        java.awt.image.BufferedImage img = BitmapEncoder.getBufferedImage(c);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < argb.length; i++) {
+            rgb[3 * i] = (byte) (argb[i] >>> 16);
+            rgb[3 * i + 1] = (byte) (argb[i] >>> 8);
+            rgb[3 * i + 2] = (byte) argb[i];
+        }
+        Path dir = base.toAbsolutePath().getParent();
+        String name = base.getFileName().toString();
+        AtomicFiles.write(dir.resolve(name + ".png"), out -> PngEncoder.writeRgb(out, w, h, rgb,
+                Images.DEFAULT_PNG_LEVEL, PngEncoder.Filter.UP, Map.of()));
+        AtomicFiles.write(dir.resolve(name + ".svg"), out -> VectorGraphicsEncoder.saveVectorGraphic(c, out,
+                VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
     }
 
     /** The task's result, its failure rethrown as it was (unchecked) or wrapped (checked). */
@@ -326,6 +437,7 @@ public final class Reports {
         RgbImage o = RgbImage.blank(ow, oh);
         byte[] tv = t.values();
         float[] sv = s.values();
+        byte[] px = img.data();
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int sr = 0;
@@ -336,11 +448,10 @@ public final class Reports {
                 for (int y = oy * k; y < Math.min(h, oy * k + k); y++) {
                     for (int x = ox * k; x < Math.min(w, ox * k + k); x++) {
                         int i = y * w + x;
-                        int rgb = img.rgb(x, y);
                         int heat = Math.round(255 * (sv[i] - lo) / span);
-                        sr += (((rgb >>> 16) & 0xff) + heat) / 2;
-                        sg += ((rgb >>> 8) & 0xff) / 2;
-                        sb += (rgb & 0xff) / 2;
+                        sr += ((px[3 * i] & 0xff) + heat) / 2;
+                        sg += (px[3 * i + 1] & 0xff) / 2;
+                        sb += (px[3 * i + 2] & 0xff) / 2;
                         count++;
                         edge |= tv[i] == 1 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1
                                 || tv[i + 1] != 1 || tv[i - w] != 1 || tv[i + w] != 1);
