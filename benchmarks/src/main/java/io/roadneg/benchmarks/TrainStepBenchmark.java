@@ -143,6 +143,13 @@ public final class TrainStepBenchmark {
                         Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                         batch, h, w, count, warmup, steps, Arrays.stream(ms).average().orElse(0),
                         sorted[steps / 2], sorted[0], rssKb() / 1024.0);
+                // each step's time, so a one-off slow step (a JIT compilation taking a core from libtorch's threads
+                // in the first tens of steps) is seen as such and not only as a higher mean
+                StringBuilder each = new StringBuilder();
+                for (double v : ms) {
+                    each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
+                }
+                System.out.println("ms per step, in order: " + each);
                 System.out.printf(Locale.ROOT, "mean ms per phase: inputs %.1f, forward+loss %.1f, backward %.1f, "
                         + "optimizer %.1f%n", phases[0] / steps, phases[1] / steps, phases[2] / steps,
                         phases[3] / steps);
