@@ -27,6 +27,8 @@ final class IsalDeflate {
      */
     static final int GKL_LEVEL = 2;
     private static final String LIBRARY = "gkl_compression";
+    /** Held here: java.util.logging keeps loggers weakly, and a collected logger would forget its level. */
+    private static final java.util.logging.Logger GKL_LOG = java.util.logging.Logger.getLogger("com.intel.gkl");
 
     private static final class Loaded {
         static final String ERROR = load();
@@ -109,19 +111,26 @@ final class IsalDeflate {
                     + System.getProperty("os.arch");
         }
         try {
-            Path lib = OpenCv.extract(IntelDeflater.class, resource, "gkl-", OpenCv.cacheDir());
-            if (lib == null) {
-                return "GKL jar lacks " + resource;
+            Path lib;
+            try {
+                lib = OpenCv.extract(IntelDeflater.class, resource, "gkl-", OpenCv.cacheDir());
+            } catch (java.io.IOException e) {
+                lib = null; // an unwritable cache folder: GKL's own loader unpacks into the temporary folder instead
             }
-            System.load(lib.toAbsolutePath().toString());
-            // GKL's loader would unpack the library into a new temporary file: tell it the library is loaded
-            Field f = Class.forName("com.intel.gkl.NativeLibraryLoader").getDeclaredField("loadedLibraries");
-            f.setAccessible(true);
-            @SuppressWarnings("unchecked")
-            Set<String> loaded = (Set<String>) f.get(null);
-            synchronized (Class.forName("com.intel.gkl.NativeLibraryLoader")) {
-                loaded.add(LIBRARY);
+            if (lib != null) {
+                System.load(lib.toAbsolutePath().toString());
+                // GKL's loader would unpack the library into a new temporary file: tell it the library is loaded
+                Class<?> loader = Class.forName("com.intel.gkl.NativeLibraryLoader");
+                Field f = loader.getDeclaredField("loadedLibraries");
+                f.setAccessible(true);
+                @SuppressWarnings("unchecked")
+                Set<String> loaded = (Set<String>) f.get(null);
+                synchronized (loader) {
+                    loaded.add(LIBRARY);
+                }
             }
+            // GKL logs through commons-logging (java.util.logging here): its INFO lines are not for our users
+            GKL_LOG.setLevel(java.util.logging.Level.WARNING);
             if (!new IntelDeflater(GKL_LEVEL, true).load(null)) {
                 return "GKL IntelDeflater did not initialise";
             }
