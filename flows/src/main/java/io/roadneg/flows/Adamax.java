@@ -134,7 +134,7 @@ public final class Adamax implements AutoCloseable {
             NDArray steps = scratch.create(new long[] {t});
             steps.setName("t");
             all.add(steps);
-            AtomicFiles.write(file, out -> all.encode(out, NDList.Encoding.NPZ));
+            AtomicFiles.write(file, out -> Npz.write(all, out));
         }
     }
 
