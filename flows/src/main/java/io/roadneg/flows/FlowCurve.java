@@ -61,8 +61,11 @@ public final class FlowCurve {
             h.setMarkerColor(new Color(200, 60, 30));
             double level = png.get(png.size() - 1)[1];
             double last = train.isEmpty() ? held.get(held.size() - 1)[0] : train.get(train.size() - 1)[0];
+            // XChart puts its ticks on the data's own x values when all of them are equally spaced (every step
+            // here), which gave ticks 201 steps apart: the reference line ending half a step after the last step
+            // breaks the even spacing, and the axis gets round ticks
             XYSeries p = c.addSeries(String.format("PNG level 9, same held-out crops (%.3f)", level),
-                    new double[] {0, last}, new double[] {level, level});
+                    new double[] {0, last + 0.5}, new double[] {level, level});
             p.setMarker(SeriesMarkers.NONE);
             p.setLineColor(Color.DARK_GRAY);
             p.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
