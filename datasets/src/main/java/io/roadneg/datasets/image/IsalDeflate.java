@@ -49,9 +49,18 @@ final class IsalDeflate {
                 : "zlib (ISA-L not used: " + e + ")";
     }
 
-    /** The most bytes {@link #compress} may write for {@code rawLen} input bytes. */
+    /** The most bytes {@link #compress} may write for {@code rawLen} input bytes ({@link #fits} must hold). */
     static int bound(int rawLen) {
-        return rawLen + (rawLen >>> 3) + (1 << 16) + 6;
+        return Math.toIntExact(longBound(rawLen));
+    }
+
+    /** True when the output buffer for {@code rawLen} input bytes fits a Java array. */
+    static boolean fits(int rawLen) {
+        return longBound(rawLen) <= Integer.MAX_VALUE - 16;
+    }
+
+    private static long longBound(int rawLen) {
+        return (long) rawLen + (rawLen >>> 3) + (1 << 16) + 6;
     }
 
     /**

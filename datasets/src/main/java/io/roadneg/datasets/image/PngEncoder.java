@@ -125,7 +125,9 @@ public final class PngEncoder {
         for (int y = 0; y < height; y++) {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
         }
-        int mode = level == 1 && codec == Codec.ISAL && IsalDeflate.available() ? MODE_ISAL : MODE_ZLIB;
+        // fits: always within ImageLimits (1.6 GB of rows at most); a guard against an int overflow all the same
+        int mode = level == 1 && codec == Codec.ISAL && IsalDeflate.available() && IsalDeflate.fits(o) ? MODE_ISAL
+                : MODE_ZLIB;
         assemble(out, w, width, height, 8, 2, raw, o, level, text, mode);
     }
 

@@ -162,6 +162,13 @@ class IsalDeflateTest {
     }
 
     @Test
+    void theOutputBoundNeverOverflows() {
+        assertTrue(IsalDeflate.fits(16384 * 8192 * 3 + 8192)); // the largest frame ImageLimits lets through
+        assertFalse(IsalDeflate.fits(Integer.MAX_VALUE - 100)); // left to zlib instead of an overflowed bound
+        assertEquals(1000 + 125 + 65536 + 6, IsalDeflate.bound(1000));
+    }
+
+    @Test
     void statusSaysWhichDeflateWritesLevelOne() throws IOException {
         String s = PngEncoder.isalStatus();
         assertTrue(s.startsWith("ISA-L igzip") || s.startsWith("zlib (ISA-L not used: "), s);
