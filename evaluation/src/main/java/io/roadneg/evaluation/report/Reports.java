@@ -68,7 +68,7 @@ public final class Reports {
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);
             AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
-            // the two charts first: each is a task of its own (drawing one took as long as all the overlays)
+            // the charts first, then the overlays beside them
             List<Future<?>> curves = r.pixel().defined() ? curves(r, out, pool) : List.of();
             List<Future<String>> overlays = overlays(r, b, frames, scoreFiles, out, pool);
             List<String> names = new ArrayList<>();
@@ -210,7 +210,7 @@ public final class Reports {
         return sb.toString();
     }
 
-    /** Writes curve.csv and starts the ROC and PR charts (PNG and SVG) as two tasks on {@code pool}. */
+    /** Writes curve.csv and starts the ROC and PR charts (PNG and SVG) as one task on {@code pool}. */
     private static List<Future<?>> curves(EvalResult r, Path out, ExecutorService pool) throws IOException {
         List<CurveSummary.Point> pts = r.pixel().curve();
         StringBuilder csv = new StringBuilder("threshold,recall,fpr,precision\n");
@@ -229,18 +229,15 @@ public final class Reports {
             rec[i] = pts.get(i).tpr();
             prec[i] = pts.get(i).precision();
         }
-        List<Future<?>> tasks = new ArrayList<>();
-        tasks.add(pool.submit(() -> {
+        // one task for both: most of a chart's time is the first one's start-up of Java2D, fonts and the SVG writer,
+        // which a second thread would only wait for; the overlays run beside it
+        return List.of(pool.submit(() -> {
             save(chart("ROC (" + r.dataset() + ")", "false positive rate", "true positive rate",
                     String.format(Locale.ROOT, "AUROC %.4f", r.pixel().auroc()), fpr, tpr), out.resolve("roc"));
-            return null;
-        }));
-        tasks.add(pool.submit(() -> {
             save(chart("PR (" + r.dataset() + ")", "recall", "precision",
                     String.format(Locale.ROOT, "AP %.4f", r.pixel().ap()), rec, prec), out.resolve("pr"));
             return null;
         }));
-        return tasks;
     }
 
     private static final int CHART_WIDTH = 640;
@@ -424,11 +421,16 @@ public final class Reports {
     static RgbImage overlay(RgbImage img, ScoreMap s, Target t) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
-        for (float v : s.values()) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+        for (float v : s.values()) { // finite: ScoreFiles refuses anything else
+            if (v < lo) {
+                lo = v;
+            }
+            if (v > hi) {
+                hi = v;
+            }
         }
         float span = hi > lo ? hi - lo : 1f;
+        float scale = 255f / span;
         int w = img.width();
         int h = img.height();
         int k = (w + OVERLAY_WIDTH - 1) / OVERLAY_WIDTH; // the reduction factor: 1 up to OVERLAY_WIDTH pixels
@@ -438,26 +440,57 @@ public final class Reports {
         byte[] tv = t.values();
         float[] sv = s.values();
         byte[] px = img.data();
+        byte[] out = o.data();
+        // one output row at a time, its blocks' sums kept per column (loop bounds and offsets computed once: this
+        // runs with the quick compiler only)
+        int[] sr = new int[ow];
+        int[] sg = new int[ow];
+        int[] sb = new int[ow];
+        int[] count = new int[ow];
+        boolean[] edge = new boolean[ow];
         for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                int sr = 0;
-                int sg = 0;
-                int sb = 0;
-                int count = 0;
-                boolean edge = false;
-                for (int y = oy * k; y < Math.min(h, oy * k + k); y++) {
-                    for (int x = ox * k; x < Math.min(w, ox * k + k); x++) {
-                        int i = y * w + x;
-                        int heat = Math.round(255 * (sv[i] - lo) / span);
-                        sr += ((px[3 * i] & 0xff) + heat) / 2;
-                        sg += (px[3 * i + 1] & 0xff) / 2;
-                        sb += (px[3 * i + 2] & 0xff) / 2;
-                        count++;
-                        edge |= tv[i] == 1 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1
-                                || tv[i + 1] != 1 || tv[i - w] != 1 || tv[i + w] != 1);
+            java.util.Arrays.fill(sr, 0);
+            java.util.Arrays.fill(sg, 0);
+            java.util.Arrays.fill(sb, 0);
+            java.util.Arrays.fill(count, 0);
+            java.util.Arrays.fill(edge, false);
+            int yEnd = Math.min(h, oy * k + k);
+            for (int y = oy * k; y < yEnd; y++) {
+                int row = y * w;
+                for (int ox = 0, x = 0; ox < ow; ox++) {
+                    int xEnd = Math.min(w, x + k);
+                    int r = 0;
+                    int g = 0;
+                    int b = 0;
+                    for (; x < xEnd; x++) {
+                        int i = row + x;
+                        int heat = (int) ((sv[i] - lo) * scale + 0.5f); // 0..255, rounded (a picture, not a metric)
+                        r += ((px[3 * i] & 0xff) + heat) / 2;
+                        g += (px[3 * i + 1] & 0xff) / 2;
+                        b += (px[3 * i + 2] & 0xff) / 2;
+                        if (tv[i] == 1 && !edge[ox]) {
+                            edge[ox] = x == 0 || y == 0 || x == w - 1 || y == h - 1 || tv[i - 1] != 1 || tv[i + 1] != 1
+                                    || tv[i - w] != 1 || tv[i + w] != 1;
+                        }
                     }
+                    sr[ox] += r;
+                    sg[ox] += g;
+                    sb[ox] += b;
+                    count[ox] += xEnd - ox * k;
                 }
-                o.setRgb(ox, oy, edge ? 0x00ff00 : (sr / count << 16) | (sg / count << 8) | sb / count);
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int at = 3 * (oy * ow + ox);
+                if (edge[ox]) {
+                    out[at] = 0;
+                    out[at + 1] = (byte) 0xff;
+                    out[at + 2] = 0;
+                } else {
+                    int c = count[ox];
+                    out[at] = (byte) (sr[ox] / c);
+                    out[at + 1] = (byte) (sg[ox] / c);
+                    out[at + 2] = (byte) (sb[ox] / c);
+                }
             }
         }
         return o;
