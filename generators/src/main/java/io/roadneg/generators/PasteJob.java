@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
@@ -173,10 +174,16 @@ public final class PasteJob {
                     return null;
                 }));
                 // surface a failure early instead of after the whole run
-                futures.removeIf(f -> f.isDone() && join(f));
+                futures.removeIf(f -> {
+                    if (!f.isDone()) {
+                        return false;
+                    }
+                    Futures.get(f);
+                    return true;
+                });
             }
             for (Future<?> f : futures) {
-                join(f);
+                Futures.get(f);
             }
         } finally {
             pool.shutdownNow();
@@ -189,22 +196,6 @@ public final class PasteJob {
             progress.close();
         }
         return assemble(o, total, madeNow.get(), already, configHash);
-    }
-
-    private static boolean join(Future<?> f) {
-        try {
-            f.get();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(c);
-        }
     }
 
     static Path itemFile(Path items, long index) {

@@ -1,5 +1,6 @@
 package io.roadneg.evaluation.report;
 
+import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.io.Roots;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,13 +73,13 @@ public final class Reports {
             List<Future<String>> overlays = overlays(r, b, frames, scoreFiles, out, pool);
             List<String> names = new ArrayList<>();
             for (Future<String> o : overlays) {
-                String n = join(o);
+                String n = Futures.join(o);
                 if (n != null) {
                     names.add(n); // worst first, then best: the order of the picks, whatever finished first
                 }
             }
             for (Future<?> c : curves) {
-                join(c);
+                Futures.join(c);
             }
             AtomicFiles.write(out.resolve("report.html"), html(r, md, names).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -354,28 +354,6 @@ public final class Reports {
                 Images.DEFAULT_PNG_LEVEL, PngEncoder.Filter.UP, Map.of()));
         AtomicFiles.write(dir.resolve(name + ".svg"), out -> VectorGraphicsEncoder.saveVectorGraphic(c, out,
                 VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
-    }
-
-    /** The task's result, its failure rethrown as it was (unchecked) or wrapped (checked). */
-    private static <T> T join(Future<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the report", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error er) {
-                throw er;
-            }
-            throw new IllegalStateException(c);
-        }
     }
 
     /**

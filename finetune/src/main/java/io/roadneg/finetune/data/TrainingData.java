@@ -1,5 +1,6 @@
 package io.roadneg.finetune.data;
 
+import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.Seeds;
@@ -20,7 +21,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -194,19 +194,9 @@ public final class TrainingData implements AutoCloseable {
         List<Object[]> done = new ArrayList<>();
         int raws = 0;
         for (int j = 0; j < batch; j++) {
-            try {
-                Object[] s = fs.get(j).get();
-                done.add(s);
-                raws += s[3] == null ? 0 : 1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            Object[] s = Futures.get(fs.get(j));
+            done.add(s);
+            raws += s[3] == null ? 0 : 1;
         }
         ByteBuffer[] bufs = takeBuffers();
         ByteBuffer pixels = bufs[0].clear();

@@ -1,6 +1,7 @@
 package io.roadneg.finetune.score;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,23 +60,6 @@ public final class ScoreJob {
             }
             return imgs;
         });
-    }
-
-    private static <T> T join(Future<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** What was written. */
@@ -156,7 +139,7 @@ public final class ScoreJob {
                 int from = 0;
                 Future<List<RgbImage>> next = todo.isEmpty() ? null : read(reader, todo, 0, batch);
                 while (next != null) {
-                    List<RgbImage> imgs = join(next);
+                    List<RgbImage> imgs = Futures.join(next);
                     int at = from;
                     from += imgs.size();
                     next = from < todo.size() ? read(reader, todo, from, batch) : null;

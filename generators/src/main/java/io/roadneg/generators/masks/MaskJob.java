@@ -1,5 +1,6 @@
 package io.roadneg.generators.masks;
 
+import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.Progress;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,7 +83,7 @@ public final class MaskJob {
                 }));
             }
             for (Future<ImageResult> f : futures) {
-                ImageResult r = get(f);
+                ImageResult r = Futures.get(f);
                 if (r.image() != null) {
                     images.add(r.image());
                 }
@@ -161,20 +161,6 @@ public final class MaskJob {
             }
         }
         return new ImageResult(new CocoImage(im.imageId(), w, h, im.fileName()), anns, skipped);
-    }
-
-    private static ImageResult get(Future<ImageResult> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     static String fmt(Box b) {
