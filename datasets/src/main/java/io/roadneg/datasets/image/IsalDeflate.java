@@ -14,7 +14,7 @@ import java.util.zip.Adler32;
  * frames (UP-filtered rows) it compresses about 3.5x as fast as zlib level 1 for files about 6 % larger.
  *
  * <p>GKL ships its native library for Linux and macOS on x86_64 only. It is extracted once into the same versioned
- * cache folder as OpenCV's ({@link OpenCv#cacheDir()}), loaded from there and registered with GKL's loader, so no
+ * cache folder as OpenCV's ({@link NativeCache}), loaded from there and registered with GKL's loader, so no
  * process unpacks it again; where it cannot load, {@link #available()} is false, {@link #status()} says why, and
  * callers use zlib. The output of a given input is the same in every process and thread of a machine; it is not
  * promised to equal another machine's bit for bit (nor is zlib's: distributions ship different zlib builds), but
@@ -122,7 +122,7 @@ final class IsalDeflate {
         try {
             Path lib;
             try {
-                lib = OpenCv.extract(IntelDeflater.class, resource, "gkl-", OpenCv.cacheDir());
+                lib = NativeCache.extract(IntelDeflater.class, resource, "gkl-", NativeCache.dir());
             } catch (java.io.IOException e) {
                 lib = null; // an unwritable cache folder: GKL's own loader unpacks into the temporary folder instead
             }
