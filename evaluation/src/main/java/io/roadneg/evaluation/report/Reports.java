@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
-import io.roadneg.datasets.image.PngEncoder;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
 import io.roadneg.evaluation.EvalResult;
@@ -334,7 +333,7 @@ public final class Reports {
     }
 
     /**
-     * Saves a chart as {@code base.png} (drawn by XChart, encoded by {@link PngEncoder}: ImageIO's PNG writer took
+     * Saves a chart as {@code base.png} (drawn by XChart, encoded by our PNG encoder: ImageIO's PNG writer took
      * longer than the drawing) and {@code base.svg}, each written atomically.
      */
     public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path base) throws IOException {
@@ -348,11 +347,10 @@ public final class Reports {
             rgb[3 * i + 1] = (byte) (argb[i] >>> 8);
             rgb[3 * i + 2] = (byte) argb[i];
         }
-        Path dir = base.toAbsolutePath().getParent();
         String name = base.getFileName().toString();
-        AtomicFiles.write(dir.resolve(name + ".png"), out -> PngEncoder.writeRgb(out, w, h, rgb,
-                Images.DEFAULT_PNG_LEVEL, PngEncoder.Filter.UP, Map.of()));
-        AtomicFiles.write(dir.resolve(name + ".svg"), out -> VectorGraphicsEncoder.saveVectorGraphic(c, out,
+        Images.writePng(base.resolveSibling(name + ".png"), new RgbImage(w, h, rgb), Images.DEFAULT_PNG_LEVEL,
+                Map.of());
+        AtomicFiles.write(base.resolveSibling(name + ".svg"), out -> VectorGraphicsEncoder.saveVectorGraphic(c, out,
                 VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
     }
 
