@@ -32,6 +32,7 @@ final class Doctor {
                         "install a JDK 17+ and put it first on PATH (or set JAVA_HOME)"));
         out.add(opencv());
         out.add(pngDeflate());
+        out.add(pngInflate());
         out.addAll(djl());
         return out;
     }
@@ -54,6 +55,16 @@ final class Doctor {
                 : new Check("png deflate", Status.WARN, "level-1 photographs: " + s,
                         "GKL ships ISA-L for Linux and macOS on x86_64; elsewhere PNGs are written by zlib (same "
                                 + "pixels, about 3.5x slower to compress); ROADNEG_NO_ISAL=1 asks for zlib");
+    }
+
+    /** What inflates PNGs: ISA-L where GKL's native library loads, else zlib (slower, same pixels). */
+    private static Check pngInflate() {
+        String s = io.roadneg.datasets.image.Images.pngInflateStatus();
+        return io.roadneg.datasets.image.Images.pngInflateFast()
+                ? new Check("png inflate", Status.OK, s, null)
+                : new Check("png inflate", Status.WARN, s,
+                        "GKL ships ISA-L for Linux and macOS on x86_64; elsewhere PNGs are read by zlib (same pixels, "
+                                + "about 2x slower to decompress); ROADNEG_NO_ISAL=1 asks for zlib");
     }
 
     private static List<Check> djl() {

@@ -42,6 +42,11 @@ final class IsalDeflate {
         return Loaded.ERROR == null;
     }
 
+    /** Why {@link #available()} is false (one line), or null. */
+    static String error() {
+        return Loaded.ERROR;
+    }
+
     /** "ISA-L igzip through GKL IntelDeflater" or why it is not used. */
     static String status() {
         String e = Loaded.ERROR;

@@ -169,11 +169,161 @@ class PngDecoderTest {
         int idat = indexOf(png, "IDAT");
         int len = PngHeader.readInt(png, idat - 4);
         png[idat + 4 + 2 + 5] = 9; // zlib header (2), stored block header (5), then the filter byte
+        java.util.zip.Adler32 a = new java.util.zip.Adler32(); // the zlib trailer made to match: only the filter is wrong
+        a.update(png, idat + 4 + 2 + 5, 18);
+        putInt(png, idat + 4 + len - 4, (int) a.getValue());
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
         c.update(png, idat, 4 + len);
         putInt(png, idat + 4 + len, (int) c.getValue());
         InputException e = assertThrows(InputException.class, () -> Images.decodeLabel(png, FILE));
         assertTrue(e.getMessage().contains("filter"), e.getMessage());
+    }
+
+    /**
+     * ISA-L's inflate against the JDK's on hostile streams: valid files of every kind this project reads (dynamic
+     * Huffman from javax.imageio and zlib, fixed Huffman from the run-length writer, igzip's own, stored blocks), their
+     * IDAT data spread over several chunks, then bits flipped, bytes replaced, cut short or inserted, and the IDAT CRCs
+     * made to match again so the damage reaches the inflater. Both must refuse the same files with an
+     * InputException, and decode the files both accept to the same values, with one exception kept rare: damage
+     * after the image's last byte (a lost final-block bit, bytes inserted before the trailer), which zlib refuses and
+     * the fast path keeps when the image's bytes are the original's. {@code -Droadneg.fuzzRounds=N} runs a longer campaign.
+     */
+    @Test
+    void isalAndJdkInflatersAgreeOnMutatedStreams() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(IsalInflate.available(), "ISA-L not loaded here");
+        int rounds = Integer.getInteger("roadneg.fuzzRounds", 300);
+        int w = 61;
+        int h = 19;
+        int[] labels = new int[w * h];
+        Random r = new Random(11);
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i % w) / 9 + (i / w) / 5 * 3 + (r.nextInt(40) == 0 ? 200 : 0);
+        }
+        byte[] photo = new byte[w * h * 3];
+        for (int i = 0; i < photo.length; i++) {
+            photo[i] = (byte) (i / 3 % w * 4 + i / (3 * w) * 2 + r.nextInt(6));
+        }
+        java.util.List<byte[]> seeds = new java.util.ArrayList<>();
+        seeds.add(imageIo(rgbImage(w, h, 9)));
+        seeds.add(PngEncoder.rgb(w, h, photo, 1, PngEncoder.Codec.ISAL, PngEncoder.Filter.UP, null));
+        seeds.add(PngEncoder.rgb(w, h, photo, 6, PngEncoder.Codec.ZLIB, PngEncoder.Filter.SUB, null));
+        seeds.add(PngEncoder.gray(w, h, labels, false, 1, PngEncoder.Filter.UP, null));
+        seeds.add(PngEncoder.gray(w, h, labels, true, 6, PngEncoder.Filter.UP, null));
+        seeds.add(PngEncoder.gray(w, h, labels, false, 0, PngEncoder.Filter.NONE, null));
+        int accepted = 0;
+        int refused = 0;
+        int kept = 0;
+        for (int s = 0; s < seeds.size(); s++) {
+            for (int k = 0; k < rounds; k++) {
+                Random m = new Random(s * 1_000_003L + k);
+                byte[] z = idatData(seeds.get(s));
+                z = mutate(z, m);
+                byte[] png = withIdat(seeds.get(s), z, 1 + m.nextInt(4), m);
+                PngHeader hdr = PngHeader.parse(png, FILE);
+                boolean rgb = hdr.colorType() == PngHeader.RGB;
+                Object jdk = decodeOrError(png, hdr, rgb, false);
+                Object isal = decodeOrError(png, hdr, rgb, true);
+                String what = "seed " + s + " mutation " + k;
+                if (jdk instanceof InputException e && !(isal instanceof InputException)) {
+                    // the one kind zlib refuses and the fast path keeps: damage after the image's last byte (zlib
+                    // parses on to the trailer: a lost final-block bit, bytes before the trailer) while the image's
+                    // bytes are intact and match the trailer
+                    assertTrue(e.getMessage().contains("corrupt PNG image data"), what + ": JDK " + describe(jdk));
+                    Object original = decodeOrError(seeds.get(s), hdr, rgb, false);
+                    assertTrue(java.util.Objects.deepEquals(original, isal), what + ": not the original image");
+                    kept++;
+                } else if (jdk instanceof InputException || isal instanceof InputException) {
+                    assertTrue(jdk instanceof InputException && isal instanceof InputException, what + ": JDK "
+                            + describe(jdk) + ", ISA-L " + describe(isal));
+                    refused++;
+                } else {
+                    assertTrue(java.util.Objects.deepEquals(jdk, isal), what + ": different values");
+                    accepted++;
+                }
+            }
+        }
+        assertTrue(accepted > 0 && refused > 0, accepted + " accepted, " + refused + " refused");
+        assertTrue(kept <= rounds * seeds.size() / 100, kept + " refused by zlib, kept by ISA-L");
+    }
+
+    private static Object decodeOrError(byte[] png, PngHeader h, boolean rgb, boolean isal) {
+        try {
+            return rgb ? PngDecoder.rgb(png, h, FILE, null, isal).data() : PngDecoder.gray(png, h, FILE, null, isal).data();
+        } catch (InputException e) {
+            assertTrue(e.getMessage().contains("x.png"), e.getMessage());
+            return e;
+        }
+    }
+
+    private static String describe(Object o) {
+        return o instanceof InputException e ? "refused (" + e.getMessage() + ")" : "accepted";
+    }
+
+    /** One random kind of damage to a zlib stream. */
+    private static byte[] mutate(byte[] z, Random m) {
+        byte[] out = z.clone();
+        switch (m.nextInt(5)) {
+            case 0 -> {
+                for (int i = 1 + m.nextInt(3); i > 0; i--) {
+                    int at = 2 + m.nextInt(out.length - 2);
+                    out[at] ^= (byte) (1 << m.nextInt(8));
+                }
+            }
+            case 1 -> out[2 + m.nextInt(out.length - 2)] = (byte) m.nextInt(256);
+            case 2 -> out = java.util.Arrays.copyOf(out, 2 + m.nextInt(out.length - 2));
+            case 3 -> {
+                int at = 2 + m.nextInt(out.length - 2);
+                byte[] ins = new byte[1 + m.nextInt(8)];
+                m.nextBytes(ins);
+                byte[] grown = new byte[out.length + ins.length];
+                System.arraycopy(out, 0, grown, 0, at);
+                System.arraycopy(ins, 0, grown, at, ins.length);
+                System.arraycopy(out, at, grown, at + ins.length, out.length - at);
+                out = grown;
+            }
+            default -> {
+                // a whole run of random bytes from a random point: garbage Huffman tables and codes
+                int at = 2 + m.nextInt(out.length - 2);
+                for (int i = at; i < Math.min(out.length, at + 1 + m.nextInt(64)); i++) {
+                    out[i] = (byte) m.nextInt(256);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The concatenated data of a PNG's IDAT chunks. */
+    private static byte[] idatData(byte[] png) {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        for (int at = 8; at + 12 <= png.length; ) {
+            int len = PngHeader.readInt(png, at);
+            if (png[at + 4] == 'I' && png[at + 5] == 'D') {
+                z.write(png, at + 8, len);
+            }
+            at += len + 12;
+        }
+        return z.toByteArray();
+    }
+
+    /** The PNG with its IDAT chunks replaced by {@code z} split into {@code parts} chunks, CRCs correct. */
+    private static byte[] withIdat(byte[] png, byte[] z, int parts, Random m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33);
+        int[] cuts = new int[parts + 1];
+        cuts[parts] = z.length;
+        for (int i = 1; i < parts; i++) {
+            cuts[i] = m.nextInt(z.length + 1);
+        }
+        java.util.Arrays.sort(cuts);
+        try {
+            for (int i = 0; i < parts; i++) {
+                PngEncoder.chunk(out, "IDAT", z, cuts[i], cuts[i + 1] - cuts[i]);
+            }
+            PngEncoder.chunk(out, "IEND", new byte[0], 0, 0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static int indexOf(byte[] b, String type) {
