@@ -73,10 +73,6 @@ public final class PngEncoder {
         return IsalDeflate.available();
     }
 
-    private static final int MODE_ZLIB = 0;
-    private static final int MODE_RUN_LENGTH = 1;
-    private static final int MODE_ISAL = 2;
-
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int IDAT_MAX = 1 << 20;
     /**
@@ -89,6 +85,9 @@ public final class PngEncoder {
     private static final class Work {
         byte[] raw = new byte[0];
         byte[] packed = new byte[0];
+        /** Two packed label rows (current and previous) and one filtered row, for the run-length path. */
+        byte[] rows = new byte[0];
+        byte[] filtered = new byte[0];
         final Deflater deflater = new Deflater();
     }
 
@@ -126,9 +125,10 @@ public final class PngEncoder {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
         }
         // fits: always within ImageLimits (1.6 GB of rows at most); a guard against an int overflow all the same
-        int mode = level == 1 && codec == Codec.ISAL && IsalDeflate.available() && IsalDeflate.fits(o) ? MODE_ISAL
-                : MODE_ZLIB;
-        assemble(out, w, width, height, 8, 2, raw, o, level, text, mode);
+        checkLevel(level);
+        int zLen = level == 1 && codec == Codec.ISAL && IsalDeflate.available() && IsalDeflate.fits(o)
+                ? isal(w, raw, o) : deflate(w, raw, o, level);
+        assemble(out, width, height, 8, 2, w.packed, zLen, text);
     }
 
     /**
@@ -160,24 +160,66 @@ public final class PngEncoder {
         }
         int bpp = sixteen || (or & 0xff00) != 0 ? 2 : 1;
         int stride = width * bpp;
+        checkLevel(level);
+        int zLen = level == LABEL_RUN_LENGTH_LEVEL ? runLengthRows(w, values, width, height, bpp, filter)
+                : deflate(w, filterAll(w, values, width, height, bpp, filter), (stride + 1) * height, level);
+        assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
+    }
+
+    /**
+     * The label map packed, filtered and compressed by {@link RunLengthDeflate} one row at a time, through two
+     * row-sized buffers (the map is never held as one filtered buffer); into {@code w.packed}, returns the length.
+     */
+    private static int runLengthRows(Work w, int[] values, int width, int height, int bpp, Filter filter) {
+        int stride = width * bpp;
+        long bound = RunLengthDeflate.bound((stride + 1) * height);
+        if (bound > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("image " + width + "x" + height + " is too large for one PNG buffer");
+        }
+        if (w.packed.length < bound) {
+            w.packed = new byte[(int) bound];
+        }
+        if (w.rows.length < 2 * stride + 1) {
+            w.rows = new byte[2 * stride + 1];
+            w.filtered = new byte[stride + 1];
+        }
+        byte[] rows = w.rows;
+        byte[] filtered = w.filtered;
+        RunLengthDeflate.Stream z = new RunLengthDeflate.Stream(w.packed);
+        for (int y = 0; y < height; y++) {
+            int cur = (y & 1) * stride;
+            pack(values, y * width, width, bpp, rows, cur);
+            filterRow(rows, cur, y == 0 ? -1 : stride - cur, stride, bpp, filter, filtered, 0);
+            z.write(filtered, 0, stride + 1);
+        }
+        return z.finish();
+    }
+
+    /** The whole label map packed and filtered into {@code w.raw}. */
+    private static byte[] filterAll(Work w, int[] values, int width, int height, int bpp, Filter filter) {
+        int stride = width * bpp;
         byte[] raw = raw(w, (stride + 1) * height);
         byte[] packed = w.packed.length >= stride * height ? w.packed : (w.packed = new byte[stride * height]);
-        if (bpp == 1) {
-            for (int i = 0; i < values.length; i++) {
-                packed[i] = (byte) values[i];
-            }
-        } else {
-            for (int i = 0, p = 0; i < values.length; i++, p += 2) {
-                packed[p] = (byte) (values[i] >>> 8);
-                packed[p + 1] = (byte) values[i];
-            }
-        }
+        pack(values, 0, values.length, bpp, packed, 0);
         int o = 0;
         for (int y = 0; y < height; y++) {
             o = filterRow(packed, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
         }
-        assemble(out, w, width, height, bpp * 8, 0, raw, o, level, text,
-                level == LABEL_RUN_LENGTH_LEVEL ? MODE_RUN_LENGTH : MODE_ZLIB);
+        return raw;
+    }
+
+    /** {@code values[from, from + n)} as 8-bit or big-endian 16-bit samples into {@code out} from {@code at}. */
+    private static void pack(int[] values, int from, int n, int bpp, byte[] out, int at) {
+        if (bpp == 1) {
+            for (int i = 0; i < n; i++) {
+                out[at + i] = (byte) values[from + i];
+            }
+        } else {
+            for (int i = 0, p = at; i < n; i++, p += 2) {
+                out[p] = (byte) (values[from + i] >>> 8);
+                out[p + 1] = (byte) values[from + i];
+            }
+        }
     }
 
     /** Something that writes a PNG to a stream. */
@@ -217,35 +259,39 @@ public final class PngEncoder {
             int o) {
         Filter f = filter == Filter.UP && prev < 0 ? Filter.NONE : filter;
         out[o++] = (byte) f.code;
-        switch (f) {
-            case NONE -> System.arraycopy(src, row, out, o, stride);
-            case SUB -> {
-                System.arraycopy(src, row, out, o, bpp);
-                for (int i = bpp; i < stride; i++) {
-                    out[o + i] = (byte) (src[row + i] - src[row + i - bpp]);
-                }
-            }
-            case UP -> {
-                for (int i = 0; i < stride; i++) {
-                    out[o + i] = (byte) (src[row + i] - src[prev + i]);
-                }
-            }
-            default -> throw new IllegalStateException(f.toString());
+        // each filter's loop is a method of its own: inside one switch, C2 left the UP loop unvectorized (2x slower)
+        if (f == Filter.UP) {
+            up(src, row, prev, stride, out, o);
+        } else if (f == Filter.SUB) {
+            System.arraycopy(src, row, out, o, bpp);
+            sub(src, row, stride, bpp, out, o);
+        } else {
+            System.arraycopy(src, row, out, o, stride);
         }
         return o + stride;
     }
 
-    private static void assemble(OutputStream out, Work w, int width, int height, int depth, int colorType,
-            byte[] raw, int rawLen, int level, Map<String, String> text, int mode) throws IOException {
+    private static void up(byte[] src, int row, int prev, int stride, byte[] out, int o) {
+        for (int i = 0; i < stride; i++) {
+            out[o + i] = (byte) (src[row + i] - src[prev + i]);
+        }
+    }
+
+    private static void sub(byte[] src, int row, int stride, int bpp, byte[] out, int o) {
+        for (int i = bpp; i < stride; i++) {
+            out[o + i] = (byte) (src[row + i] - src[row + i - bpp]);
+        }
+    }
+
+    private static void checkLevel(int level) {
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("PNG compression level must be 0..9, found " + level);
         }
-        int zLen = switch (mode) {
-            case MODE_RUN_LENGTH -> runLength(w, raw, rawLen);
-            case MODE_ISAL -> isal(w, raw, rawLen);
-            default -> deflate(w, raw, rawLen, level);
-        };
-        byte[] z = w.packed;
+    }
+
+    /** Writes the PNG: signature, IHDR, the text chunks, the zlib stream {@code z[0, zLen)} as IDAT chunks, IEND. */
+    private static void assemble(OutputStream out, int width, int height, int depth, int colorType, byte[] z,
+            int zLen, Map<String, String> text) throws IOException {
         out.write(SIGNATURE, 0, SIGNATURE.length);
         byte[] ihdr = new byte[13];
         putInt(ihdr, 0, width);
@@ -294,15 +340,6 @@ public final class PngEncoder {
             w.packed = new byte[bound];
         }
         return IsalDeflate.compress(raw, rawLen, w.packed);
-    }
-
-    /** {@link RunLengthDeflate} into {@code w.packed}; returns the compressed length. */
-    private static int runLength(Work w, byte[] raw, int rawLen) {
-        int bound = RunLengthDeflate.bound(rawLen);
-        if (w.packed.length < bound) {
-            w.packed = new byte[bound];
-        }
-        return RunLengthDeflate.compress(raw, rawLen, w.packed);
     }
 
     /** The body of an uncompressed UTF-8 {@code iTXt} chunk (keyword 1..79 Latin-1 bytes, no language tag). */

@@ -1,7 +1,5 @@
 package io.roadneg.datasets.image;
 
-import java.util.zip.Adler32;
-
 /**
  * A zlib stream (RFC 1950) holding one deflate block with the fixed Huffman codes (RFC 1951, section 3.2.6) in which
  * every match has distance 1: each run of a repeated byte becomes one literal and matches of up to 258 bytes. That
@@ -72,43 +70,93 @@ final class RunLengthDeflate {
         if (out.length < bound(len)) {
             throw new IllegalArgumentException("output buffer of " + out.length + " bytes, needs " + bound(len));
         }
-        Bits w = new Bits(out);
-        out[0] = 0x78; // deflate, 32 KiB window
-        out[1] = 0x01; // no dictionary, fastest; (0x78 * 256 + 0x01) % 31 == 0
-        w.pos = 2;
-        w.put(0b011, 3); // final block, fixed Huffman codes
-        int i = 0;
-        while (i < len) {
-            int b = in[i] & 0xff;
+        Stream s = new Stream(out);
+        s.write(in, 0, len);
+        return s.finish();
+    }
+
+    /**
+     * The same stream written piece by piece (a label map row by row, never held whole): the bytes are those of
+     * {@link #compress} on the concatenated pieces, runs crossing piece boundaries included. Each run is written when
+     * it ends: one literal, matches of up to 258 bytes, then at most two more literals; the Adler-32 of the input is
+     * advanced per run in closed form (a run of n bytes b adds n*b to the byte sum and n*s1 + b*n(n+1)/2 to the sum
+     * of sums), so it costs nothing per byte. The caller sizes {@code out} for the whole input ({@link #bound(int)}).
+     */
+    static final class Stream {
+        private static final int MOD = 65521;
+        private final Bits w;
+        private long s1 = 1;
+        private long s2;
+        /** The byte of the run in progress and its length so far (0: none yet). */
+        private int runByte;
+        private long runLength;
+
+        Stream(byte[] out) {
+            w = new Bits(out);
+            out[0] = 0x78; // deflate, 32 KiB window
+            out[1] = 0x01; // no dictionary, fastest; (0x78 * 256 + 0x01) % 31 == 0
+            w.pos = 2;
+            w.put(0b011, 3); // final block, fixed Huffman codes
+        }
+
+        /** Appends {@code in[off, off + len)}. */
+        void write(byte[] in, int off, int len) {
+            int i = off;
+            int end = off + len;
+            while (i < end) {
+                int b = in[i] & 0xff;
+                if (runLength == 0 || b != runByte) {
+                    endRun();
+                    runByte = b;
+                    runLength = 1;
+                    i++;
+                    continue;
+                }
+                // in[i] continues the run; so did in[i - 1] when it is in this piece: count the equal bytes from i
+                int n = 1;
+                if (i > off) {
+                    int m = java.util.Arrays.mismatch(in, i, end, in, i - 1, end - 1);
+                    n = m < 0 ? end - i : m;
+                }
+                runLength += n;
+                i += n;
+            }
+        }
+
+        /** Writes the last run, the end code and the Adler-32; returns the stream's length in bytes. */
+        int finish() {
+            endRun();
+            w.put(SYM_CODE[256], SYM_BITS[256]);
+            w.flush();
+            int a = (int) (s2 << 16 | s1);
+            byte[] out = w.out;
+            out[w.pos] = (byte) (a >>> 24);
+            out[w.pos + 1] = (byte) (a >>> 16);
+            out[w.pos + 2] = (byte) (a >>> 8);
+            out[w.pos + 3] = (byte) a;
+            return w.pos + 4;
+        }
+
+        private void endRun() {
+            long n = runLength;
+            if (n == 0) {
+                return;
+            }
+            int b = runByte;
+            s2 = (s2 + n % MOD * s1 + (long) b * (n * (n + 1) / 2 % MOD)) % MOD;
+            s1 = (s1 + n % MOD * b) % MOD;
             w.put(SYM_CODE[b], SYM_BITS[b]);
-            int end = i + 1;
-            int run = 0;
-            if (end < len) {
-                int m = java.util.Arrays.mismatch(in, end, len, in, i, len - 1);
-                run = m < 0 ? len - end : m;
-            }
-            int at = end;
+            long run = n - 1;
             while (run >= 3) {
-                int n = Math.min(run, 258);
-                w.put(MATCH_CODE[n], MATCH_BITS[n]);
-                run -= n;
-                at += n;
+                int k = (int) Math.min(run, 258);
+                w.put(MATCH_CODE[k], MATCH_BITS[k]);
+                run -= k;
             }
-            for (; run > 0; run--, at++) {
+            for (; run > 0; run--) {
                 w.put(SYM_CODE[b], SYM_BITS[b]);
             }
-            i = at;
+            runLength = 0;
         }
-        w.put(SYM_CODE[256], SYM_BITS[256]);
-        w.flush();
-        Adler32 adler = new Adler32();
-        adler.update(in, 0, len);
-        int a = (int) adler.getValue();
-        out[w.pos] = (byte) (a >>> 24);
-        out[w.pos + 1] = (byte) (a >>> 16);
-        out[w.pos + 2] = (byte) (a >>> 8);
-        out[w.pos + 3] = (byte) a;
-        return w.pos + 4;
     }
 
     /** An LSB-first bit writer (deflate's bit order) over a byte array. */

@@ -116,6 +116,24 @@ class PngDecoderTest {
     }
 
     @Test
+    void theEightBytesAtATimeUpFilterEqualsTheBytewiseSum() {
+        Random r = new Random(17);
+        for (int t = 0; t < 200; t++) {
+            int stride = r.nextInt(70);
+            byte[] b = new byte[2 * stride + 20];
+            r.nextBytes(b);
+            int prev = r.nextInt(5);
+            int row = prev + stride + r.nextInt(5);
+            byte[] expected = b.clone();
+            for (int i = 0; i < stride; i++) {
+                expected[row + i] = (byte) (expected[row + i] + expected[prev + i]);
+            }
+            PngDecoder.addUp(b, row, prev, stride);
+            assertArrayEquals(expected, b, "stride " + stride + " rows at " + prev + ", " + row);
+        }
+    }
+
+    @Test
     void otherKindsAreLeftToTheGeneralDecoders() throws IOException {
         BufferedImage rgba = new BufferedImage(5, 4, BufferedImage.TYPE_4BYTE_ABGR);
         byte[] png = imageIo(rgba);

@@ -62,6 +62,115 @@ class RunLengthDeflateTest {
         roundTrip(new byte[0]);
     }
 
+    /**
+     * The stream written in pieces (rows, with runs crossing the piece boundaries) equals, byte for byte, a one-shot
+     * greedy encoder over the whole input written independently here (Adler-32 from the JDK), so label PNG bytes do
+     * not depend on how the encoder is fed.
+     */
+    @Test
+    void piecesGiveTheBytesOfOneShotGreedyEncoding() throws DataFormatException {
+        Random r = new Random(23);
+        for (int t = 0; t < 40; t++) {
+            byte[] in = new byte[1 + r.nextInt(30000)];
+            for (int i = 0; i < in.length; ) {
+                int len = Math.min(in.length - i, r.nextInt(t % 4 == 0 ? 3 : 900) + 1);
+                Arrays.fill(in, i, i + len, (byte) (r.nextInt(5) == 0 ? r.nextInt(256) : r.nextInt(3)));
+                i += len;
+            }
+            byte[] expected = oneShot(in);
+            byte[] z = new byte[RunLengthDeflate.bound(in.length)];
+            RunLengthDeflate.Stream s = new RunLengthDeflate.Stream(z);
+            for (int at = 0; at < in.length; ) {
+                int n = Math.min(in.length - at, r.nextInt(t % 2 == 0 ? 5 : 3000));
+                s.write(in, at, n);
+                at += n;
+            }
+            int zLen = s.finish();
+            assertArrayEquals(expected, Arrays.copyOf(z, zLen), "input " + t + " of " + in.length + " bytes");
+            assertArrayEquals(in, inflate(z, zLen, in.length));
+        }
+    }
+
+    /** The reference: literal, then the maximal run after it as matches of up to 258 bytes, then literals. */
+    private static byte[] oneShot(byte[] in) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long[] acc = {0, 0}; // bits, count
+        java.util.function.BiConsumer<Long, Integer> put = (bits, n) -> {
+            acc[0] |= bits << acc[1];
+            acc[1] += n;
+            while (acc[1] >= 8) {
+                out.write((int) acc[0] & 0xff);
+                acc[0] >>>= 8;
+                acc[1] -= 8;
+            }
+        };
+        out.write(0x78);
+        out.write(0x01);
+        put.accept(0b011L, 3);
+        for (int i = 0; i < in.length; ) {
+            int b = in[i] & 0xff;
+            literal(put, b);
+            int j = i + 1;
+            while (j < in.length && in[j] == in[i]) {
+                j++;
+            }
+            int run = j - i - 1;
+            while (run >= 3) {
+                int n = Math.min(run, 258);
+                match(put, n);
+                run -= n;
+            }
+            for (; run > 0; run--) {
+                literal(put, b);
+            }
+            i = j;
+        }
+        put.accept(0L, 7); // end of block: 7-bit code 0
+        if (acc[1] > 0) {
+            out.write((int) acc[0] & 0xff);
+        }
+        java.util.zip.Adler32 a = new java.util.zip.Adler32();
+        a.update(in);
+        int v = (int) a.getValue();
+        out.write(v >>> 24);
+        out.write(v >>> 16 & 0xff);
+        out.write(v >>> 8 & 0xff);
+        out.write(v & 0xff);
+        return out.toByteArray();
+    }
+
+    /** RFC 1951 fixed code of literal b, written most significant bit first (Huffman codes are packed reversed). */
+    private static void literal(java.util.function.BiConsumer<Long, Integer> put, int b) {
+        if (b < 144) {
+            huffman(put, 0x30 + b, 8);
+        } else {
+            huffman(put, 0x190 + b - 144, 9);
+        }
+    }
+
+    /** A match of length n (3..258) at distance 1: length symbol, its extra bits, distance code 0 (5 bits). */
+    private static void match(java.util.function.BiConsumer<Long, Integer> put, int n) {
+        int[] base = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+            163, 195, 227, 258};
+        int[] extra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+        int k = base.length - 1;
+        while (base[k] > n) {
+            k--;
+        }
+        int sym = 257 + k;
+        if (sym < 280) {
+            huffman(put, sym - 256, 7);
+        } else {
+            huffman(put, 0xc0 + sym - 280, 8);
+        }
+        put.accept((long) (n - base[k]), extra[k]);
+        huffman(put, 0, 5);
+    }
+
+    private static void huffman(java.util.function.BiConsumer<Long, Integer> put, int code, int bits) {
+        put.accept((long) (Integer.reverse(code) >>> (32 - bits)), bits);
+    }
+
     @Test
     void levelOneLabelPngsReadBackExactlyThroughLibpng() {
         int w = 301;
