@@ -85,8 +85,7 @@ public final class PngEncoder {
     private static final class Work {
         byte[] raw = new byte[0];
         byte[] packed = new byte[0];
-        /** Two packed label rows (current and previous) and one filtered row, for the run-length path. */
-        byte[] rows = new byte[0];
+        /** One filtered label row, for the run-length path. */
         byte[] filtered = new byte[0];
         final Deflater deflater = new Deflater();
     }
@@ -144,33 +143,67 @@ public final class PngEncoder {
     public static void writeGray(OutputStream out, int width, int height, int[] values, boolean sixteen, int level,
             Filter filter, Map<String, String> text) throws IOException {
         checkSize(width, height, values.length, 1);
+        checkLevel(level);
         Work w = WORK.get();
+        if (level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP) {
+            // the labels' usual path: one pass over the values, no whole-map buffer
+            int bpp = sixteen ? 2 : 1;
+            int zLen = runLengthUp(w, values, width, height, bpp);
+            if (zLen == WIDER) {
+                bpp = 2;
+                zLen = runLengthUp(w, values, width, height, bpp);
+            }
+            if (zLen == OUT_OF_RANGE) {
+                throw outOfRange(values, width);
+            }
+            assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
+            return;
+        }
         // one OR over all values decides the depth and the range (a vectorizable reduction, no per-value branches)
         int or = 0;
         for (int v : values) {
             or |= v;
         }
         if ((or & 0xffff0000) != 0) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0 || values[i] > 65535) {
-                    throw new IllegalArgumentException("label values must be 0..65535, found " + values[i]
-                            + " at pixel (" + (i % width) + ", " + (i / width) + ")");
-                }
-            }
+            throw outOfRange(values, width);
         }
         int bpp = sixteen || (or & 0xff00) != 0 ? 2 : 1;
-        int stride = width * bpp;
-        checkLevel(level);
-        int zLen = level == LABEL_RUN_LENGTH_LEVEL ? runLengthRows(w, values, width, height, bpp, filter)
-                : deflate(w, filterAll(w, values, width, height, bpp, filter), (stride + 1) * height, level);
+        int rawLen = (width * bpp + 1) * height;
+        byte[] raw = filterAll(w, values, width, height, bpp, filter);
+        int zLen;
+        if (level == LABEL_RUN_LENGTH_LEVEL) {
+            int bound = RunLengthDeflate.bound(rawLen);
+            if (w.packed.length < bound) {
+                w.packed = new byte[bound];
+            }
+            zLen = RunLengthDeflate.compress(raw, rawLen, w.packed);
+        } else {
+            zLen = deflate(w, raw, rawLen, level);
+        }
         assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
     }
 
+    /** {@link #runLengthUp} results: a value above 255 in an 8-bit pass; a value outside 0..65535. */
+    private static final int WIDER = -1;
+    private static final int OUT_OF_RANGE = -2;
+
+    private static IllegalArgumentException outOfRange(int[] values, int width) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] > 65535) {
+                return new IllegalArgumentException("label values must be 0..65535, found " + values[i]
+                        + " at pixel (" + (i % width) + ", " + (i / width) + ")");
+            }
+        }
+        throw new IllegalStateException("no value out of range");
+    }
+
     /**
-     * The label map packed, filtered and compressed by {@link RunLengthDeflate} one row at a time, through two
-     * row-sized buffers (the map is never held as one filtered buffer); into {@code w.packed}, returns the length.
+     * The label map UP-filtered and compressed by {@link RunLengthDeflate} one row at a time, each row read once from
+     * the values (packed, filtered and range-checked in one loop) into one row-sized buffer; into {@code w.packed},
+     * returns the length, or {@link #WIDER} when an 8-bit pass meets a value above 255, {@link #OUT_OF_RANGE} for a
+     * value outside 0..65535. The bytes are those of packing, filtering and compressing the whole map at once.
      */
-    private static int runLengthRows(Work w, int[] values, int width, int height, int bpp, Filter filter) {
+    private static int runLengthUp(Work w, int[] values, int width, int height, int bpp) {
         int stride = width * bpp;
         long bound = RunLengthDeflate.bound((stride + 1) * height);
         if (bound > Integer.MAX_VALUE - 16) {
@@ -179,20 +212,72 @@ public final class PngEncoder {
         if (w.packed.length < bound) {
             w.packed = new byte[(int) bound];
         }
-        if (w.rows.length < 2 * stride + 1) {
-            w.rows = new byte[2 * stride + 1];
+        if (w.filtered.length < stride + 1) {
             w.filtered = new byte[stride + 1];
         }
-        byte[] rows = w.rows;
-        byte[] filtered = w.filtered;
+        byte[] row = w.filtered;
         RunLengthDeflate.Stream z = new RunLengthDeflate.Stream(w.packed);
         for (int y = 0; y < height; y++) {
-            int cur = (y & 1) * stride;
-            pack(values, y * width, width, bpp, rows, cur);
-            filterRow(rows, cur, y == 0 ? -1 : stride - cur, stride, bpp, filter, filtered, 0);
-            z.write(filtered, 0, stride + 1);
+            int at = y * width;
+            int or;
+            if (y == 0) {
+                row[0] = (byte) Filter.NONE.code;
+                or = bpp == 1 ? pack8(values, at, width, row) : pack16(values, at, width, row);
+            } else {
+                row[0] = (byte) Filter.UP.code;
+                or = bpp == 1 ? up8(values, at, at - width, width, row) : up16(values, at, at - width, width, row);
+            }
+            if ((or & 0xffff0000) != 0) {
+                return OUT_OF_RANGE;
+            }
+            if (bpp == 1 && (or & 0xff00) != 0) {
+                return WIDER;
+            }
+            z.write(row, 0, stride + 1);
         }
         return z.finish();
+    }
+
+    // one loop per method, each one vectorizable on its own; each returns the OR of the row's values
+
+    private static int pack8(int[] v, int at, int n, byte[] out) {
+        int or = 0;
+        for (int i = 0; i < n; i++) {
+            or |= v[at + i];
+            out[1 + i] = (byte) v[at + i];
+        }
+        return or;
+    }
+
+    private static int pack16(int[] v, int at, int n, byte[] out) {
+        int or = 0;
+        for (int i = 0; i < n; i++) {
+            or |= v[at + i];
+            out[1 + 2 * i] = (byte) (v[at + i] >>> 8);
+            out[2 + 2 * i] = (byte) v[at + i];
+        }
+        return or;
+    }
+
+    private static int up8(int[] v, int at, int prev, int n, byte[] out) {
+        int or = 0;
+        for (int i = 0; i < n; i++) {
+            or |= v[at + i];
+            out[1 + i] = (byte) (v[at + i] - v[prev + i]);
+        }
+        return or;
+    }
+
+    private static int up16(int[] v, int at, int prev, int n, byte[] out) {
+        int or = 0;
+        for (int i = 0; i < n; i++) {
+            int a = v[at + i];
+            int b = v[prev + i];
+            or |= a;
+            out[1 + 2 * i] = (byte) ((a >>> 8) - (b >>> 8));
+            out[2 + 2 * i] = (byte) (a - b);
+        }
+        return or;
     }
 
     /** The whole label map packed and filtered into {@code w.raw}. */

@@ -100,6 +100,56 @@ class PngEncoderTest {
         assertEquals(java.util.List.of("roadneg:a", "roadneg:b"), java.util.List.copyOf(back.keySet()));
     }
 
+    /**
+     * The row-at-a-time label path writes the zlib stream of the whole map packed, UP-filtered and run-length
+     * compressed at once (built here by hand), for 8-bit maps, maps that turn 16-bit part way down (a value above
+     * 255 in a late row) and maps asked to be 16-bit.
+     */
+    @Test
+    void labelRowsGiveTheStreamOfTheWholeFilteredMap() {
+        Random r = new Random(29);
+        for (int t = 0; t < 24; t++) {
+            int w = 1 + r.nextInt(90);
+            int h = 1 + r.nextInt(40);
+            int[] v = new int[w * h];
+            for (int i = 0; i < v.length; ) {
+                int len = Math.min(v.length - i, 1 + r.nextInt(t % 3 == 0 ? 4 : 60));
+                java.util.Arrays.fill(v, i, i + len, r.nextInt(t % 4 == 1 ? 40 : 256));
+                i += len;
+            }
+            boolean sixteen = t % 4 == 3;
+            if (t % 4 == 2) {
+                v[v.length - 1 - r.nextInt(Math.min(v.length, w))] = 300 + r.nextInt(60000); // in the last row
+            }
+            boolean wide = sixteen || java.util.Arrays.stream(v).anyMatch(x -> x > 255);
+            int bpp = wide ? 2 : 1;
+            byte[] packed = new byte[w * h * bpp];
+            for (int i = 0; i < v.length; i++) {
+                if (wide) {
+                    packed[2 * i] = (byte) (v[i] >>> 8);
+                    packed[2 * i + 1] = (byte) v[i];
+                } else {
+                    packed[i] = (byte) v[i];
+                }
+            }
+            int stride = w * bpp;
+            byte[] raw = new byte[(stride + 1) * h];
+            for (int y = 0; y < h; y++) {
+                raw[y * (stride + 1)] = (byte) (y == 0 ? 0 : 2);
+                for (int i = 0; i < stride; i++) {
+                    raw[y * (stride + 1) + 1 + i] = (byte) (packed[y * stride + i] - (y == 0 ? 0 : packed[(y - 1) * stride + i]));
+                }
+            }
+            byte[] z = new byte[RunLengthDeflate.bound(raw.length)];
+            byte[] expected = java.util.Arrays.copyOf(z, RunLengthDeflate.compress(raw, raw.length, z));
+            byte[] png = PngEncoder.gray(w, h, v, sixteen, 1, PngEncoder.Filter.UP, null);
+            assertEquals(wide ? 16 : 8, png[24], "bit depth of map " + t);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(png, 33 + 8, 33 + 8 + expected.length),
+                    "map " + t + " (" + w + "x" + h + ")");
+            assertEquals(expected.length, PngHeader.readInt(png, 33), "IDAT length of map " + t);
+        }
+    }
+
     @Test
     void badInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> PngEncoder.gray(2, 2, new int[] {0, 1, -1, 3}, false, 1,

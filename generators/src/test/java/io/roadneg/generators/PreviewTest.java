@@ -1,0 +1,67 @@
+package io.roadneg.generators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.image.RgbImage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The preview thumbnail: size, block colours, the tint and outline of pasted pixels, frames narrower than it. */
+class PreviewTest {
+    @Test
+    void eachThumbnailPixelIsTheMeanOfItsBlockAndPastedPixelsAreMarked() {
+        // 640x320 frame: every 2x2 block one colour, so each thumbnail pixel (320 wide) is its block's colour
+        int w = 640;
+        int h = 320;
+        RgbImage img = RgbImage.blank(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRgb(x, y, (x / 2 * 7 & 0xff) << 16 | (y / 2 * 3 & 0xff) << 8 | 40);
+            }
+        }
+        int[] ood = new int[w * h];
+        for (int y = 40; y < 120; y++) {
+            for (int x = 100; x < 200; x++) {
+                ood[y * w + x] = 1; // thumbnail pixels x 50..99, y 20..59
+            }
+        }
+        RgbImage t = Preview.overlay(img, new LabelMap(w, h, ood));
+        assertEquals(Preview.THUMB_W, t.width());
+        assertEquals(160, t.height());
+        assertEquals((10 * 7 & 0xff) << 16 | (5 * 3) << 8 | 40, t.rgb(10, 5), "an unmarked pixel keeps its block's colour");
+        assertEquals(255 << 16 | 230 << 8, t.rgb(50, 30), "the left edge of the pasted region is outlined");
+        assertEquals(255 << 16 | 230 << 8, t.rgb(70, 59), "so is its bottom edge");
+        int inside = t.rgb(70, 40);
+        int block = img.rgb(140, 80);
+        assertEquals(((block >> 16 & 0xff) / 2 + 127) << 16 | ((block >> 8 & 0xff) / 2) << 8 | (block & 0xff) / 2, inside,
+                "inside it is tinted red");
+    }
+
+    @Test
+    void aNonIntegerShrinkAveragesSamplesAndNarrowFramesAreStretched() {
+        // 2048 wide (6.4 frame pixels per thumbnail pixel): a frame of one grey gives that grey exactly
+        RgbImage grey = RgbImage.blank(2048, 1024);
+        java.util.Arrays.fill(grey.data(), (byte) 77);
+        RgbImage t = Preview.overlay(grey, new LabelMap(2048, 1024, new int[2048 * 1024]));
+        assertEquals(160, t.height());
+        assertEquals(77 << 16 | 77 << 8 | 77, t.rgb(319, 159));
+        // vertical stripes one pixel wide, black and white: the thumbnail is their mean grey within rounding
+        RgbImage stripes = RgbImage.blank(2048, 64);
+        for (int x = 1; x < 2048; x += 2) {
+            for (int y = 0; y < 64; y++) {
+                stripes.setRgb(x, y, 0xffffff);
+            }
+        }
+        int g = Preview.overlay(stripes, new LabelMap(2048, 64, new int[2048 * 64])).get(100, 5, 0);
+        assertEquals(128, g, 64, "samples fall on both kinds of stripe");
+        // a frame narrower than the thumbnail: pixels repeat, no index leaves the frame
+        RgbImage small = RgbImage.blank(3, 2);
+        small.setRgb(2, 1, 0x123456);
+        RgbImage up = Preview.overlay(small, new LabelMap(3, 2, new int[] {0, 0, 0, 0, 0, 1}));
+        assertEquals(213, up.height());
+        assertEquals(0, up.rgb(0, 0));
+        assertEquals(255 << 16 | 230 << 8, up.rgb(319, 212), "the pasted corner pixel is on the thumbnail's edge");
+        assertEquals(List.of(320, 213), List.of(up.width(), up.height()));
+    }
+}
