@@ -63,16 +63,24 @@ public final class PasteStages {
             Compositor comp = new Compositor(c.labels().outlierTrainId(), c.labels().outlierLabelId());
             int level = c.output().pngLevel();
             Map<String, String> text = Map.of("roadneg", Configs.toYaml(c));
+            Buffers buf = new Buffers();
             for (int round = 0; round < rounds; round++) {
                 nanos.clear();
                 gc0 = gcMillis();
                 wall0 = System.nanoTime();
                 for (int i = 0; i < items; i++) {
                     CityscapesFrame f = frames.get(i % frames.size());
-                    RgbImage img = time(nanos, "decode image", () -> Images.readRgb(f.imagePath()));
-                    LabelMap train = time(nanos, "decode labelTrainIds", f::trainIds);
-                    LabelMap ids = time(nanos, "decode labelIds", f::labelIds);
-                    LabelMap inst = time(nanos, "decode instanceIds", f::instanceIds);
+                    // into one set of buffers reused from item to item, as a paste worker decodes
+                    RgbImage img = time(nanos, "decode image", () -> Images.readRgb(f.imagePath(), buf.image));
+                    LabelMap train = time(nanos, "decode labelTrainIds",
+                            () -> Images.readLabel(f.trainIdsPath(), buf.train));
+                    LabelMap ids = time(nanos, "decode labelIds", () -> Images.readLabel(f.labelIdsPath(), buf.labels));
+                    LabelMap inst = time(nanos, "decode instanceIds",
+                            () -> Images.readLabel(f.instanceIdsPath(), buf.inst));
+                    buf.image = img.data();
+                    buf.train = train.data();
+                    buf.labels = ids.data();
+                    buf.inst = inst.data();
                     Scene scene = new Scene(img, train, ids, inst);
                     int index = i;
                     PastePlanner.Planned p = time(nanos, "plan (source decode)",
@@ -124,5 +132,13 @@ public final class PasteStages {
             ms += Math.max(0, gc.getCollectionTime());
         }
         return ms;
+    }
+
+    /** The decode buffers of one worker. */
+    private static final class Buffers {
+        byte[] image;
+        int[] train;
+        int[] labels;
+        int[] inst;
     }
 }
