@@ -2,6 +2,7 @@ package io.roadneg.cli;
 
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.config.Configs;
+import io.roadneg.datasets.image.Images;
 import io.roadneg.generators.OutlierSource;
 import io.roadneg.generators.OutlierSources;
 import io.roadneg.generators.PasteConfig;
@@ -89,6 +90,7 @@ final class PasteCommand implements Callable<Integer> {
             throw new InputException(null, "--dst", dst, "only cityscapes destinations are supported");
         }
         OutlierSources.get(src, "--src");
+        Images.preloadNatives();
         // a config file overlays a preset (the source's default unless --preset names one): the code has no defaults
         String presetName = preset != null ? preset : Presets.defaultFor(src);
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());

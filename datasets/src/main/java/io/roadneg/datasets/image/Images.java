@@ -48,6 +48,25 @@ public final class Images {
     }
 
     /**
+     * Starts loading the native libraries a pixel job needs (OpenCV, and ISA-L's deflate and inflate) on a daemon
+     * thread, so the 60-90 ms they take overlap the job's own start (configuration, source index, file listing)
+     * instead of delaying its first item. Whoever uses a library first still waits for it: loading is the same
+     * idempotent, thread-safe step whichever thread gets there first; a failure here is left for that use to report.
+     */
+    public static void preloadNatives() {
+        Thread t = new Thread(() -> {
+            try {
+                OpenCv.ensureLoaded();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the first real use, which loads again
+            }
+            IsalInflate.available(); // loads ISA-L's deflate first; never throws
+        }, "native-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * What inflates the PNGs our own decoder reads, in this process: ISA-L where GKL's native library loads (about
      * twice zlib's speed on street frames), else the JDK's zlib, with the reason.
      */
