@@ -30,14 +30,10 @@ final class PngDecoder {
     /** Buffers up to this size stay with their thread for the next file; larger ones are left to the collector. */
     private static final int KEEP_BYTES = 48 << 20;
 
-    /** Per-thread inflater and buffers, reused. */
+    /** Per-thread inflater and checksum, reused; the frame-sized buffers are {@link PngEncoder}'s (see there). */
     private static final class Work {
         final Inflater inflater = new Inflater();
         final CRC32 crc = new CRC32();
-        /** The filtered rows, inflated. */
-        byte[] raw = new byte[0];
-        /** The zlib stream, when it is spread over several IDAT chunks. */
-        byte[] z = new byte[0];
     }
 
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
@@ -135,9 +131,10 @@ final class PngDecoder {
             throw new InputException(file, "size", h.width() + "x" + h.height(), "too large for one image buffer");
         }
         int rawLen = (int) rawLong;
-        byte[] raw = w.raw.length >= rawLen ? w.raw : new byte[rawLen];
-        if (raw != w.raw && rawLen <= KEEP_BYTES) {
-            w.raw = raw;
+        PngEncoder.Work buffers = PngEncoder.work();
+        byte[] raw = buffers.raw.length >= rawLen ? buffers.raw : new byte[rawLen];
+        if (raw != buffers.raw && rawLen <= KEEP_BYTES) {
+            buffers.raw = raw;
         }
         checkCrc(w.crc, png, 8, file);
         // the zlib stream: one IDAT's data in place, or several gathered into the thread's buffer
@@ -168,9 +165,9 @@ final class PngDecoder {
             z = png;
             zOff = first + 8;
         } else {
-            z = w.z.length >= zLen ? w.z : new byte[zLen];
-            if (z != w.z && zLen <= KEEP_BYTES) {
-                w.z = z;
+            z = buffers.packed.length >= zLen ? buffers.packed : new byte[zLen];
+            if (z != buffers.packed && zLen <= KEEP_BYTES) {
+                buffers.packed = z;
             }
             zOff = 0;
             int o = 0;

@@ -81,8 +81,12 @@ public final class PngEncoder {
      */
     public static final int LABEL_RUN_LENGTH_LEVEL = 1;
 
-    /** Per-thread work buffers, grown on demand and kept. */
-    private static final class Work {
+    /**
+     * Per-thread work buffers, grown on demand and kept. {@link PngDecoder} borrows {@code raw} (for the inflated
+     * rows) and {@code packed} (for the gathered zlib stream) between encodes, so a worker holds one set of
+     * frame-sized buffers for reading and writing PNGs, not two.
+     */
+    static final class Work {
         byte[] raw = new byte[0];
         byte[] packed = new byte[0];
         /** One filtered label row, for the run-length path. */
@@ -91,6 +95,11 @@ public final class PngEncoder {
     }
 
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
+
+    /** This thread's work buffers (shared with {@link PngDecoder}; neither calls the other while it uses them). */
+    static Work work() {
+        return WORK.get();
+    }
 
     private PngEncoder() {
     }
