@@ -228,6 +228,12 @@ class PngDecoderTest {
         seeds.add(PngEncoder.gray(w, h, labels, false, 1, PngEncoder.Filter.UP, null));
         seeds.add(PngEncoder.gray(w, h, labels, true, 6, PngEncoder.Filter.UP, null));
         seeds.add(PngEncoder.gray(w, h, labels, false, 0, PngEncoder.Filter.NONE, null));
+        // a larger frame: zlib starts a new dynamic block every few thousand symbols, so damage lands between blocks too
+        byte[] big = new byte[384 * 40 * 3];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i / 3 % 384 / 3 + i / (3 * 384) * 5 + r.nextInt(24));
+        }
+        seeds.add(PngEncoder.rgb(384, 40, big, 6, PngEncoder.Codec.ZLIB, PngEncoder.Filter.UP, null));
         int accepted = 0;
         int refused = 0;
         int kept = 0;
