@@ -58,8 +58,37 @@ public final class PasteJob {
     public static final String RUN_FILE = "run.json";
     /** The provenance of the run that last completed the set (with its environment). */
     public static final String PROVENANCE_FILE = "provenance.json";
-    /** Items whose thumbnails are kept, per preview slot: the preview shows the first made items with objects. */
-    static final int THUMB_ITEMS_PER_PREVIEW = 4;
+    /**
+     * The items that still need a thumbnail. The preview sheet shows the first {@code output.preview} made items
+     * with objects, by index; an item needs one only while fewer than that many items before it have one (written by
+     * this process or found from an earlier one), so the sheet is the same whatever the thread count and a worker
+     * draws no thumbnail the sheet would not show (beyond the few a parallel run finishes out of order).
+     */
+    static final class Thumbs {
+        private final int wanted;
+        private final java.util.concurrent.ConcurrentSkipListSet<Integer> written =
+                new java.util.concurrent.ConcurrentSkipListSet<>();
+
+        Thumbs(int wanted, Path items) {
+            this.wanted = wanted;
+            if (Files.isDirectory(items)) {
+                try (java.util.stream.Stream<Path> s = Files.list(items)) {
+                    s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{6,9}\\.thumb\\.png"))
+                            .forEach(n -> written.add(Integer.parseInt(n.substring(0, n.indexOf('.')))));
+                } catch (IOException e) {
+                    // unlisted earlier thumbnails only mean a few drawn again; the item files report real I/O errors
+                }
+            }
+        }
+
+        boolean needed(int index) {
+            return written.headSet(index).size() < wanted;
+        }
+
+        void written(int index) {
+            written.add(index);
+        }
+    }
 
     private PasteJob() {
     }
@@ -150,6 +179,7 @@ public final class PasteJob {
             }
         }
         progress.step(already);
+        Thumbs thumbs = new Thumbs(o.config().output().preview(), items);
         ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
             Thread t = new Thread(r, "paste-worker");
             t.setDaemon(true);
@@ -164,7 +194,7 @@ public final class PasteJob {
                 CityscapesFrame frame = frames.get(o.count() != null ? i % frames.size() : i / o.perImage());
                 futures.add(pool.submit(() -> {
                     try {
-                        if (runItem(o, i, frame, planner, compositor, configHash)) {
+                        if (runItem(o, i, frame, planner, compositor, configHash, thumbs)) {
                             madeNow.incrementAndGet();
                         }
                         progress.step(1);
@@ -257,7 +287,7 @@ public final class PasteJob {
 
     /** Makes one item; false when it was skipped (and recorded as such). */
     private static boolean runItem(Options o, int index, CityscapesFrame frame, PastePlanner planner,
-            Compositor compositor, String configHash) throws IOException {
+            Compositor compositor, String configHash, Thumbs thumbs) throws IOException {
         Path items = o.out().resolve(ITEMS);
         ObjectNode rec = JSON.createObjectNode();
         rec.put("index", index);
@@ -304,8 +334,9 @@ public final class PasteJob {
         }
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
 
-        if (!r.instances().isEmpty() && index < THUMB_ITEMS_PER_PREVIEW * o.config().output().preview()) {
+        if (!r.instances().isEmpty() && thumbs.needed(index)) {
             Preview.writeThumb(items, index, r.image(), r.ood());
+            thumbs.written(index);
         }
         rec.put("status", "made");
         rec.put("stem", stem);
@@ -434,6 +465,19 @@ public final class PasteJob {
                 .getBytes(StandardCharsets.UTF_8));
         Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
                 previewItems);
+        // the thumbnails the sheet does not show (a parallel run draws a few out of order) go, so the item folder
+        // is the same whatever the thread count
+        try (java.util.stream.Stream<Path> s = Files.list(items)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (n.matches("\\d{6,9}\\.thumb\\.png")
+                        && !previewItems.contains(Integer.parseInt(n.substring(0, n.indexOf('.'))))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);
     }
 

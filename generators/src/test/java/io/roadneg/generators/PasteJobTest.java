@@ -110,6 +110,21 @@ class PasteJobTest {
     }
 
     @Test
+    void onlyTheThumbnailsThePreviewShowsAreDrawnAndKept() throws Exception {
+        Path cs = sample.resolve("cityscapes");
+        Map<String, String> two = Map.of("output.preview", "2");
+        PasteJob.Result one = PasteJob.run(options("pebal", two, cs, dir.resolve("t1"), 1, 5, 6), Progress.NONE);
+        PasteJob.Result three = PasteJob.run(options("pebal", two, cs, dir.resolve("t3"), 3, 5, 6), Progress.NONE);
+        assertEquals(6, one.made());
+        assertEquals(6, three.made());
+        assertSameTree(dir.resolve("t1"), dir.resolve("t3"));
+        try (Stream<Path> s = Files.list(dir.resolve("t1").resolve(PasteJob.ITEMS))) {
+            assertEquals(List.of("000000.thumb.png", "000001.thumb.png"), s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".thumb.png")).sorted().toList());
+        }
+    }
+
+    @Test
     void labelsManifestAndCocoJsonAgree() throws Exception {
         Path out = dir.resolve("rpl");
         PasteJob.Result r = PasteJob.run(options("pebal", Map.of(), sample.resolve("cityscapes"), out, 2, 1, 4),
