@@ -23,7 +23,8 @@ import java.util.zip.Inflater;
  * row is ignored, as libpng does; an Adler-32 trailer right after the image's bytes must match, as zlib checks it).
  * Any failure is an {@link InputException} naming the file. ISA-L's result is kept only when it holds the image's
  * bytes and matches the stream's trailer; every other stream is decoded again by zlib, so files are accepted or
- * refused as zlib does ({@code PngDecoderTest} feeds both paths mutated streams side by side).
+ * refused as zlib does but for damage after the image's last byte ({@link #isalInflate}; {@code PngDecoderTest}
+ * feeds both paths mutated streams side by side).
  */
 final class PngDecoder {
     private static final int IHDR_END = 33;
@@ -211,8 +212,10 @@ final class PngDecoder {
     /**
      * The fast path: true when ISA-L inflated the image's bytes and they match the stream's Adler-32 trailer (the
      * stream's last four bytes), which is when zlib accepts the stream too. Anything else (a stream ISA-L refuses,
-     * one that ends early, holds more than the image, or has bytes after its trailer) is left to the JDK's zlib, so
-     * every file is accepted or refused, with the same message, exactly as zlib does.
+     * one that ends early, holds more than the image, or has bytes after its trailer) is left to the JDK's zlib,
+     * whose verdict and message stand. The one difference from zlib alone: damage after the image's last byte (a lost
+     * final-block bit, bytes inserted before the trailer) is not read, so such a file decodes to the pixels its
+     * trailer vouches for where zlib would refuse it.
      */
     private static boolean isalInflate(byte[] z, int zOff, int zLen, byte[] raw, int rawLen) {
         int got;
