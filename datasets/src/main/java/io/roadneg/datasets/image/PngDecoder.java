@@ -277,9 +277,7 @@ final class PngDecoder {
                 if (bpp == 3) {
                     sub3(b, row, stride);
                 } else {
-                    for (int i = bpp; i < stride; i++) {
-                        b[row + i] += b[row + i - bpp];
-                    }
+                    bytewise(1, b, row, prev, stride, bpp);
                 }
             }
             case 2 -> {
@@ -291,27 +289,29 @@ final class PngDecoder {
                 if (bpp == 3 && prev >= 0) {
                     average3(b, row, prev, stride);
                 } else {
-                    for (int i = 0; i < stride; i++) {
-                        int left = i >= bpp ? b[row + i - bpp] & 0xff : 0;
-                        int up = prev >= 0 ? b[prev + i] & 0xff : 0;
-                        b[row + i] += (byte) ((left + up) >>> 1);
-                    }
+                    bytewise(3, b, row, prev, stride, bpp);
                 }
             }
             case 4 -> {
                 if (bpp == 3 && prev >= 0) {
                     paeth3(b, row, prev, stride);
                 } else {
-                    for (int i = 0; i < stride; i++) {
-                        int a = i >= bpp ? b[row + i - bpp] & 0xff : 0;
-                        int up = prev >= 0 ? b[prev + i] & 0xff : 0;
-                        int c = i >= bpp && prev >= 0 ? b[prev + i - bpp] & 0xff : 0;
-                        b[row + i] += (byte) paeth(a, up, c);
-                    }
+                    bytewise(4, b, row, prev, stride, bpp);
                 }
             }
             default -> throw new InputException(file, "filter", type & 0xff,
                     "unknown PNG row filter (corrupt file)");
+        }
+    }
+
+    /** Sub (1), Average (3) or Paeth (4) for any pixel size, byte by byte: gray rows and first rows. */
+    private static void bytewise(int type, byte[] b, int row, int prev, int stride, int bpp) {
+        for (int i = 0; i < stride; i++) {
+            int a = i >= bpp ? b[row + i - bpp] & 0xff : 0;
+            int up = prev >= 0 ? b[prev + i] & 0xff : 0;
+            int c = i >= bpp && prev >= 0 ? b[prev + i - bpp] & 0xff : 0;
+            int pred = type == 1 ? a : type == 3 ? (a + up) >>> 1 : paeth(a, up, c);
+            b[row + i] += (byte) pred;
         }
     }
 
