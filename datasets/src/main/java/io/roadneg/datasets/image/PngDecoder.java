@@ -278,6 +278,8 @@ final class PngDecoder {
                     sub3(b, row, stride);
                 } else if (bpp == 1) {
                     sub1(b, row, stride);
+                } else if (bpp == 2) {
+                    sub2(b, row, stride);
                 } else {
                     bytewise(1, b, row, prev, stride, bpp);
                 }
@@ -301,6 +303,8 @@ final class PngDecoder {
                     paeth3(b, row, prev, stride);
                 } else if (bpp == 1 && prev >= 0) {
                     paeth1(b, row, prev, stride);
+                } else if (bpp == 2 && prev >= 0) {
+                    paeth2(b, row, prev, stride);
                 } else {
                     bytewise(4, b, row, prev, stride, bpp);
                 }
@@ -419,6 +423,38 @@ final class PngDecoder {
             a = (b[row + i] + (up == c ? a : paeth(a, up, c))) & 0xff;
             b[row + i] = (byte) a;
             c = up;
+        }
+    }
+
+    // 16-bit gray rows (instance maps): the same with the high and the low byte as two chains
+
+    private static void sub2(byte[] b, int row, int stride) {
+        int a0 = b[row] & 0xff;
+        int a1 = b[row + 1] & 0xff;
+        for (int i = row + 2, end = row + stride; i < end; i += 2) {
+            a0 = (b[i] + a0) & 0xff;
+            a1 = (b[i + 1] + a1) & 0xff;
+            b[i] = (byte) a0;
+            b[i + 1] = (byte) a1;
+        }
+    }
+
+    private static void paeth2(byte[] b, int row, int prev, int stride) {
+        int c0 = b[prev] & 0xff;
+        int c1 = b[prev + 1] & 0xff;
+        int a0 = (b[row] + c0) & 0xff;
+        int a1 = (b[row + 1] + c1) & 0xff;
+        b[row] = (byte) a0;
+        b[row + 1] = (byte) a1;
+        for (int i = 2; i < stride; i += 2) {
+            int u0 = b[prev + i] & 0xff;
+            int u1 = b[prev + i + 1] & 0xff;
+            a0 = (b[row + i] + (u0 == c0 ? a0 : paeth(a0, u0, c0))) & 0xff;
+            a1 = (b[row + i + 1] + (u1 == c1 ? a1 : paeth(a1, u1, c1))) & 0xff;
+            b[row + i] = (byte) a0;
+            b[row + i + 1] = (byte) a1;
+            c0 = u0;
+            c1 = u1;
         }
     }
 
