@@ -29,13 +29,14 @@ class PreviewTest {
         RgbImage t = Preview.overlay(img, new LabelMap(w, h, ood));
         assertEquals(Preview.THUMB_W, t.width());
         assertEquals(160, t.height());
-        assertEquals((10 * 7 & 0xff) << 16 | (5 * 3) << 8 | 40, t.rgb(10, 5), "an unmarked pixel keeps its block's colour");
+        assertEquals((10 * 7 & 0xff) << 16 | (5 * 3) << 8 | 40, t.rgb(10, 5),
+                "an unmarked pixel keeps its block's colour");
         assertEquals(255 << 16 | 230 << 8, t.rgb(50, 30), "the left edge of the pasted region is outlined");
         assertEquals(255 << 16 | 230 << 8, t.rgb(70, 59), "so is its bottom edge");
         int inside = t.rgb(70, 40);
         int block = img.rgb(140, 80);
-        assertEquals(((block >> 16 & 0xff) / 2 + 127) << 16 | ((block >> 8 & 0xff) / 2) << 8 | (block & 0xff) / 2, inside,
-                "inside it is tinted red");
+        int tinted = ((block >> 16 & 0xff) / 2 + 127) << 16 | ((block >> 8 & 0xff) / 2) << 8 | (block & 0xff) / 2;
+        assertEquals(tinted, inside, "inside it is tinted red");
     }
 
     @Test

@@ -109,7 +109,8 @@ final class PngDecoder {
         return new LabelMap(width, h.height(), out);
     }
 
-    // the widening loops are methods of their own: written inline in gray(), C2 left the 8-bit one unvectorized (4x slower)
+    // the widening loops are methods of their own: written inline in gray(), C2 left the 8-bit one unvectorized
+    // (4x slower)
     private static void widen8(byte[] raw, int r, int[] out, int o, int width) {
         for (int x = 0; x < width; x++) {
             out[o + x] = raw[r + x] & 0xff;

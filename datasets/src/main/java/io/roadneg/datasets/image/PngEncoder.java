@@ -13,13 +13,13 @@ import java.util.zip.Deflater;
 /**
  * A PNG encoder written straight from the pixel buffers (no OpenCV matrix in between), compressing with the JDK's
  * {@link Deflater} (the system zlib), except two fast paths at level 1: RGB images with {@link Codec#ISAL} go through
- * ISA-L's igzip ({@code IsalDeflate}, where its native library loads) and gray images through {@link RunLengthDeflate}. One PNG filter for the whole image: {@link Filter#UP} (each byte minus the
- * byte above) for photographs and label maps alike; measured on 2048x1024 sample frames at level 1 it gives the
- * sizes of OpenCV's libpng with its adaptive per-row filter choice within 1 % in less than half the time. Gray
- * (label) images at level {@link #LABEL_RUN_LENGTH_LEVEL} are compressed by {@link RunLengthDeflate} instead of zlib.
- * The output is a valid, non-interlaced PNG: IHDR, then one uncompressed UTF-8 {@code iTXt} chunk per text entry in keyword
- * order (the bytes do not depend on the iteration order of the map a caller passes: that of {@code Map.of} and
- * {@code Map.copyOf} changes from one JVM to the next), then IDAT chunks of at most 1 MiB, then IEND. The same
+ * ISA-L's igzip ({@code IsalDeflate}, where its native library loads) and gray images through
+ * {@link RunLengthDeflate}, fed one row at a time. One PNG filter for the whole image: {@link Filter#UP} (each byte
+ * minus the byte above) for photographs and label maps alike; measured on 2048x1024 sample frames at level 1 it
+ * gives the sizes of OpenCV's libpng with its adaptive per-row filter choice within 1 % in less than half the time.
+ * The output is a valid, non-interlaced PNG: IHDR, then one uncompressed UTF-8 {@code iTXt} chunk per text entry in
+ * keyword order (the bytes do not depend on the iteration order of the map a caller passes: that of {@code Map.of}
+ * and {@code Map.copyOf} changes from one JVM to the next), then IDAT chunks of at most 1 MiB, then IEND. The same
  * pixels, level and text give the same bytes on every run and thread.
  *
  * <p>Work buffers (the filtered scanlines and the compressed stream) belong to the calling thread and are reused, so

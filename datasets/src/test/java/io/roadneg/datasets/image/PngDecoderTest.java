@@ -240,7 +240,8 @@ class PngDecoderTest {
         int idat = indexOf(png, "IDAT");
         int len = PngHeader.readInt(png, idat - 4);
         png[idat + 4 + 2 + 5] = 9; // zlib header (2), stored block header (5), then the filter byte
-        java.util.zip.Adler32 a = new java.util.zip.Adler32(); // the zlib trailer made to match: only the filter is wrong
+        // the zlib trailer made to match: only the filter is wrong
+        java.util.zip.Adler32 a = new java.util.zip.Adler32();
         a.update(png, idat + 4 + 2 + 5, 18);
         putInt(png, idat + 4 + len - 4, (int) a.getValue());
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
@@ -257,7 +258,8 @@ class PngDecoderTest {
      * made to match again so the damage reaches the inflater. Both must refuse the same files with an
      * InputException, and decode the files both accept to the same values, with one exception kept rare: damage
      * after the image's last byte (a lost final-block bit, bytes inserted before the trailer), which zlib refuses and
-     * the fast path keeps when the image's bytes are the original's. {@code -Droadneg.fuzzRounds=N} runs a longer campaign.
+     * the fast path keeps when the image's bytes are the original's. {@code -Droadneg.fuzzRounds=N} runs a longer
+     * campaign.
      */
     @Test
     void isalAndJdkInflatersAgreeOnMutatedStreams() throws IOException {
@@ -281,7 +283,7 @@ class PngDecoderTest {
         seeds.add(PngEncoder.gray(w, h, labels, false, 1, PngEncoder.Filter.UP, null));
         seeds.add(PngEncoder.gray(w, h, labels, true, 6, PngEncoder.Filter.UP, null));
         seeds.add(PngEncoder.gray(w, h, labels, false, 0, PngEncoder.Filter.NONE, null));
-        // a larger frame: zlib starts a new dynamic block every few thousand symbols, so damage lands between blocks too
+        // a larger frame: zlib starts a new dynamic block every few thousand symbols, so damage lands between blocks
         byte[] big = new byte[384 * 40 * 3];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i / 3 % 384 / 3 + i / (3 * 384) * 5 + r.nextInt(24));
@@ -325,7 +327,8 @@ class PngDecoderTest {
 
     private static Object decodeOrError(byte[] png, PngHeader h, boolean rgb, boolean isal) {
         try {
-            return rgb ? PngDecoder.rgb(png, h, FILE, null, isal).data() : PngDecoder.gray(png, h, FILE, null, isal).data();
+            return rgb ? PngDecoder.rgb(png, h, FILE, null, isal).data()
+                    : PngDecoder.gray(png, h, FILE, null, isal).data();
         } catch (InputException e) {
             assertTrue(e.getMessage().contains("x.png"), e.getMessage());
             return e;

@@ -137,7 +137,8 @@ class PngEncoderTest {
             for (int y = 0; y < h; y++) {
                 raw[y * (stride + 1)] = (byte) (y == 0 ? 0 : 2);
                 for (int i = 0; i < stride; i++) {
-                    raw[y * (stride + 1) + 1 + i] = (byte) (packed[y * stride + i] - (y == 0 ? 0 : packed[(y - 1) * stride + i]));
+                    int above = y == 0 ? 0 : packed[(y - 1) * stride + i];
+                    raw[y * (stride + 1) + 1 + i] = (byte) (packed[y * stride + i] - above);
                 }
             }
             byte[] z = new byte[RunLengthDeflate.bound(raw.length)];
