@@ -30,6 +30,11 @@ final class PngDecoder {
     private static final int IHDR_END = 33;
     /** Buffers up to this size stay with their thread for the next file; larger ones are left to the collector. */
     private static final int KEEP_BYTES = 48 << 20;
+    /**
+     * The most bytes one byte of deflate data can inflate to: a 258-byte match in as little as two bits of dynamic
+     * Huffman codes (zlib's documented limit, 1032:1).
+     */
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     /** Per-thread inflater and checksum, reused; the frame-sized buffers are {@link PngEncoder}'s (see there). */
     private static final class Work {
@@ -71,9 +76,9 @@ final class PngDecoder {
     /** {@link #rgb(byte[], PngHeader, Path, byte[])} with the inflater chosen: ISA-L or the JDK's. */
     static RgbImage rgb(byte[] png, PngHeader h, Path file, byte[] into, boolean isal) {
         int stride = h.width() * 3;
-        byte[] out = into != null && into.length == stride * h.height() ? into : new byte[stride * h.height()];
         Work w = WORK.get();
         byte[] raw = inflate(w, png, h, stride, file, isal);
+        byte[] out = into != null && into.length == stride * h.height() ? into : new byte[stride * h.height()];
         for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
             unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, 3, file);
             System.arraycopy(raw, r, out, y * stride, stride);
@@ -95,9 +100,9 @@ final class PngDecoder {
         int width = h.width();
         int stride = width * bpp;
         int n = width * h.height();
-        int[] out = into != null && into.length == n ? into : new int[n];
         Work w = WORK.get();
         byte[] raw = inflate(w, png, h, stride, file, isal);
+        int[] out = into != null && into.length == n ? into : new int[n];
         for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
             unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
             if (bpp == 1) {
@@ -134,10 +139,6 @@ final class PngDecoder {
         }
         int rawLen = (int) rawLong;
         PngEncoder.Work buffers = PngEncoder.work();
-        byte[] raw = buffers.raw.length >= rawLen ? buffers.raw : new byte[rawLen];
-        if (raw != buffers.raw && rawLen <= KEEP_BYTES) {
-            buffers.raw = raw;
-        }
         checkCrc(w.crc, png, 8, file);
         // the zlib stream: one IDAT's data in place, or several gathered into the thread's buffer
         int first = -1;
@@ -163,6 +164,12 @@ final class PngDecoder {
         byte[] z;
         int zOff;
         int zLen = (int) total; // the chunks lie inside the file, so their sum fits
+        if (rawLong > MAX_DEFLATE_RATIO * total + 64) {
+            // no deflate stream expands more than that: a header that declares more than the data can hold is refused
+            // before anything of its size is allocated
+            throw new InputException(file, "IDAT", total + " bytes", "cannot hold a " + h.width() + "x" + h.height()
+                    + " image (" + rawLong + " bytes of rows; corrupt or truncated file)");
+        }
         if (count <= 1) {
             z = png;
             zOff = first + 8;
@@ -184,6 +191,10 @@ final class PngDecoder {
         }
         if (zLen < 2) {
             throw new InputException(file, null, null, "truncated PNG (image data ends early)");
+        }
+        byte[] raw = buffers.raw.length >= rawLen ? buffers.raw : new byte[rawLen];
+        if (raw != buffers.raw && rawLen <= KEEP_BYTES) {
+            buffers.raw = raw;
         }
         checkZlibHeader(z[zOff] & 0xff, z[zOff + 1] & 0xff, file);
         if (isal && zLen > 6 && isalInflate(z, zOff, zLen, raw, rawLen)) {

@@ -234,6 +234,25 @@ class PngDecoderTest {
     }
 
     @Test
+    void aHeaderDeclaringMoreThanItsDataCanHoldIsRefusedBeforeAllocating() {
+        // 9000x9000 gray (81 M pixels, within the default limit) over the 12-byte stream of a 4x4 map: deflate
+        // expands at most 1032:1, so no allocation of the declared size is attempted
+        byte[] png = PngEncoder.gray(4, 4, new int[16], false, 1, PngEncoder.Filter.UP, Map.of());
+        putInt(png, 16, 9000);
+        putInt(png, 20, 9000);
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(png, 12, 17);
+        putInt(png, 29, (int) c.getValue());
+        for (boolean isal : new boolean[] {false, true}) {
+            InputException e = assertThrows(InputException.class,
+                    () -> PngDecoder.gray(png, PngHeader.parse(png, FILE), FILE, null, isal));
+            assertTrue(e.getMessage().contains("x.png") && e.getMessage().contains("cannot hold a 9000x9000 image"),
+                    e.getMessage());
+        }
+        assertThrows(InputException.class, () -> Images.decodeLabel(png, FILE));
+    }
+
+    @Test
     void anUnknownRowFilterIsRefused() {
         // level 0 stores the filtered rows uncompressed: the first row's filter byte follows the zlib and block headers
         byte[] png = PngEncoder.gray(8, 2, new int[16], false, 0, PngEncoder.Filter.NONE, Map.of());
