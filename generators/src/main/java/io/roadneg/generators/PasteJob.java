@@ -73,8 +73,8 @@ public final class PasteJob {
             this.wanted = wanted;
             if (Files.isDirectory(items)) {
                 try (java.util.stream.Stream<Path> s = Files.list(items)) {
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{6,9}\\.thumb\\.png"))
-                            .forEach(n -> written.add(Integer.parseInt(n.substring(0, n.indexOf('.')))));
+                    s.mapToInt(p -> Preview.thumbIndex(p.getFileName().toString())).filter(i -> i >= 0)
+                            .forEach(written::add);
                 } catch (IOException e) {
                     // unlisted earlier thumbnails only mean a few drawn again; the item files report real I/O errors
                 }
@@ -87,6 +87,22 @@ public final class PasteJob {
 
         void written(int index) {
             written.add(index);
+        }
+
+        /**
+         * Removes the thumbnails the sheet does not show (a parallel run draws a few out of order), so the item
+         * folder is the same whatever the thread count.
+         */
+        void removeAllBut(List<Integer> shown, Path items) {
+            for (int i : written) {
+                if (!shown.contains(i)) {
+                    try {
+                        Files.deleteIfExists(Preview.thumbFile(items, i));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
         }
     }
 
@@ -225,7 +241,7 @@ public final class PasteJob {
             }
             progress.close();
         }
-        return assemble(o, total, madeNow.get(), already, configHash);
+        return assemble(o, total, madeNow.get(), already, configHash, thumbs);
     }
 
     static Path itemFile(Path items, long index) {
@@ -432,7 +448,8 @@ public final class PasteJob {
     }
 
     /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */
-    private static Result assemble(Options o, int total, int madeNow, int already, String configHash) {
+    private static Result assemble(Options o, int total, int madeNow, int already, String configHash,
+            Thumbs thumbs) {
         Path items = o.out().resolve(ITEMS);
         Path manifest = o.out().resolve("manifest.jsonl");
         Path coco = o.out().resolve("annotations").resolve("outliers_" + o.split() + ".json");
@@ -465,19 +482,7 @@ public final class PasteJob {
                 .getBytes(StandardCharsets.UTF_8));
         Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
                 previewItems);
-        // the thumbnails the sheet does not show (a parallel run draws a few out of order) go, so the item folder
-        // is the same whatever the thread count
-        try (java.util.stream.Stream<Path> s = Files.list(items)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
-                if (n.matches("\\d{6,9}\\.thumb\\.png")
-                        && !previewItems.contains(Integer.parseInt(n.substring(0, n.indexOf('.'))))) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        thumbs.removeAllBut(previewItems, items);
         return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);
     }
 

@@ -23,6 +23,12 @@ public final class Preview {
         return items.resolve(String.format("%06d.thumb.png", index));
     }
 
+    /** The item index of a {@link #thumbFile} name, or -1 for any other name. */
+    static int thumbIndex(String fileName) {
+        return fileName.matches("\\d{6,9}\\.thumb\\.png")
+                ? Integer.parseInt(fileName.substring(0, fileName.indexOf('.'))) : -1;
+    }
+
     /** Writes an item's thumbnail (overlay of its pasted pixels, {@link #THUMB_W} wide). */
     static void writeThumb(Path items, long index, RgbImage image, LabelMap ood) {
         Images.writePng(thumbFile(items, index), overlay(image, ood), 1, Map.of());

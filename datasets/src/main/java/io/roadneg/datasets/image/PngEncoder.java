@@ -294,7 +294,7 @@ public final class PngEncoder {
         int stride = width * bpp;
         byte[] raw = raw(w, (stride + 1) * height);
         byte[] packed = w.packed.length >= stride * height ? w.packed : (w.packed = new byte[stride * height]);
-        pack(values, 0, values.length, bpp, packed, 0);
+        pack(values, bpp, packed);
         int o = 0;
         for (int y = 0; y < height; y++) {
             o = filterRow(packed, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
@@ -302,16 +302,16 @@ public final class PngEncoder {
         return raw;
     }
 
-    /** {@code values[from, from + n)} as 8-bit or big-endian 16-bit samples into {@code out} from {@code at}. */
-    private static void pack(int[] values, int from, int n, int bpp, byte[] out, int at) {
+    /** The values as 8-bit or big-endian 16-bit samples into {@code out}. */
+    private static void pack(int[] values, int bpp, byte[] out) {
         if (bpp == 1) {
-            for (int i = 0; i < n; i++) {
-                out[at + i] = (byte) values[from + i];
+            for (int i = 0; i < values.length; i++) {
+                out[i] = (byte) values[i];
             }
         } else {
-            for (int i = 0, p = at; i < n; i++, p += 2) {
-                out[p] = (byte) (values[from + i] >>> 8);
-                out[p + 1] = (byte) values[from + i];
+            for (int i = 0, p = 0; i < values.length; i++, p += 2) {
+                out[p] = (byte) (values[i] >>> 8);
+                out[p + 1] = (byte) values[i];
             }
         }
     }
