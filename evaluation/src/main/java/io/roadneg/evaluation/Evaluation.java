@@ -66,71 +66,102 @@ public final class Evaluation {
         ComponentMetrics.Result components = null;
         PerImageMetrics.Result perImageResult = null;
         progress.start("eval " + benchmark.cliName(), n);
-        if (protocol == Protocol.EXACT) {
-            List<ExactPixelMetrics> parts = FrameWorkers.run(n, threads, ExactPixelMetrics::new, (acc, i) -> {
-                Target t = benchmark.target(frames.get(i));
-                ScoreMap s = load(scoreFiles.get(i), t);
-                sizes[i] = t.width() + "x" + t.height();
-                if (s.halfBits() != null) {
-                    acc.updateHalf(s.halfBits(), t.values());
-                } else {
-                    acc.update(s.values(), t.values());
+        Reports.Overlays overlays = null;
+        try {
+            if (protocol == Protocol.EXACT) {
+                List<ExactPixelMetrics> parts = FrameWorkers.run(n, threads, ExactPixelMetrics::new, (acc, i) -> {
+                    Target t = benchmark.target(frames.get(i));
+                    ScoreMap s = load(scoreFiles.get(i), t);
+                    sizes[i] = t.width() + "x" + t.height();
+                    if (s.halfBits() != null) {
+                        acc.updateHalf(s.halfBits(), t.values());
+                    } else {
+                        acc.update(s.values(), t.values());
+                    }
+                    own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                    synchronized (progress) {
+                        progress.step(1); // progress bars need not be thread-safe
+                    }
+                });
+                // the overlays need only each frame's own AP: drawn while the pooled metric is folded and walked
+                overlays = startOverlays(out, openSet, own, benchmark, frames, scoreFiles);
+                pixel = mergeInOrder(parts).compute(threads);
+                PerImageMetrics perImage = new PerImageMetrics();
+                for (PixelMetrics m : own) {
+                    perImage.add(m); // frame order, so the float sums do not depend on the threads
                 }
-                own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
-                synchronized (progress) {
-                    progress.step(1); // progress bars need not be thread-safe
-                }
-            });
-            pixel = mergeInOrder(parts).compute(threads);
-            PerImageMetrics perImage = new PerImageMetrics();
-            for (PixelMetrics m : own) {
-                perImage.add(m); // frame order, so the float sums do not depend on the threads
-            }
-            perImageResult = perImage.compute();
-        } else {
-            SmiycPixelMetrics smiyc = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES);
-            SmiycPixelMetrics uniform = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM);
-            for (int i = 0; i < n; i++) {
-                Target t = benchmark.target(frames.get(i));
-                ScoreMap s = load(scoreFiles.get(i), t);
-                sizes[i] = t.width() + "x" + t.height();
-                own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
-                short[] half = halfScores(scoreFiles.get(i), s);
-                smiyc.update(half, t.values());
-                uniform.update(half, t.values());
-                progress.step(1);
-            }
-            pixel = smiyc.compute();
-            pixelUniform = uniform.compute();
-            ComponentMetrics.Track track = benchmark == Benchmark.SMIYC_OBSTACLE ? ComponentMetrics.Track.OBSTACLE
-                    : benchmark == Benchmark.SMIYC_ANOMALY ? ComponentMetrics.Track.ANOMALY : null;
-            if (track != null && pixel.defined()) {
-                ComponentMetrics cm = new ComponentMetrics(track, pixel.bestF1Threshold());
+                perImageResult = perImage.compute();
+            } else {
+                SmiycPixelMetrics smiyc = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES);
+                SmiycPixelMetrics uniform = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM);
                 for (int i = 0; i < n; i++) {
                     Target t = benchmark.target(frames.get(i));
                     ScoreMap s = load(scoreFiles.get(i), t);
-                    cm.update(halfScores(scoreFiles.get(i), s), t.values(), t.width(), t.height());
+                    sizes[i] = t.width() + "x" + t.height();
+                    own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                    short[] half = halfScores(scoreFiles.get(i), s);
+                    smiyc.update(half, t.values());
+                    uniform.update(half, t.values());
+                    progress.step(1);
                 }
-                components = cm.compute();
+                overlays = startOverlays(out, openSet, own, benchmark, frames, scoreFiles);
+                pixel = smiyc.compute();
+                pixelUniform = uniform.compute();
+                ComponentMetrics.Track track = benchmark == Benchmark.SMIYC_OBSTACLE ? ComponentMetrics.Track.OBSTACLE
+                        : benchmark == Benchmark.SMIYC_ANOMALY ? ComponentMetrics.Track.ANOMALY : null;
+                if (track != null && pixel.defined()) {
+                    ComponentMetrics cm = new ComponentMetrics(track, pixel.bestF1Threshold());
+                    for (int i = 0; i < n; i++) {
+                        Target t = benchmark.target(frames.get(i));
+                        ScoreMap s = load(scoreFiles.get(i), t);
+                        cm.update(halfScores(scoreFiles.get(i), s), t.values(), t.width(), t.height());
+                    }
+                    components = cm.compute();
+                }
+            }
+            progress.close();
+            List<EvalResult.FrameScore> perFrame = perFrame(frames, own);
+            OpenSetSummary open = null;
+            if (openSet != null) {
+                open = openSet(benchmark, root, frames, scoreFiles, classFiles, openSet, scores, threads,
+                        protocol == Protocol.EXACT ? pixel : null);
+            }
+            EvalResult result = new EvalResult(benchmark.cliName(), benchmark.title(), benchmark.voidRule(), protocol,
+                    String.join(", ", new TreeSet<>(List.of(sizes))), n, pixel, pixelUniform, perImageResult,
+                    components, perFrame, open);
+            if (out != null) {
+                if (overlays == null) {
+                    overlays = Reports.startOverlays(perFrame, benchmark, frames, scoreFiles, out);
+                }
+                Reports.write(result, out, overlays);
+            }
+            return result;
+        } finally {
+            if (overlays != null) {
+                overlays.close();
             }
         }
-        progress.close();
+    }
+
+    private static List<EvalResult.FrameScore> perFrame(List<Frame> frames, PixelMetrics[] own) {
         List<EvalResult.FrameScore> perFrame = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < own.length; i++) {
             perFrame.add(new EvalResult.FrameScore(frames.get(i).id(), own[i].ap()));
         }
-        OpenSetSummary open = null;
-        if (openSet != null) {
-            open = openSet(benchmark, root, frames, scoreFiles, classFiles, openSet, scores, threads,
-                    protocol == Protocol.EXACT ? pixel : null);
+        return perFrame;
+    }
+
+    /**
+     * Starts the report's overlays once every frame's own AP is known, when there is a report to write and no
+     * open-set step that may still refuse its inputs (then they start with the report, so a refused run leaves no
+     * folder behind).
+     */
+    private static Reports.Overlays startOverlays(Path out, OpenSetRequest openSet, PixelMetrics[] own,
+            Benchmark benchmark, List<Frame> frames, List<Path> scoreFiles) {
+        if (out == null || openSet != null) {
+            return null;
         }
-        EvalResult result = new EvalResult(benchmark.cliName(), benchmark.title(), benchmark.voidRule(), protocol,
-                String.join(", ", new TreeSet<>(List.of(sizes))), n, pixel, pixelUniform, perImageResult,
-                components, perFrame, open);
-        if (out != null) {
-            Reports.write(result, benchmark, frames, scoreFiles, out);
-        }
-        return result;
+        return Reports.startOverlays(perFrame(frames, own), benchmark, frames, scoreFiles, out);
     }
 
     private static List<Path> locateScores(List<Frame> frames, Path scores) {

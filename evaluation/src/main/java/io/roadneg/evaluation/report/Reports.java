@@ -53,25 +53,63 @@ public final class Reports {
      * {@code out}.
      */
     public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
+        try (Overlays o = startOverlays(r.perFrame(), b, frames, scoreFiles, out)) {
+            write(r, out, o);
+        }
+    }
+
+    /**
+     * Overlays being drawn on their own threads (a daemon pool as wide as the cores, at most 4) while the caller goes
+     * on: they need only each frame's own AP, so {@code gen eval} starts them before the pooled metric is folded and
+     * walked (one thread for most of that time), and {@link #write(EvalResult, Path, Overlays)} collects them.
+     */
+    public static final class Overlays implements AutoCloseable {
+        private final ExecutorService pool;
+        private final List<Future<String>> tasks;
+
+        private Overlays(ExecutorService pool, List<Future<String>> tasks) {
+            this.pool = pool;
+            this.tasks = tasks;
+        }
+
+        /** Stops what is still running (after {@code write}, nothing is). */
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Creates {@code out} and starts drawing the overlays of the worst and best frames by their own AP
+     * ({@code perFrame}, in frame order).
+     */
+    public static Overlays startOverlays(List<EvalResult.FrameScore> perFrame, Benchmark b, List<Frame> frames,
+            List<Path> scoreFiles, Path out) {
         Roots.createFolder(out, "--out");
-        // the curves and each overlay are independent files: drawn side by side on the cores once the metric is
-        // done (drawn one after the other they took as long as the metric on two cores)
+        // the curves and each overlay are independent files, drawn side by side on the cores (drawn one after the
+        // other they took as long as the metric on two cores)
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), run -> {
                     Thread t = new Thread(run, "eval-report");
                     t.setDaemon(true);
                     return t;
                 });
+        return new Overlays(pool, overlays(perFrame, b, frames, scoreFiles, out, pool));
+    }
+
+    /**
+     * Writes metrics.json, metrics.md, curve.csv, pr.png/svg, roc.png/svg and report.html into {@code out}, with the
+     * overlays {@code started} there for the same frames.
+     */
+    public static void write(EvalResult r, Path out, Overlays started) {
         try {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             AtomicFiles.write(out.resolve("metrics.json"), json.writeValueAsBytes(jsonTree(r)));
             String md = markdown(r);
             AtomicFiles.write(out.resolve("metrics.md"), md.getBytes(StandardCharsets.UTF_8));
-            // the charts first, then the overlays beside them
-            List<Future<?>> curves = r.pixel().defined() ? curves(r, out, pool) : List.of();
-            List<Future<String>> overlays = overlays(r, b, frames, scoreFiles, out, pool);
+            List<Future<?>> curves = r.pixel().defined() ? curves(r, out, started.pool) : List.of();
             List<String> names = new ArrayList<>();
-            for (Future<String> o : overlays) {
+            for (Future<String> o : started.tasks) {
                 String n = Futures.join(o);
                 if (n != null) {
                     names.add(n); // worst first, then best: the order of the picks, whatever finished first
@@ -83,8 +121,6 @@ public final class Reports {
             AtomicFiles.write(out.resolve("report.html"), html(r, md, names).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + out + ": " + e.getMessage(), e);
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -360,15 +396,15 @@ public final class Reports {
      * {@link #OVERLAY_WIDTH} pixels wide (a frame wider is reduced by a whole factor: each overlay pixel averages its
      * block, and is green when the outline passes through the block).
      */
-    private static List<Future<String>> overlays(EvalResult r, Benchmark b, List<Frame> frames,
-            List<Path> scoreFiles, Path out, ExecutorService pool) {
+    private static List<Future<String>> overlays(List<EvalResult.FrameScore> perFrame, Benchmark b,
+            List<Frame> frames, List<Path> scoreFiles, Path out, ExecutorService pool) {
         List<Integer> defined = new ArrayList<>();
-        for (int i = 0; i < r.perFrame().size(); i++) {
-            if (Double.isFinite(r.perFrame().get(i).ap())) {
+        for (int i = 0; i < perFrame.size(); i++) {
+            if (Double.isFinite(perFrame.get(i).ap())) {
                 defined.add(i);
             }
         }
-        defined.sort(Comparator.comparingDouble(i -> r.perFrame().get(i).ap()));
+        defined.sort(Comparator.comparingDouble(i -> perFrame.get(i).ap()));
         List<Integer> pick = new ArrayList<>();
         for (int k = 0; k < Math.min(OVERLAYS, defined.size()); k++) {
             pick.add(defined.get(k));
@@ -388,7 +424,7 @@ public final class Reports {
                 }
                 String name = "overlay_" + f.id().replaceAll("[^A-Za-z0-9_.-]", "_") + ".png";
                 Images.writePng(out.resolve(name), overlay(img, s, t), Images.DEFAULT_PNG_LEVEL, Map.of());
-                return name + "|" + f.id() + "|" + fmt(r.perFrame().get(i).ap());
+                return name + "|" + f.id() + "|" + fmt(perFrame.get(i).ap());
             }));
         }
         return tasks;

@@ -265,7 +265,7 @@ class ExactPixelMetricsTest {
     void perFrameMetricsWithoutASortEqualTheSortedCurve() {
         java.util.Random rnd = new java.util.Random(11);
         for (int c = 0; c < 40; c++) {
-            int n = 1 + rnd.nextInt(c < 10 ? 30 : 20000);
+            int n = 2 + rnd.nextInt(c < 10 ? 30 : 20000);
             int levels = c % 4 == 0 ? 3 : c % 4 == 1 ? 200 : 0; // heavy ties, some ties, continuous
             float[] s = new float[n];
             byte[] t = new byte[n];
@@ -274,6 +274,15 @@ class ExactPixelMetricsTest {
                 byte lab = (byte) (rnd.nextInt(8) == 0 ? 255 : rnd.nextDouble() < 0.1 + 0.3 * (c % 3) / 2.0 ? 1 : 0);
                 if (c == 5) {
                     lab = (byte) (i == 0 ? 1 : 0); // a single anomaly pixel
+                }
+                if (c % 10 == 8) {
+                    // two extreme anomaly scores stretch the lookup's range over neighbouring floats near 1: its
+                    // slots then hold many keys each
+                    v = 1f + rnd.nextInt(4000) * 0x1p-23f;
+                    if (i < 2) {
+                        lab = 1;
+                        v = i == 0 ? -3e37f : 3e37f;
+                    }
                 }
                 s[i] = lab == 1 && c % 5 == 2 ? v + 0.5f : v;
                 t[i] = lab;
