@@ -1,7 +1,5 @@
 package io.roadneg.generators;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,19 +26,20 @@ import io.roadneg.pasting.PastedInstance;
 import io.roadneg.pasting.Placement;
 import io.roadneg.pasting.RoadGeometry;
 import io.roadneg.pasting.Scene;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
@@ -187,9 +186,11 @@ public final class PasteJob {
         progress.start("paste " + o.config().name(), total);
         int already = 0;
         List<Integer> todo = new ArrayList<>();
+        BitSet earlier = new BitSet(total);
         for (int i = 0; i < total; i++) {
             if (Files.exists(itemFile(items, i))) {
                 already++;
+                earlier.set(i);
             } else {
                 todo.add(i);
             }
@@ -202,46 +203,85 @@ public final class PasteJob {
             return t;
         });
         Semaphore inFlight = new Semaphore(2 * o.threads());
+        // items whose task ended (made, skipped or failed): wakes this thread to take in records while it waits
+        BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
         List<Future<?>> futures = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger madeNow = new java.util.concurrent.atomic.AtomicInteger();
-        try {
-            for (int i : todo) {
-                inFlight.acquireUninterruptibly();
-                CityscapesFrame frame = frames.get(o.count() != null ? i % frames.size() : i / o.perImage());
-                futures.add(pool.submit(() -> {
-                    try {
-                        if (runItem(o, i, frame, planner, compositor, configHash, thumbs)) {
-                            madeNow.incrementAndGet();
-                        }
-                        progress.step(1);
-                    } finally {
-                        inFlight.release();
-                    }
-                    return null;
-                }));
-                // surface a failure early instead of after the whole run
-                futures.removeIf(f -> {
-                    if (!f.isDone()) {
-                        return false;
-                    }
-                    Futures.get(f);
-                    return true;
-                });
-            }
-            for (Future<?> f : futures) {
-                Futures.get(f);
-            }
-        } finally {
-            pool.shutdownNow();
-            // a failed run returns only when no worker is still writing, so a resumed run never meets its files
+        try (RunAssembly assembly = new RunAssembly(o, total, configHash, earlier)) {
             try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                assembly.advance();
+                for (int i : todo) {
+                    while (!inFlight.tryAcquire()) {
+                        awaitAnItem(ended, futures, assembly);
+                    }
+                    CityscapesFrame frame = frames.get(o.count() != null ? i % frames.size() : i / o.perImage());
+                    futures.add(pool.submit(() -> {
+                        try {
+                            if (runItem(o, i, frame, planner, compositor, configHash, thumbs, assembly)) {
+                                madeNow.incrementAndGet();
+                            }
+                            progress.step(1);
+                        } finally {
+                            inFlight.release();
+                            ended.add(i);
+                        }
+                        return null;
+                    }));
+                    surfaceFailures(futures);
+                    assembly.advance();
+                }
+                while (!assembly.complete()) {
+                    awaitAnItem(ended, futures, assembly);
+                }
+                for (Future<?> f : futures) {
+                    Futures.get(f);
+                }
+            } finally {
+                pool.shutdownNow();
+                // a failed run returns only when no worker is still writing, so a resumed run never meets its files
+                try {
+                    pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                progress.close();
             }
-            progress.close();
+            AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (runProvenance(o, configHash).toJson() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return assembly.finish(madeNow.get(), already, thumbs);
         }
-        return assemble(o, total, madeNow.get(), already, configHash, thumbs);
+    }
+
+    /**
+     * Waits until an item's task ends, then surfaces a failed task's error and takes in the records now ready. When
+     * every task has ended and the record the assembly waits for never came, that item's task failed: its error is
+     * thrown.
+     */
+    private static void awaitAnItem(BlockingQueue<Integer> ended, List<Future<?>> futures, RunAssembly assembly) {
+        try {
+            Integer any = ended.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (any != null) {
+                ended.clear(); // one wake-up for all the tasks that ended meanwhile: advance takes in every record
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the paste workers", e);
+        }
+        surfaceFailures(futures);
+        if (!assembly.advance() && futures.isEmpty() && ended.isEmpty() && !assembly.complete()) {
+            throw new IllegalStateException("item " + assembly.waitingFor() + " ended without a record");
+        }
+    }
+
+    /** Throws the error of the first failed task among those ended; forgets the tasks that succeeded. */
+    private static void surfaceFailures(List<Future<?>> futures) {
+        futures.removeIf(f -> {
+            if (!f.isDone()) {
+                return false;
+            }
+            Futures.get(f);
+            return true;
+        });
     }
 
     static Path itemFile(Path items, long index) {
@@ -303,7 +343,7 @@ public final class PasteJob {
 
     /** Makes one item; false when it was skipped (and recorded as such). */
     private static boolean runItem(Options o, int index, CityscapesFrame frame, PastePlanner planner,
-            Compositor compositor, String configHash, Thumbs thumbs) throws IOException {
+            Compositor compositor, String configHash, Thumbs thumbs, RunAssembly assembly) throws IOException {
         Path items = o.out().resolve(ITEMS);
         ObjectNode rec = JSON.createObjectNode();
         rec.put("index", index);
@@ -314,20 +354,20 @@ public final class PasteJob {
         try {
             scene = loadScene(frame, buffers);
         } catch (InputException | IllegalArgumentException e) {
-            skip(items, rec, "bad destination", e.getMessage());
+            skip(items, rec, "bad destination", e.getMessage(), assembly);
             return false;
         }
         PastePlanner.Planned planned;
         try {
             planned = planner.plan(o.seed(), index, frame.id().stem(), frame.split(), scene);
         } catch (RoadGeometry.NoRoadException e) {
-            skip(items, rec, "no road", frame.id().stem() + ": " + e.getMessage());
+            skip(items, rec, "no road", frame.id().stem() + ": " + e.getMessage(), assembly);
             return false;
         } catch (PastePlanner.NoUsableObjectException e) {
-            skip(items, rec, "no usable object", e.getMessage());
+            skip(items, rec, "no usable object", e.getMessage(), assembly);
             return false;
         } catch (InputException e) {
-            skip(items, rec, "bad source", e.getMessage());
+            skip(items, rec, "bad source", e.getMessage(), assembly);
             return false;
         }
         // the scene was read for this item alone: paint into its buffers instead of copying them
@@ -350,8 +390,9 @@ public final class PasteJob {
         }
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
 
+        RgbImage thumb = null;
         if (!r.instances().isEmpty() && thumbs.needed(index)) {
-            Preview.writeThumb(items, index, r.image(), r.ood());
+            thumb = Preview.writeThumb(items, index, r.image(), r.ood());
             thumbs.written(index);
         }
         rec.put("status", "made");
@@ -376,14 +417,17 @@ public final class PasteJob {
             n.put("counts", pi.visible().toCompressedString());
         }
         AtomicFiles.write(itemFile(items, index), JSON.writeValueAsBytes(rec));
+        assembly.made(index, rec, thumb);
         return true;
     }
 
-    private static void skip(Path items, ObjectNode rec, String reason, String detail) throws IOException {
+    private static void skip(Path items, ObjectNode rec, String reason, String detail, RunAssembly assembly)
+            throws IOException {
         rec.put("status", "skipped");
         rec.put("reason", reason);
         rec.put("detail", detail);
         AtomicFiles.write(itemFile(items, rec.get("index").asLong()), JSON.writeValueAsBytes(rec));
+        assembly.made(rec.get("index").asInt(), rec, null);
     }
 
     /**
@@ -445,117 +489,5 @@ public final class PasteJob {
 
     private static Provenance runProvenance(Options o, String configHash) {
         return Provenance.run("gen paste", o.config().name(), configHash, o.seed());
-    }
-
-    /** Assembles manifest, COCO JSON and preview from the item records, in item order, one record at a time. */
-    private static Result assemble(Options o, int total, int madeNow, int already, String configHash,
-            Thumbs thumbs) {
-        Path items = o.out().resolve(ITEMS);
-        Path manifest = o.out().resolve("manifest.jsonl");
-        Path coco = o.out().resolve("annotations").resolve("outliers_" + o.split() + ".json");
-        Map<String, Integer> skipped = new TreeMap<>();
-        List<String> problems = new ArrayList<>();
-        long[] objects = {0};
-        List<Integer> previewItems = new ArrayList<>();
-        AtomicFiles.write(manifest, out -> {
-            try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
-                for (int i = 0; i < total; i++) {
-                    JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
-                    w.write(JSON.writeValueAsString(rec));
-                    w.write('\n');
-                    if ("made".equals(rec.path("status").asText())) {
-                        objects[0] += rec.path("instances").size();
-                        if (previewItems.size() < o.config().output().preview()
-                                && Files.exists(Preview.thumbFile(items, i))) {
-                            previewItems.add(i);
-                        }
-                    } else {
-                        skipped.merge(rec.path("reason").asText(), 1, Integer::sum);
-                        problems.add("item " + i + " (" + rec.path("destination").asText() + "): "
-                                + rec.path("reason").asText() + ": " + rec.path("detail").asText());
-                    }
-                }
-            }
-        });
-        CocoExport.write(coco, o, items, total, configHash);
-        AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (runProvenance(o, configHash).toJson() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        Path preview = previewItems.isEmpty() ? null : Preview.write(o.out().resolve("preview.png"), items,
-                previewItems);
-        thumbs.removeAllBut(previewItems, items);
-        return new Result(total, madeNow, already, skipped, problems, objects[0], o.out(), manifest, coco, preview);
-    }
-
-    /** Streams the COCO instances JSON of the pasted objects from the item records. */
-    static final class CocoExport {
-        private CocoExport() {
-        }
-
-        static void write(Path target, Options o, Path items, int total, String configHash) {
-            Map<Integer, String> cats = new TreeMap<>(o.source().categories());
-            AtomicFiles.write(target, out -> {
-                try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-                    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                    g.writeStartObject();
-                    g.writeObjectFieldStart("info");
-                    g.writeStringField("description", "pasted outliers made by roadneg gen paste");
-                    g.writeStringField("recipe", o.config().name());
-                    g.writeStringField("configSha256", configHash);
-                    g.writeNumberField("seed", o.seed());
-                    g.writeEndObject();
-                    g.writeArrayFieldStart("images");
-                    for (int i = 0; i < total; i++) {
-                        JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
-                        if ("made".equals(rec.path("status").asText())) {
-                            g.writeStartObject();
-                            g.writeNumberField("id", i + 1);
-                            g.writeNumberField("width", rec.get("width").asInt());
-                            g.writeNumberField("height", rec.get("height").asInt());
-                            g.writeStringField("file_name", rec.get("image").asText());
-                            g.writeEndObject();
-                        }
-                    }
-                    g.writeEndArray();
-                    g.writeArrayFieldStart("annotations");
-                    long annId = 1;
-                    for (int i = 0; i < total; i++) {
-                        JsonNode rec = JSON.readTree(itemFile(items, i).toFile());
-                        for (JsonNode in : rec.path("instances")) {
-                            g.writeStartObject();
-                            g.writeNumberField("id", annId++);
-                            g.writeNumberField("image_id", i + 1);
-                            g.writeNumberField("category_id", in.get("categoryId").asInt());
-                            g.writeObjectFieldStart("segmentation");
-                            g.writeArrayFieldStart("size");
-                            g.writeNumber(rec.get("height").asInt());
-                            g.writeNumber(rec.get("width").asInt());
-                            g.writeEndArray();
-                            g.writeStringField("counts", in.get("counts").asText());
-                            g.writeEndObject();
-                            g.writeNumberField("area", in.get("area").asLong());
-                            g.writeArrayFieldStart("bbox");
-                            for (JsonNode v : in.get("bbox")) {
-                                g.writeNumber(v.asLong());
-                            }
-                            g.writeEndArray();
-                            g.writeNumberField("iscrowd", 0);
-                            g.writeStringField("source_id", in.get("sourceId").asText());
-                            g.writeEndObject();
-                        }
-                    }
-                    g.writeEndArray();
-                    g.writeArrayFieldStart("categories");
-                    for (Map.Entry<Integer, String> c : cats.entrySet()) {
-                        g.writeStartObject();
-                        g.writeNumberField("id", c.getKey());
-                        g.writeStringField("name", c.getValue());
-                        g.writeStringField("supercategory", "outlier");
-                        g.writeEndObject();
-                    }
-                    g.writeEndArray();
-                    g.writeEndObject();
-                }
-            });
-        }
     }
 }

@@ -102,6 +102,12 @@ class PasteJobTest {
         Path killed = dir.resolve("killed");
         assertThrows(IllegalStateException.class, () -> PasteJob.run(options("road-obstacles", Map.of(), cs, killed,
                 2, 3, 8), killer));
+        // the run-level files grow in temp files while the items are made: a failed run leaves none of them
+        try (Stream<Path> s = Files.walk(killed)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".tmp-") || n.equals("manifest.jsonl") || n.startsWith("outliers_"))
+                    .toList());
+        }
         PasteJob.Result resumed = PasteJob.run(options("road-obstacles", Map.of(), cs, killed, 2, 3, 8),
                 Progress.NONE);
         assertTrue(resumed.alreadyDone() >= 3, "done items are kept: " + resumed.alreadyDone());

@@ -231,4 +231,25 @@ class CompositorTest {
                 null, null));
         assertNotEquals(0, new Placement("t", "i", null, 1, 0, false, 0, 0, BlendMode.HARD, 0, 0, 1).scale());
     }
+
+    @Test
+    void theBranchFreeOodMapEqualsTheRule() {
+        int[] values = new int[70_000 + 6];
+        for (int i = 0; i < 70_000; i++) {
+            values[i] = i;
+        }
+        int[] odd = {-1, -255, Integer.MIN_VALUE, Integer.MAX_VALUE, 255 ^ Integer.MIN_VALUE, -256};
+        System.arraycopy(odd, 0, values, 70_000, odd.length);
+        for (int outlier : new int[] {0, 19, 50, 254, 255, 65535, -1}) {
+            int[] o = new int[values.length];
+            Compositor.oodValues(values, o, outlier);
+            for (int i = 0; i < values.length; i++) {
+                int v = values[i];
+                int want = v == outlier ? io.roadneg.datasets.LabelValues.ANOMALY
+                        : v == io.roadneg.datasets.LabelValues.VOID ? io.roadneg.datasets.LabelValues.VOID
+                        : io.roadneg.datasets.LabelValues.INLIER;
+                assertEquals(want, o[i], "value " + v + ", outlier id " + outlier);
+            }
+        }
+    }
 }
