@@ -380,7 +380,10 @@ public final class PasteJob {
         Path gt = o.out().resolve("gtFine").resolve(split).resolve(city);
         Map<String, String> prov = provenance(o, planned, configHash);
         int level = o.config().output().pngLevel();
-        Images.writePng(img, r.image(), level, o.config().output().codec(), prov);
+        // the thumbnail (when the preview still needs one) samples the image's rows as the encoder reads them
+        Preview.Sampler sampler = !r.instances().isEmpty() && thumbs.needed(index) ? new Preview.Sampler(r.image())
+                : null;
+        Images.writePng(img, r.image(), level, o.config().output().codec(), prov, sampler);
         Images.writePng(gt.resolve(stem + "_gtFine_labelTrainIds.png"), r.trainIds(), level, prov);
         if (r.labelIds() != null) {
             Images.writePng(gt.resolve(stem + "_gtFine_labelIds.png"), r.labelIds(), level, prov);
@@ -391,8 +394,8 @@ public final class PasteJob {
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
 
         RgbImage thumb = null;
-        if (!r.instances().isEmpty() && thumbs.needed(index)) {
-            thumb = Preview.writeThumb(items, index, r.image(), r.ood());
+        if (sampler != null) {
+            thumb = Preview.writeThumb(items, index, sampler.finish(r.ood()));
             thumbs.written(index);
         }
         rec.put("status", "made");

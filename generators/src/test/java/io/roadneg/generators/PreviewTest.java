@@ -65,4 +65,92 @@ class PreviewTest {
         assertEquals(255 << 16 | 230 << 8, up.rgb(319, 212), "the pasted corner pixel is on the thumbnail's edge");
         assertEquals(List.of(320, 213), List.of(up.width(), up.height()));
     }
+
+    @Test
+    void rowsHandedOverInAnyOrderGiveThePerPixelSamplesOfTheFrame() {
+        java.util.Random rnd = new java.util.Random(5);
+        int[][] sizes = {{2048, 1024}, {640, 320}, {1000, 7}, {333, 2000}, {3, 2}, {321, 1}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            RgbImage img = RgbImage.blank(w, h);
+            rnd.nextBytes(img.data());
+            int[] ood = new int[w * h];
+            for (int i = 0; i < ood.length; i++) {
+                ood[i] = rnd.nextInt(9) == 0 ? 1 : rnd.nextInt(30) == 0 ? 255 : 0;
+            }
+            LabelMap lab = new LabelMap(w, h, ood);
+            RgbImage want = reference(img, lab);
+            Preview.Sampler s = new Preview.Sampler(img);
+            List<Integer> rows = new java.util.ArrayList<>();
+            for (int y = 0; y < h; y++) {
+                rows.add(y);
+            }
+            java.util.Collections.shuffle(rows, rnd);
+            rows.forEach(s::accept);
+            RgbImage got = s.finish(lab);
+            String what = w + "x" + h;
+            assertEquals(want.width(), got.width(), what);
+            assertEquals(want.height(), got.height(), what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want.data(), got.data(), what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want.data(), Preview.overlay(img, lab).data(), what);
+        }
+    }
+
+    /**
+     * The thumbnail pixel by pixel, as written first: per thumbnail pixel the {@code SAMPLES x SAMPLES} grid of its
+     * block summed, its label the block's top-left pixel; the tint as in Preview.
+     */
+    private static RgbImage reference(RgbImage img, LabelMap ood) {
+        int w = img.width();
+        int h = img.height();
+        int tw = Preview.THUMB_W;
+        int th = Math.max(1, (int) Math.round((double) h * tw / w));
+        int n = Preview.SAMPLES;
+        RgbImage o = RgbImage.blank(tw, th);
+        int[] d = new int[tw * th];
+        for (int y = 0; y < th; y++) {
+            int by0 = (int) ((long) y * h / th);
+            int by1 = (int) ((long) (y + 1) * h / th);
+            for (int x = 0; x < tw; x++) {
+                int bx0 = (int) ((long) x * w / tw);
+                int bx1 = (int) ((long) (x + 1) * w / tw);
+                int[] sum = new int[3];
+                for (int j = 0; j < n; j++) {
+                    int sy = by0 + (2 * j + 1) * Math.max(1, by1 - by0) / (2 * n);
+                    for (int i = 0; i < n; i++) {
+                        int sx = bx0 + (2 * i + 1) * Math.max(1, bx1 - bx0) / (2 * n);
+                        for (int c = 0; c < 3; c++) {
+                            sum[c] += img.get(sx, sy, c);
+                        }
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    o.data()[(y * tw + x) * 3 + c] = (byte) ((sum[c] + n * n / 2) / (n * n));
+                }
+                d[y * tw + x] = ood.data()[by0 * w + bx0];
+            }
+        }
+        for (int y = 0; y < th; y++) {
+            for (int x = 0; x < tw; x++) {
+                int i = y * tw + x;
+                if (d[i] != 1) {
+                    continue;
+                }
+                boolean edge = x == 0 || y == 0 || x == tw - 1 || y == th - 1 || d[i - 1] != 1 || d[i + 1] != 1
+                        || d[i - tw] != 1 || d[i + tw] != 1;
+                byte[] p = o.data();
+                if (edge) {
+                    p[i * 3] = (byte) 255;
+                    p[i * 3 + 1] = (byte) 230;
+                    p[i * 3 + 2] = 0;
+                } else {
+                    p[i * 3] = (byte) ((p[i * 3] & 0xff) / 2 + 127);
+                    p[i * 3 + 1] = (byte) ((p[i * 3 + 1] & 0xff) / 2);
+                    p[i * 3 + 2] = (byte) ((p[i * 3 + 2] & 0xff) / 2);
+                }
+            }
+        }
+        return o;
+    }
 }

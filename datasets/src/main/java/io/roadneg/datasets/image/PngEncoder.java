@@ -124,6 +124,16 @@ public final class PngEncoder {
     /** Writes an 8-bit RGB PNG of interleaved RGB bytes to {@code out} (no copy of the compressed data is made). */
     public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Codec codec,
             Filter filter, Map<String, String> text) throws IOException {
+        writeRgb(out, width, height, rgb, level, codec, filter, text, null);
+    }
+
+    /**
+     * {@link #writeRgb(OutputStream, int, int, byte[], int, Codec, Filter, Map)}, calling {@code rowRead} with each
+     * row's index right after the encoder has read that row of {@code rgb} (while it is in the cache: a caller that
+     * needs a few samples of every row, such as a thumbnail, reads them there instead of in a pass of its own).
+     */
+    public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Codec codec,
+            Filter filter, Map<String, String> text, java.util.function.IntConsumer rowRead) throws IOException {
         checkSize(width, height, rgb.length, 3);
         Work w = WORK.get();
         int stride = width * 3;
@@ -131,6 +141,9 @@ public final class PngEncoder {
         int o = 0;
         for (int y = 0; y < height; y++) {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
+            if (rowRead != null) {
+                rowRead.accept(y);
+            }
         }
         // fits: always within ImageLimits (1.6 GB of rows at most); a guard against an int overflow all the same
         checkLevel(level);
