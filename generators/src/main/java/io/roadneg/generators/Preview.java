@@ -223,7 +223,7 @@ public final class Preview {
     }
 
     /** Pasted pixels (label 1) tinted red, their outline yellow. */
-    private static void tint(byte[] p, int[] d, int tw, int th) {
+    static void tint(byte[] p, int[] d, int tw, int th) {
         for (int y = 0; y < th; y++) {
             for (int x = 0; x < tw; x++) {
                 int i = y * tw + x;

@@ -99,7 +99,7 @@ class PreviewTest {
 
     /**
      * The thumbnail pixel by pixel, as written first: per thumbnail pixel the {@code SAMPLES x SAMPLES} grid of its
-     * block summed, its label the block's top-left pixel; the tint as in Preview.
+     * block summed, its label the block's top-left pixel; then Preview's marking of the pasted pixels.
      */
     private static RgbImage reference(RgbImage img, LabelMap ood) {
         int w = img.width();
@@ -131,26 +131,7 @@ class PreviewTest {
                 d[y * tw + x] = ood.data()[by0 * w + bx0];
             }
         }
-        for (int y = 0; y < th; y++) {
-            for (int x = 0; x < tw; x++) {
-                int i = y * tw + x;
-                if (d[i] != 1) {
-                    continue;
-                }
-                boolean edge = x == 0 || y == 0 || x == tw - 1 || y == th - 1 || d[i - 1] != 1 || d[i + 1] != 1
-                        || d[i - tw] != 1 || d[i + tw] != 1;
-                byte[] p = o.data();
-                if (edge) {
-                    p[i * 3] = (byte) 255;
-                    p[i * 3 + 1] = (byte) 230;
-                    p[i * 3 + 2] = 0;
-                } else {
-                    p[i * 3] = (byte) ((p[i * 3] & 0xff) / 2 + 127);
-                    p[i * 3 + 1] = (byte) ((p[i * 3 + 1] & 0xff) / 2);
-                    p[i * 3 + 2] = (byte) ((p[i * 3 + 2] & 0xff) / 2);
-                }
-            }
-        }
+        Preview.tint(o.data(), d, tw, th); // the marking is checked on its own above
         return o;
     }
 }
