@@ -85,14 +85,25 @@ public final class PasteStages {
                     int index = i;
                     PastePlanner.Planned p = time(nanos, "plan (source decode)",
                             () -> planner.plan(1, index, f.id().stem(), "train", scene));
-                    PasteResult r = time(nanos, "compose", () -> comp.applyInPlace(scene, p.objects(),
+                    // as a paste job: no anomaly map stored, it is encoded from the train ids row by row
+                    PasteResult r = time(nanos, "compose", () -> comp.applyInPlaceWithoutOod(scene, p.objects(),
                             p.plan().placements()));
                     byte[] a = time(nanos, "encode image", () -> Images.encodePng(r.image(), level, text));
                     byte[] b = time(nanos, "encode labelTrainIds", () -> Images.encodePng(r.trainIds(), level, text));
                     byte[] d = time(nanos, "encode labelIds", () -> Images.encodePng(r.labelIds(), level, text));
                     byte[] e = time(nanos, "encode instanceIds",
                             () -> Images.encodePng16(r.instanceIds(), level, text));
-                    byte[] g = time(nanos, "encode ood", () -> Images.encodePng(r.ood(), level, text));
+                    byte[] g = time(nanos, "encode ood", () -> {
+                        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+                        try {
+                            io.roadneg.datasets.image.PngEncoder.writeGray(o, r.trainIds().width(),
+                                    r.trainIds().height(), r.trainIds().data(), comp.oodRows(), false, level,
+                                    io.roadneg.datasets.image.PngEncoder.Filter.UP, text);
+                        } catch (java.io.IOException x) {
+                            throw new java.io.UncheckedIOException(x); // a byte array stream does not throw
+                        }
+                        return o.toByteArray();
+                    });
                     time(nanos, "write 5 files", () -> {
                         AtomicFiles.write(out.resolve(index + "_img.png"), a);
                         AtomicFiles.write(out.resolve(index + "_train.png"), b);

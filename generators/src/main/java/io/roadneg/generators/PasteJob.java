@@ -371,7 +371,7 @@ public final class PasteJob {
             return false;
         }
         // the scene was read for this item alone: paint into its buffers instead of copying them
-        PasteResult r = compositor.applyInPlace(scene, planned.objects(), planned.plan().placements(), buffers.ood);
+        PasteResult r = compositor.applyInPlaceWithoutOod(scene, planned.objects(), planned.plan().placements());
         buffers.keep(r);
         String stem = stem(frame, index);
         String split = o.split();
@@ -391,11 +391,12 @@ public final class PasteJob {
         if (r.instanceIds() != null) {
             Images.writePng16(gt.resolve(stem + "_gtFine_instanceIds.png"), r.instanceIds(), level, prov);
         }
-        Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.ood(), level, prov);
+        // the anomaly labels straight from the painted train ids, row by row (never stored whole)
+        Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.trainIds(), compositor.oodRows(), level, prov);
 
         RgbImage thumb = null;
         if (sampler != null) {
-            thumb = Preview.writeThumb(items, index, sampler.finish(r.ood()));
+            thumb = Preview.writeThumb(items, index, sampler.finish(r.trainIds(), compositor.oodRows()));
             thumbs.written(index);
         }
         rec.put("status", "made");
@@ -443,7 +444,6 @@ public final class PasteJob {
         int[] train;
         int[] labels;
         int[] inst;
-        int[] ood;
 
         /** Keeps the arrays of the result (the decoders' or new ones of another size) for the next item. */
         void keep(PasteResult r) {
@@ -451,7 +451,6 @@ public final class PasteJob {
             train = r.trainIds().data();
             labels = r.labelIds() == null ? labels : r.labelIds().data();
             inst = r.instanceIds() == null ? inst : r.instanceIds().data();
-            ood = r.ood().data();
         }
     }
 

@@ -187,18 +187,29 @@ public final class Preview {
 
         /** The thumbnail, once every row was accepted, with the pasted pixels of {@code ood} (label 1) marked. */
         RgbImage finish(LabelMap ood) {
+            return finish(ood, null);
+        }
+
+        /**
+         * {@link #finish(LabelMap)} with the anomaly labels that {@code toOod} makes of {@code labels} (the painted
+         * train ids), looked up only where the thumbnail samples them; null: {@code labels} are anomaly labels.
+         */
+        RgbImage finish(LabelMap labels, io.roadneg.datasets.image.PngEncoder.RowMapper toOod) {
             RgbImage o = RgbImage.blank(THUMB_W, th);
             byte[] p = o.data();
             int n = SAMPLES * SAMPLES;
             for (int k = 0; k < p.length; k++) {
                 p[k] = (byte) ((sums[k] + n / 2) / n);
             }
-            int[] lab = ood.data();
+            int[] lab = labels.data();
             int[] d = new int[THUMB_W * th];
             for (int ty = 0; ty < th; ty++) {
                 for (int x = 0; x < THUMB_W; x++) {
                     d[ty * THUMB_W + x] = lab[y0[ty] * w + x0[x]];
                 }
+            }
+            if (toOod != null) {
+                toOod.map(d, 0, d.length, d, 0);
             }
             tint(p, d, THUMB_W, th);
             return o;

@@ -242,7 +242,7 @@ class CompositorTest {
         System.arraycopy(odd, 0, values, 70_000, odd.length);
         for (int outlier : new int[] {0, 19, 50, 254, 255, 65535, -1}) {
             int[] o = new int[values.length];
-            Compositor.oodValues(values, o, outlier);
+            Compositor.oodValues(values, 0, values.length, o, 0, outlier);
             for (int i = 0; i < values.length; i++) {
                 int v = values[i];
                 int want = v == outlier ? io.roadneg.datasets.LabelValues.ANOMALY

@@ -310,6 +310,17 @@ public final class Images {
                 level, PngEncoder.Filter.UP, text));
     }
 
+    /**
+     * Writes the label PNG of the values {@code mapper} makes of {@code label} row by row, atomically, as
+     * {@link #writePng(Path, LabelMap, int, Map)} writes a map (the mapped map is not stored whole on the usual
+     * path).
+     */
+    public static void writePng(Path file, LabelMap label, PngEncoder.RowMapper mapper, int level,
+            Map<String, String> text) {
+        AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), mapper,
+                false, level, PngEncoder.Filter.UP, text));
+    }
+
     /** Writes a label PNG atomically as 16-bit gray whatever its values (Cityscapes instanceIds). */
     public static void writePng16(Path file, LabelMap label, int level, Map<String, String> text) {
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), true,

@@ -161,21 +161,52 @@ public final class PngEncoder {
         return toBytes(out -> writeGray(out, width, height, values, sixteen, level, filter, text));
     }
 
+    /**
+     * Maps label values row by row (one call a row, so a map derived from another is encoded without being stored
+     * whole).
+     */
+    @FunctionalInterface
+    public interface RowMapper {
+        /** Writes the mapped values of {@code values[from, from + n)} into {@code out[to, to + n)}. */
+        void map(int[] values, int from, int n, int[] out, int to);
+    }
+
     /** Writes a gray PNG of label values to {@code out}, as {@link #gray} makes it. */
     public static void writeGray(OutputStream out, int width, int height, int[] values, boolean sixteen, int level,
             Filter filter, Map<String, String> text) throws IOException {
+        writeGray(out, width, height, values, null, sixteen, level, filter, text);
+    }
+
+    /**
+     * {@link #writeGray(OutputStream, int, int, int[], boolean, int, Filter, Map)} of the values {@code mapper} makes
+     * of {@code values} row by row (null: the values themselves); on the labels' usual path (level
+     * {@link #LABEL_RUN_LENGTH_LEVEL}, UP) the mapped map is never stored whole.
+     */
+    public static void writeGray(OutputStream out, int width, int height, int[] values, RowMapper mapper,
+            boolean sixteen, int level, Filter filter, Map<String, String> text) throws IOException {
         checkSize(width, height, values.length, 1);
         checkLevel(level);
         Work w = WORK.get();
+        if (mapper != null && !(level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP)) {
+            int[] mapped = new int[values.length];
+            for (int y = 0; y < height; y++) {
+                mapper.map(values, y * width, width, mapped, y * width);
+            }
+            values = mapped;
+            mapper = null;
+        }
         if (level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP) {
             // the labels' usual path: one pass over the values, no whole-map buffer
             int bpp = sixteen ? 2 : 1;
-            int zLen = runLengthUp(w, values, width, height, bpp);
+            int zLen = runLengthUp(w, values, mapper, width, height, bpp);
             if (zLen == WIDER) {
                 bpp = 2;
-                zLen = runLengthUp(w, values, width, height, bpp);
+                zLen = runLengthUp(w, values, mapper, width, height, bpp);
             }
             if (zLen == OUT_OF_RANGE) {
+                if (mapper != null) {
+                    throw new IllegalArgumentException("mapped label values must be 0..65535");
+                }
                 throw outOfRange(values, width);
             }
             assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
@@ -225,7 +256,7 @@ public final class PngEncoder {
      * returns the length, or {@link #WIDER} when an 8-bit pass meets a value above 255, {@link #OUT_OF_RANGE} for a
      * value outside 0..65535. The bytes are those of packing, filtering and compressing the whole map at once.
      */
-    private static int runLengthUp(Work w, int[] values, int width, int height, int bpp) {
+    private static int runLengthUp(Work w, int[] values, RowMapper mapper, int width, int height, int bpp) {
         int stride = width * bpp;
         long bound = RunLengthDeflate.bound((stride + 1) * height);
         if (bound > Integer.MAX_VALUE - 16) {
@@ -239,25 +270,41 @@ public final class PngEncoder {
         }
         byte[] row = w.filtered;
         RunLengthDeflate.Stream z = new RunLengthDeflate.Stream(w.packed);
+        if (mapper == null) {
+            for (int y = 0; y < height; y++) {
+                int or = filterRow(values, y * width, y * width - width, y == 0, width, bpp, row);
+                if ((or & 0xffff0000) != 0 || bpp == 1 && (or & 0xff00) != 0) {
+                    return (or & 0xffff0000) != 0 ? OUT_OF_RANGE : WIDER;
+                }
+                z.write(row, 0, stride + 1);
+            }
+            return z.finish();
+        }
+        // two rows of mapped values (this one and the one above) in place of the whole mapped map
+        int[] two = new int[2 * width];
         for (int y = 0; y < height; y++) {
-            int at = y * width;
-            int or;
-            if (y == 0) {
-                row[0] = (byte) Filter.NONE.code;
-                or = bpp == 1 ? pack8(values, at, width, row) : pack16(values, at, width, row);
-            } else {
-                row[0] = (byte) Filter.UP.code;
-                or = bpp == 1 ? up8(values, at, at - width, width, row) : up16(values, at, at - width, width, row);
-            }
-            if ((or & 0xffff0000) != 0) {
-                return OUT_OF_RANGE;
-            }
-            if (bpp == 1 && (or & 0xff00) != 0) {
-                return WIDER;
+            int at = (y & 1) * width;
+            mapper.map(values, y * width, width, two, at);
+            int or = filterRow(two, at, width - at, y == 0, width, bpp, row);
+            if ((or & 0xffff0000) != 0 || bpp == 1 && (or & 0xff00) != 0) {
+                return (or & 0xffff0000) != 0 ? OUT_OF_RANGE : WIDER;
             }
             z.write(row, 0, stride + 1);
         }
         return z.finish();
+    }
+
+    /**
+     * One row of label values {@code v[at, at + width)} packed and filtered into {@code row} (filter byte first): no
+     * filter for the first row, else UP against {@code v[above, above + width)}; returns the OR of its values.
+     */
+    private static int filterRow(int[] v, int at, int above, boolean first, int width, int bpp, byte[] row) {
+        if (first) {
+            row[0] = (byte) Filter.NONE.code;
+            return bpp == 1 ? pack8(v, at, width, row) : pack16(v, at, width, row);
+        }
+        row[0] = (byte) Filter.UP.code;
+        return bpp == 1 ? up8(v, at, above, width, row) : up16(v, at, above, width, row);
     }
 
     // one loop per method, each one vectorizable on its own; each returns the OR of the row's values

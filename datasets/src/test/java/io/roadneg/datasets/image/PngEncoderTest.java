@@ -183,4 +183,50 @@ class PngEncoderTest {
         assertEquals(px[px.length - 1] & 0xff, back.getSample(w - 1, h - 1, 2));
         assertEquals(px[0] & 0xff, back.getSample(0, 0, 0));
     }
+
+    @Test
+    void aMapAppliedRowByRowEncodesAsTheMappedMapDoes() throws IOException {
+        Random rnd = new Random(21);
+        // 8-bit results, results that need 16 bits, and results out of range
+        PngEncoder.RowMapper small = (v, from, n, out, to) -> {
+            for (int i = 0; i < n; i++) {
+                out[to + i] = v[from + i] == 7 ? 1 : v[from + i] == 255 ? 255 : 0;
+            }
+        };
+        PngEncoder.RowMapper wide = (v, from, n, out, to) -> {
+            for (int i = 0; i < n; i++) {
+                out[to + i] = v[from + i] * 200;
+            }
+        };
+        for (int[] size : new int[][] {{1, 1}, {5, 3}, {64, 33}, {257, 9}}) {
+            int w = size[0];
+            int h = size[1];
+            int[] values = new int[w * h];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = rnd.nextInt(4) == 0 ? 7 : rnd.nextInt(10) == 0 ? 255 : rnd.nextInt(20);
+            }
+            for (PngEncoder.RowMapper m : new PngEncoder.RowMapper[] {small, wide}) {
+                int[] mapped = new int[values.length];
+                for (int y = 0; y < h; y++) {
+                    m.map(values, y * w, w, mapped, y * w);
+                }
+                for (int level : new int[] {PngEncoder.LABEL_RUN_LENGTH_LEVEL, 0, 6}) {
+                    for (PngEncoder.Filter f : new PngEncoder.Filter[] {PngEncoder.Filter.UP, PngEncoder.Filter.SUB}) {
+                        for (boolean sixteen : new boolean[] {false, true}) {
+                            java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+                            PngEncoder.writeGray(a, w, h, mapped, sixteen, level, f, Map.of());
+                            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                            PngEncoder.writeGray(b, w, h, values, m, sixteen, level, f, Map.of());
+                            assertArrayEquals(a.toByteArray(), b.toByteArray(),
+                                    w + "x" + h + " level " + level + " " + f + " sixteen " + sixteen);
+                        }
+                    }
+                }
+            }
+            PngEncoder.RowMapper negative = (v, from, n, out, to) -> java.util.Arrays.fill(out, to, to + n, -1);
+            assertThrows(IllegalArgumentException.class, () -> PngEncoder.writeGray(
+                    new java.io.ByteArrayOutputStream(), w, h, values, negative, false, 1, PngEncoder.Filter.UP,
+                    Map.of()));
+        }
+    }
 }
