@@ -109,8 +109,12 @@ public final class Preview {
         /** The thumbnail rows that sample a source row, and how many of their samples fall on it. */
         private final int[] uses;
         private final int[] weights;
-        /** Channel sums per thumbnail pixel. */
-        private final int[] sums;
+        /**
+         * Channel sums per thumbnail pixel, a row at a time (one array of 2048x1024's 160 rows would be 614 KB, a
+         * humongous object to G1, whose allocations started marking cycles that left 2-thread runs with half again
+         * the memory).
+         */
+        private final int[][] sums;
 
         Sampler(RgbImage img) {
             src = img.data();
@@ -157,18 +161,18 @@ public final class Preview {
                     }
                 }
             }
-            sums = new int[th * THUMB_W * 3];
+            sums = new int[th][THUMB_W * 3];
         }
 
         /** Adds the samples source row {@code y} holds. */
         @Override
         public void accept(int y) {
             for (int k = rowFirst[y]; k < rowFirst[y + 1]; k++) {
-                addRow(3 * y * w, uses[k] * THUMB_W * 3, weights[k]);
+                addRow(3 * y * w, sums[uses[k]], weights[k]);
             }
         }
 
-        private void addRow(int row, int to, int weight) {
+        private void addRow(int row, int[] to, int weight) {
             for (int x = 0; x < THUMB_W; x++) {
                 int r = 0;
                 int g = 0;
@@ -179,9 +183,9 @@ public final class Preview {
                     g += src[a + 1] & 0xff;
                     b += src[a + 2] & 0xff;
                 }
-                sums[to + 3 * x] += weight * r;
-                sums[to + 3 * x + 1] += weight * g;
-                sums[to + 3 * x + 2] += weight * b;
+                to[3 * x] += weight * r;
+                to[3 * x + 1] += weight * g;
+                to[3 * x + 2] += weight * b;
             }
         }
 
@@ -198,8 +202,11 @@ public final class Preview {
             RgbImage o = RgbImage.blank(THUMB_W, th);
             byte[] p = o.data();
             int n = SAMPLES * SAMPLES;
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (byte) ((sums[k] + n / 2) / n);
+            for (int ty = 0; ty < th; ty++) {
+                int[] row = sums[ty];
+                for (int k = 0; k < row.length; k++) {
+                    p[ty * row.length + k] = (byte) ((row[k] + n / 2) / n);
+                }
             }
             int[] lab = labels.data();
             int[] d = new int[THUMB_W * th];
