@@ -3,6 +3,7 @@ package io.roadneg.generators;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -146,11 +147,44 @@ final class RunAssembly implements AutoCloseable {
 
     private JsonNode read(int index) {
         Path f = PasteJob.itemFile(items, index);
+        JsonNode rec;
         try {
-            return PasteJob.JSON.readTree(f.toFile());
+            rec = PasteJob.JSON.readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(f, "record", "(not JSON)", "is not an item record this tool wrote; delete it "
+                    + "and run again to make item " + index + " again", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the item record " + f + ": " + e.getMessage(), e);
         }
+        if (rec == null || !complete(rec, index)) {
+            throw new InputException(f, "record", rec == null || !rec.isObject() ? "(no object)" : "index "
+                    + rec.path("index") + ", status " + rec.path("status"), "is not a complete record of item "
+                    + index + "; delete it and run again to make the item again");
+        }
+        return rec;
+    }
+
+    /** Whether an earlier run's record holds every field the run-level files take from it. */
+    private static boolean complete(JsonNode rec, int index) {
+        if (!rec.isObject() || rec.path("index").asLong(-1) != index) {
+            return false;
+        }
+        String status = rec.path("status").asText();
+        if ("skipped".equals(status)) {
+            return true;
+        }
+        if (!"made".equals(status) || !rec.path("width").isInt() || !rec.path("height").isInt()
+                || !rec.path("image").isTextual() || !rec.path("instances").isArray()) {
+            return false;
+        }
+        for (JsonNode in : rec.path("instances")) {
+            if (!in.path("categoryId").isInt() || !in.path("counts").isTextual() || !in.path("area").isIntegralNumber()
+                    || !in.path("bbox").isArray() || in.path("bbox").size() != 4
+                    || !in.path("sourceId").isTextual()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void take(int i, JsonNode rec) {

@@ -228,6 +228,34 @@ class PasteJobTest {
     }
 
     @Test
+    void aDamagedRecordOfAnEarlierRunIsNamedAndTheItemMadeAgainOnceItIsGone() throws Exception {
+        Path cs = sample.resolve("cityscapes");
+        Path out = dir.resolve("damaged");
+        PasteJob.run(options("pebal", Map.of(), cs, out, 2, 4, 5), Progress.NONE);
+        Map<String, byte[]> good = tree(out);
+        Path rec = PasteJob.itemFile(out.resolve(PasteJob.ITEMS), 2);
+        for (String bad : List.of("{\"index\":2,\"status\":\"made\", cut", "{\"index\":2,\"status\":\"made\"}",
+                "{\"index\":3,\"status\":\"skipped\"}", "[]", "")) {
+            Files.writeString(rec, bad);
+            InputException e = assertThrows(InputException.class, () -> PasteJob.run(options("pebal", Map.of(), cs,
+                    out, 2, 4, 5), Progress.NONE), bad);
+            assertTrue(e.getMessage().contains(rec.toString()) && e.getMessage().contains("delete it"),
+                    e.getMessage());
+            try (Stream<Path> s = Files.walk(out)) {
+                assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList());
+            }
+        }
+        Files.delete(rec);
+        PasteJob.Result again = PasteJob.run(options("pebal", Map.of(), cs, out, 2, 4, 5), Progress.NONE);
+        assertEquals(1, again.made());
+        Map<String, byte[]> redone = tree(out);
+        assertEquals(good.keySet(), redone.keySet());
+        for (String k : good.keySet()) {
+            assertArrayEquals(good.get(k), redone.get(k), k);
+        }
+    }
+
+    @Test
     void badDestinationsAndRoadlessScenesAreReportedAndSkipped() throws Exception {
         Path cs = dir.resolve("cs");
         copy(sample.resolve("cityscapes"), cs);
