@@ -31,7 +31,9 @@ public final class Preview {
 
     /** Writes an item's thumbnail ({@link #overlay} of its pasted pixels, drawn already) and returns it. */
     static RgbImage writeThumb(Path items, long index, RgbImage thumb) {
-        Images.writePng(thumbFile(items, index), thumb, 1, Map.of());
+        // stored, not compressed: a scratch file read back only by a resumed run, which level 1 made 15 % smaller
+        // in twice the time (320x160: 130 against 154 KB, 1.0 against 0.55 ms with the write)
+        Images.writePng(thumbFile(items, index), thumb, 0, Map.of());
         return thumb;
     }
 
