@@ -35,8 +35,8 @@ public final class Evaluation {
 
     /**
      * Evaluates the score maps in {@code scores} on {@code benchmark} under {@code root}; writes the reports into
-     * {@code out} when it is not null. Frames are decoded and counted on {@code threads} threads (exact protocol;
-     * the SMIYC binned scorer runs on one); the numbers are identical for every thread count. With {@code openSet},
+     * {@code out} when it is not null. Frames are decoded and counted on {@code threads} threads; the numbers are
+     * identical for every thread count. With {@code openSet},
      * also the DenseHybrid open-set metrics.
      */
     public static EvalResult run(Benchmark benchmark, Path root, Path scores, Protocol protocol, Path out,
@@ -92,17 +92,26 @@ public final class Evaluation {
                 }
                 perImageResult = perImage.compute();
             } else {
-                SmiycPixelMetrics smiyc = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES);
-                SmiycPixelMetrics uniform = new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM);
-                for (int i = 0; i < n; i++) {
-                    Target t = benchmark.target(frames.get(i));
-                    ScoreMap s = load(scoreFiles.get(i), t);
-                    sizes[i] = t.width() + "x" + t.height();
-                    own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
-                    short[] half = halfScores(scoreFiles.get(i), s);
-                    smiyc.update(half, t.values());
-                    uniform.update(half, t.values());
-                    progress.step(1);
+                // per worker: the percentile and the uniform accumulator (their merge does not depend on the split)
+                List<SmiycPixelMetrics[]> parts = FrameWorkers.run(n, threads, () -> new SmiycPixelMetrics[] {
+                        new SmiycPixelMetrics(SmiycPixelMetrics.Bins.PERCENTILES),
+                        new SmiycPixelMetrics(SmiycPixelMetrics.Bins.UNIFORM)}, (acc, i) -> {
+                            Target t = benchmark.target(frames.get(i));
+                            ScoreMap s = load(scoreFiles.get(i), t);
+                            sizes[i] = t.width() + "x" + t.height();
+                            own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                            short[] half = halfScores(scoreFiles.get(i), s);
+                            acc[0].update(half, t.values());
+                            acc[1].update(half, t.values());
+                            synchronized (progress) {
+                                progress.step(1);
+                            }
+                        });
+                SmiycPixelMetrics smiyc = parts.get(0)[0];
+                SmiycPixelMetrics uniform = parts.get(0)[1];
+                for (int w = 1; w < parts.size(); w++) {
+                    smiyc.merge(parts.get(w)[0]);
+                    uniform.merge(parts.get(w)[1]);
                 }
                 overlays = startOverlays(out, openSet, own, benchmark, frames, scoreFiles);
                 pixel = smiyc.compute();
@@ -110,11 +119,19 @@ public final class Evaluation {
                 ComponentMetrics.Track track = benchmark == Benchmark.SMIYC_OBSTACLE ? ComponentMetrics.Track.OBSTACLE
                         : benchmark == Benchmark.SMIYC_ANOMALY ? ComponentMetrics.Track.ANOMALY : null;
                 if (track != null && pixel.defined()) {
-                    ComponentMetrics cm = new ComponentMetrics(track, pixel.bestF1Threshold());
-                    for (int i = 0; i < n; i++) {
+                    double threshold = pixel.bestF1Threshold();
+                    // each frame's components on its own, then appended in frame order (the means sum in that order)
+                    ComponentMetrics[] byFrame = new ComponentMetrics[n];
+                    FrameWorkers.run(n, threads, () -> Boolean.TRUE, (unused, i) -> {
                         Target t = benchmark.target(frames.get(i));
                         ScoreMap s = load(scoreFiles.get(i), t);
-                        cm.update(halfScores(scoreFiles.get(i), s), t.values(), t.width(), t.height());
+                        ComponentMetrics one = new ComponentMetrics(track, threshold);
+                        one.update(halfScores(scoreFiles.get(i), s), t.values(), t.width(), t.height());
+                        byFrame[i] = one;
+                    });
+                    ComponentMetrics cm = new ComponentMetrics(track, threshold);
+                    for (ComponentMetrics one : byFrame) {
+                        cm.merge(one);
                     }
                     components = cm.compute();
                 }

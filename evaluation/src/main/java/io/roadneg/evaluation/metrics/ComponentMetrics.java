@@ -157,6 +157,18 @@ public final class ComponentMetrics {
         }
     }
 
+    /**
+     * Appends the components {@code other} counted (same track and threshold; frames after this one's, so that the
+     * means sum in frame order whatever thread measured which frame).
+     */
+    public void merge(ComponentMetrics other) {
+        if (other.track != track || Double.compare(other.threshold, threshold) != 0) {
+            throw new IllegalArgumentException("cannot merge component metrics of another track or threshold");
+        }
+        sIoUs.addAll(other.sIoUs);
+        ppvs.addAll(other.ppvs);
+    }
+
     private static int[] sizes(int[] lab, int count) {
         int[] s = new int[count + 1];
         for (int v : lab) {

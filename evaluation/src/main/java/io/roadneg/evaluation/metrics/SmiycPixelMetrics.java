@@ -140,6 +140,37 @@ public final class SmiycPixelMetrics {
         }
     }
 
+    /**
+     * Adds everything {@code other} counted (an accumulator of the same bins, for other frames; it must not be used
+     * afterwards). The result is the same whatever the split of frames and the order of merging: the percentile
+     * entries are a multiset that {@link #compute} sorts by threshold and sums, the rest are counts and a maximum.
+     */
+    public void merge(SmiycPixelMetrics other) {
+        if (other.bins != bins) {
+            throw new IllegalArgumentException("cannot merge " + other.bins + " bins into " + bins);
+        }
+        positives += other.positives;
+        negatives += other.negatives;
+        if (bins == Bins.UNIFORM) {
+            for (int i = 0; i < UNIFORM_BINS; i++) {
+                uniformTp[i] += other.uniformTp[i];
+                uniformFp[i] += other.uniformFp[i];
+            }
+            return;
+        }
+        ensure(n + other.n);
+        System.arraycopy(other.thr, 0, thr, n, other.n);
+        System.arraycopy(other.tpRel, 0, tpRel, n, other.n);
+        System.arraycopy(other.fpRel, 0, fpRel, n, other.n);
+        n += other.n;
+        if (other.topThreshold > topThreshold) {
+            topThreshold = other.topThreshold;
+            topTies = other.topTies;
+        } else if (other.topThreshold == topThreshold) {
+            topTies += other.topTies;
+        }
+    }
+
     /** An order key of float16 bits: ascending keys are ascending values; -0 and +0 share the key of +0. */
     static int key(short bits) {
         int h = bits & 0xffff;
