@@ -177,6 +177,15 @@ class EvalCommandTest {
         // wrong layout
         assertEquals(2, gen("eval", "--dataset", "fs-laf", "--root", root.toString(), "--scores", scores.toString()));
         assertTrue(err.toString().contains("expected folder LostAndFound/original"), err.toString());
+        // an --out that cannot be a folder is refused before any frame is read (here the label above would fail)
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        for (Path out : new Path[] {file, file.resolve("below")}) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                    scores.toString(), "--out", out.toString(), "--quiet"));
+            assertTrue(err.toString().contains("--out = " + out) && !err.toString().contains("label value"),
+                    err.toString());
+        }
     }
 
     @Test

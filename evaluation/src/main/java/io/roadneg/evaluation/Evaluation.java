@@ -3,6 +3,7 @@ package io.roadneg.evaluation;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.image.LabelMap;
+import io.roadneg.datasets.io.Roots;
 import io.roadneg.evaluation.bench.Benchmark;
 import io.roadneg.evaluation.bench.Frame;
 import io.roadneg.evaluation.bench.Target;
@@ -43,6 +44,9 @@ public final class Evaluation {
             Progress progress, int threads, OpenSetRequest openSet) {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, found " + threads);
+        }
+        if (out != null) {
+            Roots.checkFolder(out, "--out"); // before minutes of work, not after
         }
         List<Frame> frames = benchmark.frames(root);
         // check every input file up front: a missing frame fails before minutes of work, with its name

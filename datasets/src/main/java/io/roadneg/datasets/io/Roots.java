@@ -71,6 +71,36 @@ public final class Roots {
         }
     }
 
+    /**
+     * Refuses, before any work, an output folder that {@link #createFolder} could not make: {@code out} or its
+     * nearest existing parent is a file, or that parent is not writable. Creates nothing (a run refused later for
+     * its inputs leaves no empty folder behind).
+     *
+     * @param option the option that named the folder ({@code --out})
+     */
+    public static void checkFolder(Path out, String option) {
+        Path abs = out.toAbsolutePath();
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) {
+                throw new InputException(null, option, out, "is a file, not a folder");
+            }
+            return;
+        }
+        Path up = abs.getParent();
+        while (up != null && !Files.exists(up)) {
+            up = up.getParent();
+        }
+        if (up == null) {
+            return; // nothing exists up to the root: createFolder reports what the file system says
+        }
+        if (!Files.isDirectory(up)) {
+            throw new InputException(null, option, out, "cannot create the folder: " + up + " is not a folder");
+        }
+        if (!Files.isWritable(up)) {
+            throw new InputException(null, option, out, "cannot create the folder: permission denied in " + up);
+        }
+    }
+
     /** Why a file operation failed, in words (Java's messages for these often hold only the path). */
     static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
