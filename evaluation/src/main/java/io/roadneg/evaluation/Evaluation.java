@@ -71,6 +71,7 @@ public final class Evaluation {
         PerImageMetrics.Result perImageResult = null;
         progress.start("eval " + benchmark.cliName(), n);
         Reports.Overlays overlays = null;
+        List<EvalResult.FrameScore> perFrame;
         try {
             if (protocol == Protocol.EXACT) {
                 List<ExactPixelMetrics> parts = FrameWorkers.run(n, threads, ExactPixelMetrics::new, (acc, i) -> {
@@ -88,7 +89,8 @@ public final class Evaluation {
                     }
                 });
                 // the overlays need only each frame's own AP: drawn while the pooled metric is folded and walked
-                overlays = startOverlays(out, openSet, own, benchmark, frames, scoreFiles);
+                perFrame = perFrame(frames, own);
+                overlays = startOverlays(out, openSet, perFrame, benchmark, frames, scoreFiles);
                 pixel = mergeInOrder(parts).compute(threads);
                 PerImageMetrics perImage = new PerImageMetrics();
                 for (PixelMetrics m : own) {
@@ -117,7 +119,8 @@ public final class Evaluation {
                     smiyc.merge(parts.get(w)[0]);
                     uniform.merge(parts.get(w)[1]);
                 }
-                overlays = startOverlays(out, openSet, own, benchmark, frames, scoreFiles);
+                perFrame = perFrame(frames, own);
+                overlays = startOverlays(out, openSet, perFrame, benchmark, frames, scoreFiles);
                 pixel = smiyc.compute();
                 pixelUniform = uniform.compute();
                 ComponentMetrics.Track track = benchmark == Benchmark.SMIYC_OBSTACLE ? ComponentMetrics.Track.OBSTACLE
@@ -141,7 +144,6 @@ public final class Evaluation {
                 }
             }
             progress.close();
-            List<EvalResult.FrameScore> perFrame = perFrame(frames, own);
             OpenSetSummary open = null;
             if (openSet != null) {
                 open = openSet(benchmark, root, frames, scoreFiles, classFiles, openSet, scores, threads,
@@ -177,12 +179,12 @@ public final class Evaluation {
      * open-set step that may still refuse its inputs (then they start with the report, so a refused run leaves no
      * folder behind).
      */
-    private static Reports.Overlays startOverlays(Path out, OpenSetRequest openSet, PixelMetrics[] own,
-            Benchmark benchmark, List<Frame> frames, List<Path> scoreFiles) {
+    private static Reports.Overlays startOverlays(Path out, OpenSetRequest openSet,
+            List<EvalResult.FrameScore> perFrame, Benchmark benchmark, List<Frame> frames, List<Path> scoreFiles) {
         if (out == null || openSet != null) {
             return null;
         }
-        return Reports.startOverlays(perFrame(frames, own), benchmark, frames, scoreFiles, out);
+        return Reports.startOverlays(perFrame, benchmark, frames, scoreFiles, out);
     }
 
     private static List<Path> locateScores(List<Frame> frames, Path scores) {

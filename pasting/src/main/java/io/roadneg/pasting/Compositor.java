@@ -61,16 +61,7 @@ public final class Compositor {
      * caller that reads each scene once (a paste job), it saves copying some 30 MB per 2048x1024 scene.
      */
     public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements) {
-        return applyInPlace(scene, objects, placements, null);
-    }
-
-    /**
-     * As {@link #applyInPlace(Scene, List, List)}, writing the anomaly label map into {@code oodInto} when it has
-     * exactly the scene's size (a worker's reused buffer), else into a new array.
-     */
-    public PasteResult applyInPlace(Scene scene, List<PasteObject> objects, List<Placement> placements,
-            int[] oodInto) {
-        return paint(scene, objects, placements, oodInto, true);
+        return paint(scene, objects, placements, true);
     }
 
     /**
@@ -80,7 +71,7 @@ public final class Compositor {
      * it once).
      */
     public PasteResult applyInPlaceWithoutOod(Scene scene, List<PasteObject> objects, List<Placement> placements) {
-        return paint(scene, objects, placements, null, false);
+        return paint(scene, objects, placements, false);
     }
 
     /** The anomaly label values of train ids, row by row ({@link #oodValues}), for this compositor's outlier id. */
@@ -89,7 +80,7 @@ public final class Compositor {
         return (values, from, n, out, to) -> oodValues(values, from, n, out, to, outlier);
     }
 
-    private PasteResult paint(Scene scene, List<PasteObject> objects, List<Placement> placements, int[] oodInto,
+    private PasteResult paint(Scene scene, List<PasteObject> objects, List<Placement> placements,
             boolean withOod) {
         if (objects.size() != placements.size()) {
             throw new IllegalArgumentException(objects.size() + " objects for " + placements.size() + " placements");
@@ -123,7 +114,7 @@ public final class Compositor {
             painted.add(box);
             paintedIndex.add(i);
         }
-        LabelMap ood = withOod ? oodLabel(train, oodInto) : null;
+        LabelMap ood = withOod ? oodLabel(train) : null;
         List<PastedInstance> instances = visibleInstances(painted, paintedIndex, objects, ih, iw);
         return new PasteResult(out, train, labels, inst, ood, instances);
     }
@@ -398,9 +389,9 @@ public final class Compositor {
         }
     }
 
-    private LabelMap oodLabel(LabelMap train, int[] into) {
+    private LabelMap oodLabel(LabelMap train) {
         int[] td = train.data();
-        int[] o = into != null && into.length == td.length ? into : new int[td.length];
+        int[] o = new int[td.length];
         oodValues(td, 0, td.length, o, 0, outlierTrainId);
         return new LabelMap(train.width(), train.height(), o);
     }

@@ -48,16 +48,6 @@ public final class Reports {
     public static final String CURVE_FILE = "curve.csv";
 
     /**
-     * Writes metrics.json, metrics.md, curve.csv, pr.png/svg, roc.png/svg, overlays and report.html into
-     * {@code out}.
-     */
-    public static void write(EvalResult r, Benchmark b, List<Frame> frames, List<Path> scoreFiles, Path out) {
-        try (Overlays o = startOverlays(r.perFrame(), b, frames, scoreFiles, out)) {
-            write(r, out, o);
-        }
-    }
-
-    /**
      * Overlays being drawn on their own threads (a daemon pool as wide as the cores, at most 4) while the caller goes
      * on: they need only each frame's own AP, so {@code gen eval} starts them before the pooled metric is folded and
      * walked (one thread for most of that time), and {@link #write(EvalResult, Path, Overlays)} collects them.
