@@ -236,19 +236,32 @@ public final class PasteJob {
                 for (Future<?> f : futures) {
                     Futures.get(f);
                 }
-            } finally {
-                pool.shutdownNow();
-                // a failed run returns only when no worker is still writing, so a resumed run never meets its files
+            } catch (RuntimeException | Error e) {
+                stopWorkers(pool);
+                // the items finished before the failure keep their records: a resumed run does not make them again
                 try {
-                    pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    assembly.keepRecords();
+                } catch (RuntimeException kept) {
+                    e.addSuppressed(kept);
                 }
+                throw e;
+            } finally {
+                stopWorkers(pool);
                 progress.close();
             }
             AtomicFiles.write(o.out().resolve(PROVENANCE_FILE), (runProvenance(o, configHash).toJson() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             return assembly.finish(madeNow.get(), already, thumbs);
+        }
+    }
+
+    /** Stops the workers and waits for them: a failed run returns only when no worker is still writing. */
+    private static void stopWorkers(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -354,20 +367,20 @@ public final class PasteJob {
         try {
             scene = loadScene(frame, buffers);
         } catch (InputException | IllegalArgumentException e) {
-            skip(items, rec, "bad destination", e.getMessage(), assembly);
+            skip(rec, "bad destination", e.getMessage(), assembly);
             return false;
         }
         PastePlanner.Planned planned;
         try {
             planned = planner.plan(o.seed(), index, frame.id().stem(), frame.split(), scene);
         } catch (RoadGeometry.NoRoadException e) {
-            skip(items, rec, "no road", frame.id().stem() + ": " + e.getMessage(), assembly);
+            skip(rec, "no road", frame.id().stem() + ": " + e.getMessage(), assembly);
             return false;
         } catch (PastePlanner.NoUsableObjectException e) {
-            skip(items, rec, "no usable object", e.getMessage(), assembly);
+            skip(rec, "no usable object", e.getMessage(), assembly);
             return false;
         } catch (InputException e) {
-            skip(items, rec, "bad source", e.getMessage(), assembly);
+            skip(rec, "bad source", e.getMessage(), assembly);
             return false;
         }
         // the scene was read for this item alone: paint into its buffers instead of copying them
@@ -396,7 +409,7 @@ public final class PasteJob {
 
         RgbImage thumb = null;
         if (sampler != null) {
-            thumb = Preview.writeThumb(items, index, sampler.finish(r.trainIds(), compositor.oodRows()));
+            thumb = sampler.finish(r.trainIds(), compositor.oodRows());
             thumbs.written(index);
         }
         rec.put("status", "made");
@@ -420,17 +433,15 @@ public final class PasteJob {
             }
             n.put("counts", pi.visible().toCompressedString());
         }
-        AtomicFiles.write(itemFile(items, index), JSON.writeValueAsBytes(rec));
+        // the record (and the thumbnail's file) is written by the calling thread, which takes it in (RunAssembly)
         assembly.made(index, rec, thumb);
         return true;
     }
 
-    private static void skip(Path items, ObjectNode rec, String reason, String detail, RunAssembly assembly)
-            throws IOException {
+    private static void skip(ObjectNode rec, String reason, String detail, RunAssembly assembly) {
         rec.put("status", "skipped");
         rec.put("reason", reason);
         rec.put("detail", detail);
-        AtomicFiles.write(itemFile(items, rec.get("index").asLong()), JSON.writeValueAsBytes(rec));
         assembly.made(rec.get("index").asInt(), rec, null);
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The manifest and the COCO JSON grow in temp files beside their targets (the COCO annotations in a second one,
  * since the images come first in the file) and are renamed into place by {@link #finish}; a failed run deletes them
- * ({@link #close}). Records made by this run are handed over in memory ({@link #made}); those of an earlier run are
- * read from their files. The sheet is written as soon as its last thumbnail is known. The bytes are those of a
+ * ({@link #close}). Records made by this run are handed over in memory ({@link #made}) and written to their files
+ * here, as they are taken in; those of an earlier run are read from their files. The sheet is written as soon as its last thumbnail is known. The bytes are those of a
  * pass over the finished folder: the same whatever the thread count, and on a resumed run.
  */
 final class RunAssembly implements AutoCloseable {
@@ -113,8 +113,11 @@ final class RunAssembly implements AutoCloseable {
     }
 
     /**
-     * Hands over the record of item {@code index} once its file is written, with its thumbnail when one was drawn
-     * (any thread).
+     * Hands over the record of item {@code index} once its image and label files are written, with its thumbnail
+     * when one was drawn (any thread). The record's file (what marks the item done for a resumed run) and the
+     * thumbnail's are written by the thread that takes the record in ({@link #advance}, or {@link #keepRecords} after
+     * a failure): a worker goes on with its next item meanwhile, and the record is serialized once, for its file and
+     * its manifest line alike.
      */
     void made(int index, JsonNode record, RgbImage thumb) {
         if (thumb != null) {
@@ -127,11 +130,34 @@ final class RunAssembly implements AutoCloseable {
     boolean advance() {
         int from = next;
         while (next < total && (earlier.get(next) || fresh.containsKey(next))) {
-            JsonNode rec = earlier.get(next) ? read(next) : fresh.remove(next);
-            take(next, rec);
+            boolean isFresh = !earlier.get(next);
+            JsonNode rec = isFresh ? fresh.get(next) : read(next);
+            take(next, rec, isFresh);
+            if (isFresh) {
+                fresh.remove(next);
+            }
             next++;
         }
         return next > from;
+    }
+
+    /**
+     * After a failed run: writes the files of every record handed over and not yet taken in (and of the thumbnails
+     * drawn for them), in any order, so the items finished before the failure are not made again by a resumed run.
+     */
+    void keepRecords() {
+        try {
+            for (Map.Entry<Integer, JsonNode> e : new TreeMap<>(fresh).entrySet()) {
+                RgbImage thumb = freshThumbs.remove(e.getKey());
+                if (thumb != null) {
+                    Preview.writeThumb(items, e.getKey(), thumb);
+                }
+                AtomicFiles.write(PasteJob.itemFile(items, e.getKey()), PasteJob.JSON.writeValueAsBytes(e.getValue()));
+                fresh.remove(e.getKey());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the item records in " + items + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether every item's record has been taken in. */
@@ -186,9 +212,19 @@ final class RunAssembly implements AutoCloseable {
         return true;
     }
 
-    private void take(int i, JsonNode rec) {
+    private void take(int i, JsonNode rec, boolean isFresh) {
         try {
-            manifestOut.write(PasteJob.JSON.writeValueAsBytes(rec));
+            byte[] line = PasteJob.JSON.writeValueAsBytes(rec);
+            RgbImage thumb = isFresh ? freshThumbs.remove(i) : null;
+            if (isFresh) {
+                // the thumbnail's file before the record's: a record marks the item done, thumbnail included; a
+                // thumbnail the sheet will not show (the sheet is full) is not written at all
+                if (thumb != null && previewItems.size() < previewSize) {
+                    Preview.writeThumb(items, i, thumb);
+                }
+                AtomicFiles.write(PasteJob.itemFile(items, i), line);
+            }
+            manifestOut.write(line);
             manifestOut.write('\n');
             if (!"made".equals(rec.path("status").asText())) {
                 skipped.merge(rec.path("reason").asText(), 1, Integer::sum);
@@ -197,7 +233,6 @@ final class RunAssembly implements AutoCloseable {
                 return;
             }
             objects += rec.path("instances").size();
-            RgbImage thumb = freshThumbs.remove(i);
             if (previewItems.size() < previewSize) {
                 Path file = Preview.thumbFile(items, i);
                 if (thumb == null && Files.exists(file)) {
