@@ -1,9 +1,6 @@
 package io.roadneg.datasets.image;
 
 import io.roadneg.datasets.InputException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
@@ -259,10 +256,6 @@ final class PngDecoder {
         }
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
-    private static final long HIGH = 0x8080808080808080L;
-
     /**
      * {@code b[row + i] += b[prev + i]} for {@code i < stride}, eight bytes at a time: each byte's sum modulo 256 is
      * the sum of its low seven bits plus the XOR of the top bits, so no carry crosses a byte. (The plain loop reads
@@ -271,9 +264,9 @@ final class PngDecoder {
     static void addUp(byte[] b, int row, int prev, int stride) {
         int i = 0;
         for (; i + 8 <= stride; i += 8) {
-            long x = (long) LONGS.get(b, row + i);
-            long y = (long) LONGS.get(b, prev + i);
-            LONGS.set(b, row + i, ((x & LOW7) + (y & LOW7)) ^ ((x ^ y) & HIGH));
+            long x = (long) ByteLanes.LONGS.get(b, row + i);
+            long y = (long) ByteLanes.LONGS.get(b, prev + i);
+            ByteLanes.LONGS.set(b, row + i, ByteLanes.add(x, y));
         }
         for (; i < stride; i++) {
             b[row + i] += b[prev + i];
