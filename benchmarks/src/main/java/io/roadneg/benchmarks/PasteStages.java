@@ -73,14 +73,15 @@ public final class PasteStages {
                     // into one set of buffers reused from item to item, as a paste worker decodes
                     RgbImage img = time(nanos, "decode image", () -> Images.readRgb(f.imagePath(), buf.image));
                     LabelMap train = time(nanos, "decode labelTrainIds",
-                            () -> Images.readLabel(f.trainIdsPath(), buf.train));
-                    LabelMap ids = time(nanos, "decode labelIds", () -> Images.readLabel(f.labelIdsPath(), buf.labels));
+                            () -> Images.readLabelCompact(f.trainIdsPath(), buf.train));
+                    LabelMap ids = time(nanos, "decode labelIds",
+                            () -> Images.readLabelCompact(f.labelIdsPath(), buf.labels));
                     LabelMap inst = time(nanos, "decode instanceIds",
-                            () -> Images.readLabel(f.instanceIdsPath(), buf.inst));
+                            () -> Images.readLabelCompact(f.instanceIdsPath(), buf.inst));
                     buf.image = img.data();
-                    buf.train = train.data();
-                    buf.labels = ids.data();
-                    buf.inst = inst.data();
+                    buf.train = train.bytes(); // the maps stored as their samples, as a paste worker keeps them
+                    buf.labels = ids.bytes();
+                    buf.inst = inst.bytes16();
                     Scene scene = new Scene(img, train, ids, inst);
                     int index = i;
                     PastePlanner.Planned p = time(nanos, "plan (source decode)",
@@ -96,8 +97,8 @@ public final class PasteStages {
                     byte[] g = time(nanos, "encode ood", () -> {
                         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
                         try {
-                            io.roadneg.datasets.image.PngEncoder.writeGray(o, r.trainIds().width(),
-                                    r.trainIds().height(), r.trainIds().data(), comp.oodRows(), false, level,
+                            io.roadneg.datasets.image.PngEncoder.writeGrayBytes(o, r.trainIds().width(),
+                                    r.trainIds().height(), r.trainIds().bytes(), 1, comp.oodRows().bytes(), level,
                                     io.roadneg.datasets.image.PngEncoder.Filter.UP, text);
                         } catch (java.io.IOException x) {
                             throw new java.io.UncheckedIOException(x); // a byte array stream does not throw
@@ -148,8 +149,8 @@ public final class PasteStages {
     /** The decode buffers of one worker. */
     private static final class Buffers {
         byte[] image;
-        int[] train;
-        int[] labels;
-        int[] inst;
+        byte[] train;
+        byte[] labels;
+        byte[] inst;
     }
 }

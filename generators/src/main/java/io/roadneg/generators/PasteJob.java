@@ -452,16 +452,25 @@ public final class PasteJob {
      */
     private static final class ItemBuffers {
         byte[] image;
-        int[] train;
-        int[] labels;
-        int[] inst;
+        byte[] train;
+        byte[] labels;
+        byte[] inst;
 
-        /** Keeps the arrays of the result (the decoders' or new ones of another size) for the next item. */
+        /**
+         * Keeps the arrays of the result (the decoders' or new ones of another size) for the next item; the label
+         * maps are read and kept as their PNG samples ({@link Images#readLabelCompact}: 8-bit train and label ids,
+         * 16-bit instance ids), a map stored otherwise is not kept.
+         */
         void keep(PasteResult r) {
             image = r.image().data();
-            train = r.trainIds().data();
-            labels = r.labelIds() == null ? labels : r.labelIds().data();
-            inst = r.instanceIds() == null ? inst : r.instanceIds().data();
+            train = samples(r.trainIds(), train);
+            labels = samples(r.labelIds(), labels);
+            inst = samples(r.instanceIds(), inst);
+        }
+
+        private static byte[] samples(LabelMap m, byte[] old) {
+            byte[] b = m == null ? null : m.bytes() != null ? m.bytes() : m.bytes16();
+            return b != null ? b : old;
         }
     }
 
@@ -470,12 +479,13 @@ public final class PasteJob {
 
     private static Scene loadScene(CityscapesFrame frame, ItemBuffers b) {
         RgbImage image = Images.readRgb(frame.imagePath(), b.image);
-        LabelMap train = Files.exists(frame.trainIdsPath()) ? Images.readLabel(frame.trainIdsPath(), b.train)
+        // the label maps as their PNG samples: decoded, painted and encoded again without widening every value
+        LabelMap train = Files.exists(frame.trainIdsPath()) ? Images.readLabelCompact(frame.trainIdsPath(), b.train)
                 : frame.trainIds();
-        LabelMap labels = Files.exists(frame.labelIdsPath()) ? Images.readLabel(frame.labelIdsPath(), b.labels)
-                : null;
-        LabelMap inst = Files.exists(frame.instanceIdsPath()) ? Images.readLabel(frame.instanceIdsPath(), b.inst)
-                : null;
+        LabelMap labels = Files.exists(frame.labelIdsPath()) ? Images.readLabelCompact(frame.labelIdsPath(),
+                b.labels) : null;
+        LabelMap inst = Files.exists(frame.instanceIdsPath()) ? Images.readLabelCompact(frame.instanceIdsPath(),
+                b.inst) : null;
         checkSize(frame.trainIdsPath().getFileName().toString(), image, train, frame);
         if (labels != null) {
             checkSize(frame.labelIdsPath().getFileName().toString(), image, labels, frame);

@@ -210,11 +210,13 @@ public final class Preview {
                     p[ty * row.length + k] = (byte) ((row[k] + n / 2) / n);
                 }
             }
-            int[] lab = labels.data();
+            byte[] lb = labels.bytes(); // read as they are stored: a map of bytes is not widened for a few samples
+            int[] lab = lb == null ? labels.data() : null;
             int[] d = new int[THUMB_W * th];
             for (int ty = 0; ty < th; ty++) {
                 for (int x = 0; x < THUMB_W; x++) {
-                    d[ty * THUMB_W + x] = lab[y0[ty] * w + x0[x]];
+                    int at = y0[ty] * w + x0[x];
+                    d[ty * THUMB_W + x] = lb != null ? lb[at] & 0xff : lab[at];
                 }
             }
             if (toOod != null) {

@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The manifest and the COCO JSON grow in temp files beside their targets (the COCO annotations in a second one,
  * since the images come first in the file) and are renamed into place by {@link #finish}; a failed run deletes them
  * ({@link #close}). Records made by this run are handed over in memory ({@link #made}) and written to their files
- * here, as they are taken in; those of an earlier run are read from their files. The sheet is written as soon as its last thumbnail is known. The bytes are those of a
- * pass over the finished folder: the same whatever the thread count, and on a resumed run.
+ * here, as they are taken in; those of an earlier run are read from their files. The sheet is written as soon as its
+ * last thumbnail is known. The bytes are those of a pass over the finished folder: the same whatever the thread
+ * count, and on a resumed run.
  */
 final class RunAssembly implements AutoCloseable {
     private final PasteJob.Options o;

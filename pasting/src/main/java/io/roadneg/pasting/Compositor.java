@@ -77,7 +77,30 @@ public final class Compositor {
     /** The anomaly label values of train ids, row by row ({@link #oodValues}), for this compositor's outlier id. */
     public PngEncoder.RowMapper oodRows() {
         int outlier = outlierTrainId;
-        return (values, from, n, out, to) -> oodValues(values, from, n, out, to, outlier);
+        byte[] lut = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            lut[v] = (byte) (v == outlier ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID
+                    : LabelValues.INLIER);
+        }
+        PngEncoder.ByteRowMapper bytes = (values, from, n, out, to) -> oodBytes(values, from, n, out, to, lut);
+        return new PngEncoder.RowMapper() {
+            @Override
+            public void map(int[] values, int from, int n, int[] out, int to) {
+                oodValues(values, from, n, out, to, outlier);
+            }
+
+            @Override
+            public PngEncoder.ByteRowMapper bytes() {
+                return bytes;
+            }
+        };
+    }
+
+    /** {@link #oodValues} of 8-bit train ids, through the table of the 256 answers. */
+    private static void oodBytes(byte[] train, int from, int n, byte[] o, int to, byte[] lut) {
+        for (int i = 0; i < n; i++) {
+            o[to + i] = lut[train[from + i] & 0xff];
+        }
     }
 
     private PasteResult paint(Scene scene, List<PasteObject> objects, List<Placement> placements,
@@ -369,20 +392,37 @@ public final class Compositor {
     }
 
     private void paintLabels(BoxMask box, LabelMap train, LabelMap labels, LabelMap inst) {
-        int w = train.width();
-        int[] td = train.data();
-        int[] ld = labels == null ? null : labels.data();
-        int[] idd = inst == null ? null : inst.data();
+        paint(box, train, outlierTrainId);
+        paint(box, labels, outlierLabelId);
+        paint(box, inst, outlierLabelId);
+    }
+
+    /**
+     * Sets the box's masked pixels of {@code map} (none: null) to {@code value}, in its samples when it is stored as
+     * samples that hold the value ({@link LabelMap#bytes()}, {@link LabelMap#bytes16()}), else in its ints.
+     */
+    private static void paint(BoxMask box, LabelMap map, int value) {
+        if (map == null) {
+            return;
+        }
+        int w = map.width();
+        byte[] b = value >= 0 && value <= 255 ? map.bytes() : null;
+        byte[] b16 = value >= 0 && value <= 65535 ? map.bytes16() : null;
+        int[] d = b == null && b16 == null ? map.data() : null;
+        byte hi = (byte) (value >>> 8);
+        byte lo = (byte) value;
+        byte[] bits = box.bits();
         for (int y = 0; y < box.h(); y++) {
+            int row = (y + box.y()) * w + box.x();
             for (int x = 0; x < box.w(); x++) {
-                if (box.bits()[y * box.w() + x] != 0) {
-                    int i = (y + box.y()) * w + x + box.x();
-                    td[i] = outlierTrainId;
-                    if (ld != null) {
-                        ld[i] = outlierLabelId;
-                    }
-                    if (idd != null) {
-                        idd[i] = outlierLabelId;
+                if (bits[y * box.w() + x] != 0) {
+                    if (b != null) {
+                        b[row + x] = lo;
+                    } else if (b16 != null) {
+                        b16[2 * (row + x)] = hi;
+                        b16[2 * (row + x) + 1] = lo;
+                    } else {
+                        d[row + x] = value;
                     }
                 }
             }

@@ -38,12 +38,14 @@ public final class RoadGeometry {
         }
         int w = trainIds.width();
         int h = trainIds.height();
-        int[] data = trainIds.data();
+        byte[] bytes = trainIds.bytes(); // read as they are stored: a map of bytes is not widened here
+        int[] data = bytes == null ? trainIds.data() : null;
+        int size = w * h;
         int[] perRow = new int[h];
         boolean[] clipped = new boolean[h];
         int n = 0;
-        for (int i = 0; i < data.length; i++) {
-            int v = data[i];
+        for (int i = 0; i < size; i++) {
+            int v = bytes != null ? bytes[i] & 0xff : data[i];
             if (v >= 0 && v < 256 && isRoad[v]) {
                 perRow[i / w]++;
                 n++;
@@ -58,8 +60,8 @@ public final class RoadGeometry {
         }
         int[] pix = new int[n];
         int k = 0;
-        for (int i = 0; i < data.length; i++) {
-            int v = data[i];
+        for (int i = 0; i < size; i++) {
+            int v = bytes != null ? bytes[i] & 0xff : data[i];
             if (v >= 0 && v < 256 && isRoad[v]) {
                 pix[k++] = i;
             }

@@ -223,6 +223,71 @@ class CompositorTest {
                 new int[] {0}));
     }
 
+    /** The scene with its maps stored as PNG samples: 8-bit train and label ids, 16-bit instance ids. */
+    private static Scene bytesScene(Scene s) {
+        LabelMap inst = s.instanceIds();
+        byte[] b16 = new byte[2 * inst.width() * inst.height()];
+        for (int i = 0; i < inst.data().length; i++) {
+            b16[2 * i] = (byte) (inst.data()[i] >>> 8);
+            b16[2 * i + 1] = (byte) inst.data()[i];
+        }
+        return new Scene(s.image(), asBytes(s.trainIds()), asBytes(s.labelIds()),
+                LabelMap.ofBytes16(inst.width(), inst.height(), b16));
+    }
+
+    private static LabelMap asBytes(LabelMap m) {
+        byte[] b = new byte[m.width() * m.height()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) m.data()[i];
+        }
+        return LabelMap.ofBytes(m.width(), m.height(), b);
+    }
+
+    @Test
+    void mapsStoredAsSamplesArePaintedAsSamplesWithTheSameValues() {
+        List<PasteObject> objs = List.of(square(3, 0xff0000, "a"), square(4, 0x00ff00, "b"));
+        List<Placement> at = List.of(at(2, 1, BlendMode.HARD), at(6, 3, BlendMode.FEATHER));
+        Compositor c = new Compositor(254, 250);
+        PasteResult ints = c.applyInPlaceWithoutOod(scene(12, 8), objs, at);
+        Scene s = bytesScene(scene(12, 8));
+        byte[] train = s.trainIds().bytes();
+        PasteResult bytes = c.applyInPlaceWithoutOod(s, objs, at);
+        assertSame(train, bytes.trainIds().bytes(), "painted in its bytes, not widened");
+        assertTrue(bytes.labelIds().bytes() != null);
+        assertTrue(bytes.instanceIds().bytes16() != null, "16-bit samples painted as such");
+        assertEquals(ints.trainIds(), bytes.trainIds());
+        assertEquals(ints.labelIds(), bytes.labelIds());
+        assertEquals(ints.instanceIds(), bytes.instanceIds());
+        // the anomaly labels of bytes, row by row, as of ints: for every byte value and several outlier ids
+        for (int outlier : new int[] {254, 255, 0, 1}) {
+            io.roadneg.datasets.image.PngEncoder.RowMapper m = new Compositor(outlier, 250).oodRows();
+            int[] v = new int[256];
+            byte[] b = new byte[256];
+            for (int i = 0; i < 256; i++) {
+                v[i] = i;
+                b[i] = (byte) i;
+            }
+            int[] expect = new int[256];
+            m.map(v, 0, 256, expect, 0);
+            byte[] got = new byte[260];
+            m.bytes().map(b, 0, 256, got, 4);
+            for (int i = 0; i < 256; i++) {
+                assertEquals(expect[i], got[4 + i] & 0xff, "outlier " + outlier + ", value " + i);
+            }
+        }
+        // the road fit reads the bytes as they are
+        LabelMap road = LabelMap.filled(200, 100, 2);
+        for (int y = 40; y < 100; y++) {
+            for (int x = 100 - (y - 30); x < 100 + (y - 30); x++) {
+                road.set(x, y, 0);
+            }
+        }
+        LabelMap roadBytes = asBytes(road);
+        assertEquals(RoadGeometry.fit(road, new int[] {0}).horizon(), RoadGeometry.fit(roadBytes, new int[] {0})
+                .horizon(), 1e-12);
+        assertTrue(roadBytes.bytes() != null, "not widened by the fit");
+    }
+
     @Test
     void mismatchedPlansAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Compositor().apply(scene(4, 4), List.of(),

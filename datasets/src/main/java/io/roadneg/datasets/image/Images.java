@@ -178,6 +178,24 @@ public final class Images {
         return decodeLabel(readBytes(file), file, into);
     }
 
+    /**
+     * As {@link #readLabel(Path)}, but an 8- or 16-bit gray PNG comes back as a map stored as its samples ({@link
+     * LabelMap#ofBytes}, {@link LabelMap#ofBytes16}), decoded into {@code into} when it has exactly their size; any
+     * other label file as {@link #readLabel(Path)} reads it. For code that works on the samples (a paste job: its
+     * label files are decoded and encoded again without widening every value).
+     */
+    public static LabelMap readLabelCompact(Path file, byte[] into) {
+        byte[] bytes = readBytes(file);
+        PngHeader hdr = PngHeader.parse(bytes, file);
+        ImageLimits.check(hdr.width(), hdr.height(), file);
+        checkPngComplete(bytes, file);
+        if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)
+                && PngDecoder.supports(bytes, hdr)) {
+            return PngDecoder.graySamples(bytes, hdr, file, into);
+        }
+        return decodeLabel(bytes, file, null);
+    }
+
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
     public static LabelMap decodeLabel(byte[] bytes, Path file) {
         return decodeLabel(bytes, file, null);
@@ -304,8 +322,17 @@ public final class Images {
                 PngEncoder.Filter.UP, text, rowRead));
     }
 
-    /** Writes a label PNG atomically: 8-bit gray if every value is 0..255, else 16-bit gray; values 0..65535 only. */
+    /**
+     * Writes a label PNG atomically: 8-bit gray if every value is 0..255, else 16-bit gray; values 0..65535 only. A
+     * map stored as bytes is written from its bytes (the same file).
+     */
     public static void writePng(Path file, LabelMap label, int level, Map<String, String> text) {
+        byte[] b = label.bytes();
+        if (b != null) {
+            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 1, null,
+                    level, PngEncoder.Filter.UP, text));
+            return;
+        }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), false,
                 level, PngEncoder.Filter.UP, text));
     }
@@ -317,12 +344,28 @@ public final class Images {
      */
     public static void writePng(Path file, LabelMap label, PngEncoder.RowMapper mapper, int level,
             Map<String, String> text) {
+        byte[] b = label.bytes();
+        PngEncoder.ByteRowMapper byteMapper = mapper.bytes();
+        if (b != null && byteMapper != null) {
+            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 1,
+                    byteMapper, level, PngEncoder.Filter.UP, text));
+            return;
+        }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), mapper,
                 false, level, PngEncoder.Filter.UP, text));
     }
 
-    /** Writes a label PNG atomically as 16-bit gray whatever its values (Cityscapes instanceIds). */
+    /**
+     * Writes a label PNG atomically as 16-bit gray whatever its values (Cityscapes instanceIds); a map stored as
+     * 16-bit samples is written from them (the same file).
+     */
     public static void writePng16(Path file, LabelMap label, int level, Map<String, String> text) {
+        byte[] b = label.bytes16();
+        if (b != null) {
+            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 2, null,
+                    level, PngEncoder.Filter.UP, text));
+            return;
+        }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), true,
                 level, PngEncoder.Filter.UP, text));
     }
@@ -339,11 +382,30 @@ public final class Images {
 
     /** Encodes a label PNG (8-bit when all values fit, else 16-bit; values 0..65535 only). */
     public static byte[] encodePng(LabelMap label, int level, Map<String, String> text) {
+        byte[] b = label.bytes();
+        if (b != null) {
+            return encodeSamples(label, b, 1, level, text);
+        }
         return PngEncoder.gray(label.width(), label.height(), label.data(), false, level, PngEncoder.Filter.UP, text);
+    }
+
+    private static byte[] encodeSamples(LabelMap label, byte[] samples, int bpp, int level, Map<String, String> text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PngEncoder.writeGrayBytes(out, label.width(), label.height(), samples, bpp, null, level,
+                    PngEncoder.Filter.UP, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        }
+        return out.toByteArray();
     }
 
     /** Encodes a label PNG as 16-bit gray whatever its values (Cityscapes instanceIds are always 16-bit). */
     public static byte[] encodePng16(LabelMap label, int level, Map<String, String> text) {
+        byte[] b = label.bytes16();
+        if (b != null) {
+            return encodeSamples(label, b, 2, level, text);
+        }
         return PngEncoder.gray(label.width(), label.height(), label.data(), true, level, PngEncoder.Filter.UP, text);
     }
 

@@ -111,6 +111,29 @@ final class PngDecoder {
         return new LabelMap(width, h.height(), out);
     }
 
+    /**
+     * An 8- or 16-bit gray PNG as a map stored as its samples ({@link LabelMap#ofBytes}, {@link LabelMap#ofBytes16}):
+     * each row unfiltered in place and copied out as it is, no widening; into {@code into} when it has exactly the
+     * samples' size. Only for gray files this decoder {@link #supports}.
+     */
+    static LabelMap graySamples(byte[] png, PngHeader h, Path file, byte[] into) {
+        if (h.colorType() != PngHeader.GRAY || h.bitDepth() != 8 && h.bitDepth() != 16) {
+            throw new IllegalArgumentException("not an 8- or 16-bit gray PNG: colour type " + h.colorType()
+                    + ", depth " + h.bitDepth());
+        }
+        int bpp = h.bitDepth() / 8;
+        int stride = h.width() * bpp;
+        int n = stride * h.height();
+        Work w = WORK.get();
+        byte[] raw = inflate(w, png, h, stride, file, IsalInflate.available());
+        byte[] out = into != null && into.length == n ? into : new byte[n];
+        for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
+            unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+            System.arraycopy(raw, r, out, y * stride, stride);
+        }
+        return bpp == 1 ? LabelMap.ofBytes(h.width(), h.height(), out) : LabelMap.ofBytes16(h.width(), h.height(), out);
+    }
+
     // the widening loops are methods of their own: written inline in gray(), C2 left the 8-bit one unvectorized
     // (4x slower)
     private static void widen8(byte[] raw, int r, int[] out, int o, int width) {

@@ -169,6 +169,77 @@ public final class PngEncoder {
     public interface RowMapper {
         /** Writes the mapped values of {@code values[from, from + n)} into {@code out[to, to + n)}. */
         void map(int[] values, int from, int n, int[] out, int to);
+
+        /**
+         * The same mapping for a map stored as bytes, when it maps every value 0..255 to a value 0..255; null when
+         * it has none (such a map is then widened to ints first).
+         */
+        default ByteRowMapper bytes() {
+            return null;
+        }
+    }
+
+    /** A {@link RowMapper} of 8-bit values to 8-bit values, each byte read and written as {@code b & 0xff}. */
+    @FunctionalInterface
+    public interface ByteRowMapper {
+        /** Writes the mapped values of {@code values[from, from + n)} into {@code out[to, to + n)}. */
+        void map(byte[] values, int from, int n, byte[] out, int to);
+    }
+
+    /**
+     * Writes a gray PNG of the samples of a map stored as bytes ({@link LabelMap#bytes()}: one byte a value; {@link
+     * LabelMap#bytes16()}: two, most significant first, as PNG stores them), {@code bpp} bytes a value, mapped row by
+     * row by {@code mapper} (8-bit only; null: the values themselves): the same bytes as {@link
+     * #writeGray(OutputStream, int, int, int[], RowMapper, boolean, int, Filter, Map)} writes for the same values as
+     * ints at that depth, without widening them.
+     */
+    public static void writeGrayBytes(OutputStream out, int width, int height, byte[] samples, int bpp,
+            ByteRowMapper mapper, int level, Filter filter, Map<String, String> text) throws IOException {
+        if (bpp != 1 && bpp != 2 || bpp == 2 && mapper != null) {
+            throw new IllegalArgumentException("samples of 1 or 2 bytes (mapped: 1), not " + bpp);
+        }
+        checkSize(width, height, samples.length, bpp);
+        checkLevel(level);
+        Work w = WORK.get();
+        if (mapper != null && !(level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP)) {
+            byte[] mapped = new byte[samples.length];
+            for (int y = 0; y < height; y++) {
+                mapper.map(samples, y * width, width, mapped, y * width);
+            }
+            samples = mapped;
+            mapper = null;
+        }
+        int stride = width * bpp;
+        int rawLen = (stride + 1) * height;
+        int zLen;
+        if (level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP) {
+            // the labels' usual path, as runLengthUp: one row-sized buffer (two rows of mapped values)
+            RunLengthDeflate.Stream z = runLengthStream(w, width, height, stride);
+            byte[] row = w.filtered;
+            byte[] two = mapper == null ? null : new byte[2 * width];
+            for (int y = 0; y < height; y++) {
+                byte[] src = samples;
+                int at = y * stride;
+                int above = at - stride;
+                if (mapper != null) {
+                    src = two;
+                    at = (y & 1) * width;
+                    above = width - at;
+                    mapper.map(samples, y * width, width, two, at);
+                }
+                filterRow(src, at, y == 0 ? -1 : above, stride, bpp, Filter.UP, row, 0);
+                z.write(row, 0, stride + 1);
+            }
+            zLen = z.finish();
+        } else {
+            byte[] raw = raw(w, rawLen);
+            int o = 0;
+            for (int y = 0; y < height; y++) {
+                o = filterRow(samples, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, bpp, filter, raw, o);
+            }
+            zLen = compressRows(w, raw, rawLen, level);
+        }
+        assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
     }
 
     /** Writes a gray PNG of label values to {@code out}, as {@link #gray} makes it. */
@@ -223,17 +294,40 @@ public final class PngEncoder {
         int bpp = sixteen || (or & 0xff00) != 0 ? 2 : 1;
         int rawLen = (width * bpp + 1) * height;
         byte[] raw = filterAll(w, values, width, height, bpp, filter);
-        int zLen;
-        if (level == LABEL_RUN_LENGTH_LEVEL) {
-            int bound = RunLengthDeflate.bound(rawLen);
-            if (w.packed.length < bound) {
-                w.packed = new byte[bound];
-            }
-            zLen = RunLengthDeflate.compress(raw, rawLen, w.packed);
-        } else {
-            zLen = deflate(w, raw, rawLen, level);
+        assemble(out, width, height, bpp * 8, 0, w.packed, compressRows(w, raw, rawLen, level), text);
+    }
+
+    /**
+     * A {@link RunLengthDeflate} stream into {@code w.packed} for {@code height} filtered rows of {@code stride}
+     * bytes, with {@code w.filtered} at least one filtered row long.
+     */
+    private static RunLengthDeflate.Stream runLengthStream(Work w, int width, int height, int stride) {
+        long bound = RunLengthDeflate.bound((stride + 1) * height);
+        if (bound > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("image " + width + "x" + height + " is too large for one PNG buffer");
         }
-        assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
+        if (w.packed.length < bound) {
+            w.packed = new byte[(int) bound];
+        }
+        if (w.filtered.length < stride + 1) {
+            w.filtered = new byte[stride + 1];
+        }
+        return new RunLengthDeflate.Stream(w.packed);
+    }
+
+    /**
+     * The filtered rows {@code raw[0, rawLen)} compressed into {@code w.packed}: by {@link RunLengthDeflate} at
+     * {@link #LABEL_RUN_LENGTH_LEVEL}, else zlib; returns the length.
+     */
+    private static int compressRows(Work w, byte[] raw, int rawLen, int level) {
+        if (level != LABEL_RUN_LENGTH_LEVEL) {
+            return deflate(w, raw, rawLen, level);
+        }
+        int bound = RunLengthDeflate.bound(rawLen);
+        if (w.packed.length < bound) {
+            w.packed = new byte[bound];
+        }
+        return RunLengthDeflate.compress(raw, rawLen, w.packed);
     }
 
     /** {@link #runLengthUp} results: a value above 255 in an 8-bit pass; a value outside 0..65535. */
@@ -258,18 +352,8 @@ public final class PngEncoder {
      */
     private static int runLengthUp(Work w, int[] values, RowMapper mapper, int width, int height, int bpp) {
         int stride = width * bpp;
-        long bound = RunLengthDeflate.bound((stride + 1) * height);
-        if (bound > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("image " + width + "x" + height + " is too large for one PNG buffer");
-        }
-        if (w.packed.length < bound) {
-            w.packed = new byte[(int) bound];
-        }
-        if (w.filtered.length < stride + 1) {
-            w.filtered = new byte[stride + 1];
-        }
+        RunLengthDeflate.Stream z = runLengthStream(w, width, height, stride);
         byte[] row = w.filtered;
-        RunLengthDeflate.Stream z = new RunLengthDeflate.Stream(w.packed);
         if (mapper == null) {
             for (int y = 0; y < height; y++) {
                 int or = filterRow(values, y * width, y * width - width, y == 0, width, bpp, row);

@@ -56,6 +56,111 @@ class ImagesTest {
     }
 
     @Test
+    void eightBitLabelsReadCompactAreStoredAsBytesAndOthersAsReadLabelReadsThem() throws Exception {
+        LabelMap lab = randomLabel(37, 23, 256, 11);
+        Path f = written(lab, "c8.png", false);
+        LabelMap compact = Images.readLabelCompact(f, null);
+        assertTrue(compact.bytes() != null, "an 8-bit gray PNG is read as bytes");
+        assertEquals(Images.readLabel(f), compact);
+        // decoded into the buffer given when it has the map's size, into a new one when not
+        byte[] into = new byte[37 * 23];
+        assertTrue(Images.readLabelCompact(f, into).bytes() == into);
+        assertTrue(Images.readLabelCompact(f, new byte[5]).bytes().length == 37 * 23);
+        // written again from its bytes: the same file as from ints
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(written(compact, "c8-again.png", false)));
+        // a 16-bit file: its 16-bit samples
+        LabelMap wide = randomLabel(31, 17, 65536, 12);
+        Path g = written(wide, "c16.png", false);
+        LabelMap w16 = Images.readLabelCompact(g, into);
+        assertEquals(null, w16.bytes());
+        assertEquals(2 * 31 * 17, w16.bytes16().length, "a 16-bit gray PNG is read as its 16-bit samples");
+        assertEquals(wide, w16);
+        assertArrayEquals(Files.readAllBytes(g), Files.readAllBytes(written(w16, "c16-again.png", false)));
+        // instance ids: 16-bit whatever their values, from the samples as from ints
+        LabelMap small = randomLabel(9, 5, 40, 13);
+        Path s16 = written(small, "s16.png", true);
+        LabelMap smallRead = Images.readLabelCompact(s16, null);
+        assertTrue(smallRead.bytes16() != null);
+        assertArrayEquals(Files.readAllBytes(s16), Files.readAllBytes(written(smallRead, "s16-again.png", true)));
+        assertArrayEquals(Images.encodePng16(small, 1, Map.of()), Images.encodePng16(smallRead, 1, Map.of()));
+        byte[] pal = new byte[256];
+        IndexColorModel cm = new IndexColorModel(8, 256, pal, pal, pal);
+        BufferedImage img = new BufferedImage(9, 7, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        img.getRaster().setSample(3, 2, 0, 200);
+        Path p = dir.resolve("cpal.png");
+        ImageIO.write(img, "png", p.toFile());
+        assertEquals(Images.readLabel(p), Images.readLabelCompact(p, null));
+        assertEquals(200, Images.readLabelCompact(p, null).get(3, 2));
+    }
+
+    /** {@code m} written to {@code name} in the test folder (as 16-bit gray with {@code sixteen}). */
+    private Path written(LabelMap m, String name, boolean sixteen) {
+        Path f = dir.resolve(name);
+        if (sixteen) {
+            Images.writePng16(f, m, 1, Map.of());
+        } else {
+            Images.writePng(f, m, 1, Map.of());
+        }
+        return f;
+    }
+
+    @Test
+    void aMapStoredAsBytesHasTheValuesEqualityAndHashOfTheSameInts() {
+        byte[] b = {0, 1, (byte) 200, (byte) 255, 7, 7};
+        int[] ints = {0, 1, 200, 255, 7, 7};
+        LabelMap bytes = LabelMap.ofBytes(3, 2, b);
+        LabelMap same = new LabelMap(3, 2, ints.clone());
+        assertEquals(same, bytes);
+        assertEquals(bytes, same);
+        assertEquals(same.hashCode(), bytes.hashCode());
+        assertEquals(255, bytes.max());
+        assertEquals(0, bytes.min());
+        assertEquals(200, bytes.get(2, 0));
+        assertEquals(new LabelMap(3, 2, new int[] {5, 6, 205, 260, 12, 12}), bytes.mapped(lutPlus(5)));
+        // a copy is stored as bytes too and shares nothing
+        LabelMap copy = bytes.copy();
+        assertTrue(copy.bytes() != null && copy.bytes() != b);
+        // set: a byte value in place; a value over 255 widens the map to ints first
+        bytes.set(1, 1, 254);
+        assertEquals((byte) 254, b[4]);
+        bytes.set(0, 1, 300);
+        assertEquals(null, bytes.bytes());
+        assertArrayEquals(new int[] {0, 1, 200, 300, 254, 7}, bytes.data());
+        // data() widens once: the map is ints from then on, the same values
+        LabelMap widened = LabelMap.ofBytes(3, 2, b.clone());
+        int[] d = widened.data();
+        assertEquals(null, widened.bytes());
+        assertTrue(widened.data() == d);
+        assertEquals(copy.get(0, 0), widened.get(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> LabelMap.ofBytes(4, 2, b));
+        // 16-bit samples, most significant byte first
+        byte[] b16 = {0, 1, 1, 0, (byte) 255, (byte) 255, 0, 0};
+        LabelMap wide = LabelMap.ofBytes16(2, 2, b16);
+        LabelMap wideInts = new LabelMap(2, 2, new int[] {1, 256, 65535, 0});
+        assertEquals(wideInts, wide);
+        assertEquals(wide, wideInts);
+        assertEquals(wideInts.hashCode(), wide.hashCode());
+        assertEquals(65535, wide.max());
+        assertEquals(256, wide.get(1, 0));
+        wide.set(1, 1, 513);
+        assertEquals(2, b16[6]);
+        assertEquals(1, b16[7]);
+        assertTrue(wide.copy().bytes16() != null);
+        wide.set(0, 0, 70000); // beyond 16 bits: widened to ints
+        assertEquals(null, wide.bytes16());
+        assertArrayEquals(new int[] {70000, 256, 65535, 513}, wide.data());
+        assertThrows(IllegalArgumentException.class, () -> LabelMap.ofBytes16(2, 2, new byte[7]));
+    }
+
+    private static int[] lutPlus(int k) {
+        int[] lut = new int[256];
+        for (int i = 0; i < 256; i++) {
+            lut[i] = i + k;
+        }
+        return lut;
+    }
+
+    @Test
     void paletteLabelsKeepTheirIndices() throws Exception {
         byte[] pal = new byte[256];
         for (int i = 0; i < 256; i++) {

@@ -229,4 +229,68 @@ class PngEncoderTest {
                     Map.of()));
         }
     }
+
+    @Test
+    void aMapStoredAsBytesEncodesAsTheSameValuesAsIntsDo() throws IOException {
+        Random rnd = new Random(5);
+        PngEncoder.ByteRowMapper toOod = (v, from, n, out, to) -> {
+            for (int i = 0; i < n; i++) {
+                int x = v[from + i] & 0xff;
+                out[to + i] = (byte) (x == 254 ? 1 : x == 255 ? 255 : 0);
+            }
+        };
+        PngEncoder.RowMapper toOodInts = (v, from, n, out, to) -> {
+            for (int i = 0; i < n; i++) {
+                out[to + i] = v[from + i] == 254 ? 1 : v[from + i] == 255 ? 255 : 0;
+            }
+        };
+        // widths that are and are not multiples of the eight bytes the UP filter takes at once
+        for (int[] size : new int[][] {{1, 1}, {5, 3}, {8, 4}, {64, 33}, {257, 9}, {2048, 3}}) {
+            int w = size[0];
+            int h = size[1];
+            int[] values = new int[w * h];
+            byte[] bytes = new byte[w * h];
+            for (int i = 0; i < values.length; i++) {
+                // runs, with every byte value somewhere (the top bit set or not, equal neighbours or not)
+                values[i] = rnd.nextInt(3) == 0 ? (i > 0 ? values[i - 1] : 0) : rnd.nextInt(4) == 0 ? 254
+                        : rnd.nextInt(256);
+                bytes[i] = (byte) values[i];
+            }
+            for (int level : new int[] {PngEncoder.LABEL_RUN_LENGTH_LEVEL, 0, 6}) {
+                for (PngEncoder.Filter f : PngEncoder.Filter.values()) {
+                    String where = w + "x" + h + " level " + level + " " + f;
+                    java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+                    PngEncoder.writeGray(a, w, h, values, false, level, f, Map.of("k", "v"));
+                    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                    PngEncoder.writeGrayBytes(b, w, h, bytes, 1, null, level, f, Map.of("k", "v"));
+                    assertArrayEquals(a.toByteArray(), b.toByteArray(), where);
+                    a.reset();
+                    b.reset();
+                    PngEncoder.writeGray(a, w, h, values, toOodInts, false, level, f, Map.of());
+                    PngEncoder.writeGrayBytes(b, w, h, bytes, 1, toOod, level, f, Map.of());
+                    assertArrayEquals(a.toByteArray(), b.toByteArray(), where + " mapped");
+                    // the same values as 16-bit samples, and 16-bit values
+                    byte[] wide = new byte[2 * values.length];
+                    int[] big = new int[values.length];
+                    byte[] bigSamples = new byte[2 * values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        wide[2 * i + 1] = bytes[i];
+                        big[i] = values[i] * 257 ^ (i % 3 == 0 ? 0 : 0x8000);
+                        bigSamples[2 * i] = (byte) (big[i] >>> 8);
+                        bigSamples[2 * i + 1] = (byte) big[i];
+                    }
+                    a.reset();
+                    b.reset();
+                    PngEncoder.writeGray(a, w, h, values, true, level, f, Map.of());
+                    PngEncoder.writeGrayBytes(b, w, h, wide, 2, null, level, f, Map.of());
+                    assertArrayEquals(a.toByteArray(), b.toByteArray(), where + " 16-bit");
+                    a.reset();
+                    b.reset();
+                    PngEncoder.writeGray(a, w, h, big, true, level, f, Map.of());
+                    PngEncoder.writeGrayBytes(b, w, h, bigSamples, 2, null, level, f, Map.of());
+                    assertArrayEquals(a.toByteArray(), b.toByteArray(), where + " 16-bit values");
+                }
+            }
+        }
+    }
 }

@@ -157,16 +157,13 @@ public final class CocoSource extends IndexedSource {
         int category;
         String categoryName;
         if (spans == null) {
-            LabelMap m = Images.readLabel(maskDir.resolve(String.format("%012d.png", im.id())));
+            LabelMap m = Images.readLabelCompact(maskDir.resolve(String.format("%012d.png", im.id())), null);
             if (m.width() != img.width() || m.height() != img.height()) {
                 throw new InputException(maskDir.resolve(String.format("%012d.png", im.id())), "size",
                         m.width() + "x" + m.height(), "Meta-OOD mask size differs from its image's " + img.width()
                                 + "x" + img.height());
             }
-            mask = new byte[m.data().length];
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = m.data()[i] == LabelValues.PASTED_OUTLIER ? (byte) 1 : 0;
-            }
+            mask = outlierMask(m);
             category = UNION_CATEGORY;
             categoryName = "outlier";
         } else {
@@ -212,6 +209,24 @@ public final class CocoSource extends IndexedSource {
             area += b != 0 ? 1 : 0;
         }
         return area == 0 ? null : new PasteObject(img, mask, itemId(index), category, categoryName);
+    }
+
+    /** 1 where a Meta-OOD mask holds the pasted-outlier value, else 0 (read from its bytes when so stored). */
+    private static byte[] outlierMask(LabelMap m) {
+        byte[] mask = new byte[m.width() * m.height()];
+        byte[] b = m.bytes();
+        if (b != null) {
+            byte outlier = (byte) LabelValues.PASTED_OUTLIER;
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = b[i] == outlier ? (byte) 1 : 0;
+            }
+        } else {
+            int[] d = m.data();
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = d[i] == LabelValues.PASTED_OUTLIER ? (byte) 1 : 0;
+            }
+        }
+        return mask;
     }
 
     private static int[] toInts(byte[] b) {
