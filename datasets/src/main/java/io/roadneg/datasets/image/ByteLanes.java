@@ -17,7 +17,56 @@ final class ByteLanes {
     private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
     private static final long HIGH = 0x8080808080808080L;
 
+    /** Zeros to copy from and compare with ({@link #upRuns}, {@link #addUpRuns}); never written. */
+    private static final byte[] ZEROS = new byte[1 << 16];
+    /** Bytes a label row's differing stretch is filtered in before looking for the next equal stretch. */
+    private static final int STEP = 16;
+
     private ByteLanes() {
+    }
+
+    /**
+     * The UP filter of a row of label samples, {@code out[o + i] = src[row + i] - src[prev + i]}, for a row that
+     * mostly repeats the one above (a label map: runs of one class, and a row differs from the one above only where
+     * a region's edge crosses it): the equal stretches found by {@link java.util.Arrays#mismatch} (a vectorized
+     * intrinsic) and copied in as zeros, the rest subtracted {@link #STEP} bytes at a time. The same bytes as a plain
+     * loop; about 3x faster on street label maps with the quick compiler, which neither vectorizes nor unrolls the
+     * plain loop.
+     */
+    static void upRuns(byte[] src, int row, int prev, int stride, byte[] out, int o) {
+        int i = 0;
+        while (i < stride) {
+            int m = java.util.Arrays.mismatch(src, row + i, row + stride, src, prev + i, prev + stride);
+            int equal = m < 0 ? stride - i : m;
+            while (equal > 0) {
+                int n = Math.min(equal, ZEROS.length);
+                System.arraycopy(ZEROS, 0, out, o + i, n);
+                i += n;
+                equal -= n;
+            }
+            for (int end = Math.min(stride, i + STEP); i < end; i++) {
+                out[o + i] = (byte) (src[row + i] - src[prev + i]);
+            }
+        }
+    }
+
+    /**
+     * Reverses {@link #upRuns} in place, {@code b[row + i] += b[prev + i]}: stretches of zero differences (found by
+     * comparing with zeros) become copies of the row above, the rest is added {@link #STEP} bytes at a time. For
+     * label rows; the same bytes as a plain loop.
+     */
+    static void addUpRuns(byte[] b, int row, int prev, int stride) {
+        int i = 0;
+        while (i < stride) {
+            int n = Math.min(stride - i, ZEROS.length);
+            int m = java.util.Arrays.mismatch(b, row + i, row + i + n, ZEROS, 0, n);
+            int zero = m < 0 ? n : m;
+            System.arraycopy(b, prev + i, b, row + i, zero);
+            i += zero;
+            for (int end = Math.min(stride, i + STEP); i < end; i++) {
+                b[row + i] += b[prev + i];
+            }
+        }
     }
 
     /** Each byte of {@code x} plus the same byte of {@code y}, modulo 256. */

@@ -128,7 +128,11 @@ final class PngDecoder {
         byte[] raw = inflate(w, png, h, stride, file, IsalInflate.available());
         byte[] out = into != null && into.length == n ? into : new byte[n];
         for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
-            unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+            if (raw[r - 1] == 2 && y > 0) {
+                ByteLanes.addUpRuns(raw, r, r - stride - 1, stride); // label rows mostly repeat the one above
+            } else {
+                unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+            }
             System.arraycopy(raw, r, out, y * stride, stride);
         }
         return bpp == 1 ? LabelMap.ofBytes(h.width(), h.height(), out) : LabelMap.ofBytes16(h.width(), h.height(), out);

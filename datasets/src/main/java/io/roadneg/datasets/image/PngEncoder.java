@@ -227,7 +227,13 @@ public final class PngEncoder {
                     above = width - at;
                     mapper.map(samples, y * width, width, two, at);
                 }
-                filterRow(src, at, y == 0 ? -1 : above, stride, bpp, Filter.UP, row, 0);
+                if (y == 0) {
+                    row[0] = (byte) Filter.NONE.code;
+                    System.arraycopy(src, at, row, 1, stride);
+                } else {
+                    row[0] = (byte) Filter.UP.code;
+                    ByteLanes.upRuns(src, at, above, stride, row, 1);
+                }
                 z.write(row, 0, stride + 1);
             }
             zLen = z.finish();

@@ -27,4 +27,40 @@ class ByteLanesTest {
             }
         }
     }
+
+    @Test
+    void labelRowsFilteredByRunsGiveThePlainUpFilterAndBack() {
+        java.util.Random rnd = new java.util.Random(8);
+        // rows shorter and longer than the zeros the runs are copied from (64 KiB), mostly repeating the row above
+        for (int stride : new int[] {1, 7, 16, 17, 2048, 4096, 70_001}) {
+            byte[] rows = new byte[3 * stride + 5];
+            for (int i = 0; i < stride; i++) {
+                rows[5 + i] = (byte) (i / 37);
+            }
+            for (int r = 1; r < 3; r++) {
+                for (int i = 0; i < stride; i++) {
+                    int at = 5 + r * stride + i;
+                    rows[at] = rnd.nextInt(50) == 0 ? (byte) rnd.nextInt(256) : rows[at - stride];
+                }
+            }
+            int prev = 5 + stride;
+            int row = 5 + 2 * stride;
+            byte[] plain = new byte[stride + 3];
+            byte[] runs = new byte[stride + 3];
+            for (int i = 0; i < stride; i++) {
+                plain[3 + i] = (byte) (rows[row + i] - rows[prev + i]);
+            }
+            java.util.Arrays.fill(runs, (byte) 99); // every byte is written, zeros included
+            runs[0] = plain[0];
+            runs[1] = plain[1];
+            runs[2] = plain[2];
+            ByteLanes.upRuns(rows, row, prev, stride, runs, 3);
+            assertEquals(java.util.Arrays.toString(plain), java.util.Arrays.toString(runs), "stride " + stride);
+            // and back: the filtered row added to the row above in place gives the row
+            byte[] back = rows.clone();
+            System.arraycopy(runs, 3, back, row, stride);
+            ByteLanes.addUpRuns(back, row, prev, stride);
+            assertEquals(java.util.Arrays.toString(rows), java.util.Arrays.toString(back), "stride " + stride);
+        }
+    }
 }
