@@ -25,6 +25,8 @@ import org.opencv.photo.Photo;
 public final class Compositor {
     private final int outlierTrainId;
     private final int outlierLabelId;
+    /** {@link #oodRows()}: made once, the same for every item. */
+    private final PngEncoder.RowMapper oodRows;
 
     /**
      * @param outlierTrainId value of pasted pixels in the trainId map (254 in every reference recipe)
@@ -37,6 +39,7 @@ public final class Compositor {
         }
         this.outlierTrainId = outlierTrainId;
         this.outlierLabelId = outlierLabelId;
+        this.oodRows = oodMapper(outlierTrainId);
     }
 
     /** The default: 254 in both trainIds and labelIds. */
@@ -76,7 +79,10 @@ public final class Compositor {
 
     /** The anomaly label values of train ids, row by row ({@link #oodValues}), for this compositor's outlier id. */
     public PngEncoder.RowMapper oodRows() {
-        int outlier = outlierTrainId;
+        return oodRows;
+    }
+
+    private static PngEncoder.RowMapper oodMapper(int outlier) {
         byte[] lut = new byte[256];
         for (int v = 0; v < 256; v++) {
             lut[v] = (byte) (v == outlier ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID

@@ -175,7 +175,7 @@ public final class Images {
      * array has exactly the map's size; else into a new array.
      */
     public static LabelMap readLabel(Path file, int[] into) {
-        return decodeLabel(readBytes(file), file, into);
+        return decodeLabel(readBytes(file), file, into, null, false);
     }
 
     /**
@@ -185,23 +185,19 @@ public final class Images {
      * label files are decoded and encoded again without widening every value).
      */
     public static LabelMap readLabelCompact(Path file, byte[] into) {
-        byte[] bytes = readBytes(file);
-        PngHeader hdr = PngHeader.parse(bytes, file);
-        ImageLimits.check(hdr.width(), hdr.height(), file);
-        checkPngComplete(bytes, file);
-        if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)
-                && PngDecoder.supports(bytes, hdr)) {
-            return PngDecoder.graySamples(bytes, hdr, file, into);
-        }
-        return decodeLabel(bytes, file, null);
+        return decodeLabel(readBytes(file), file, null, into, true);
     }
 
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
     public static LabelMap decodeLabel(byte[] bytes, Path file) {
-        return decodeLabel(bytes, file, null);
+        return decodeLabel(bytes, file, null, null, false);
     }
 
-    private static LabelMap decodeLabel(byte[] bytes, Path file, int[] into) {
+    /**
+     * The label map of a PNG's bytes, decoded into {@code into} (ints) or, with {@code samples} and a file our
+     * decoder reads, stored as its samples in {@code samplesInto} (each reused when it has exactly the size).
+     */
+    private static LabelMap decodeLabel(byte[] bytes, Path file, int[] into, byte[] samplesInto, boolean samples) {
         PngHeader hdr = PngHeader.parse(bytes, file);
         ImageLimits.check(hdr.width(), hdr.height(), file);
         checkPngComplete(bytes, file);
@@ -210,7 +206,8 @@ public final class Images {
                     "label PNG must be gray or palette (one value per pixel), not colour");
         }
         if (PngDecoder.supports(bytes, hdr)) {
-            return PngDecoder.gray(bytes, hdr, file, into);
+            return samples ? PngDecoder.graySamples(bytes, hdr, file, samplesInto)
+                    : PngDecoder.gray(bytes, hdr, file, into);
         }
         if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)) {
             OpenCv.ensureLoaded();

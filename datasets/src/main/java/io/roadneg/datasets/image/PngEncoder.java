@@ -505,7 +505,7 @@ public final class PngEncoder {
         out[o++] = (byte) f.code;
         // each filter's loop is a method of its own: inside one switch, C2 left the UP loop unvectorized (2x slower)
         if (f == Filter.UP) {
-            up(src, row, prev, stride, out, o);
+            ByteLanes.up(src, row, prev, stride, out, o);
         } else if (f == Filter.SUB) {
             System.arraycopy(src, row, out, o, bpp);
             sub(src, row, stride, bpp, out, o);
@@ -513,19 +513,6 @@ public final class PngEncoder {
             System.arraycopy(src, row, out, o, stride);
         }
         return o + stride;
-    }
-
-    /** UP, eight bytes at a time ({@link ByteLanes}). */
-    private static void up(byte[] src, int row, int prev, int stride, byte[] out, int o) {
-        int i = 0;
-        for (; i + 8 <= stride; i += 8) {
-            long a = (long) ByteLanes.LONGS.get(src, row + i);
-            long b = (long) ByteLanes.LONGS.get(src, prev + i);
-            ByteLanes.LONGS.set(out, o + i, ByteLanes.sub(a, b));
-        }
-        for (; i < stride; i++) {
-            out[o + i] = (byte) (src[row + i] - src[prev + i]);
-        }
     }
 
     private static void sub(byte[] src, int row, int stride, int bpp, byte[] out, int o) {

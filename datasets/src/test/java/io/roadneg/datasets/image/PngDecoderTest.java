@@ -128,7 +128,7 @@ class PngDecoderTest {
             for (int i = 0; i < stride; i++) {
                 expected[row + i] = (byte) (expected[row + i] + expected[prev + i]);
             }
-            PngDecoder.addUp(b, row, prev, stride);
+            ByteLanes.addUp(b, row, prev, stride);
             assertArrayEquals(expected, b, "stride " + stride + " rows at " + prev + ", " + row);
         }
     }
