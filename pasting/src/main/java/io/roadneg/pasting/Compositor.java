@@ -88,7 +88,7 @@ public final class Compositor {
             lut[v] = (byte) (v == outlier ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID
                     : LabelValues.INLIER);
         }
-        PngEncoder.ByteRowMapper bytes = (values, from, n, out, to) -> oodBytes(values, from, n, out, to, lut);
+        PngEncoder.ByteRowMapper bytes = new PngEncoder.ByteTable(lut);
         return new PngEncoder.RowMapper() {
             @Override
             public void map(int[] values, int from, int n, int[] out, int to) {
@@ -100,13 +100,6 @@ public final class Compositor {
                 return bytes;
             }
         };
-    }
-
-    /** {@link #oodValues} of 8-bit train ids, through the table of the 256 answers. */
-    private static void oodBytes(byte[] train, int from, int n, byte[] o, int to, byte[] lut) {
-        for (int i = 0; i < n; i++) {
-            o[to + i] = lut[train[from + i] & 0xff];
-        }
     }
 
     private PasteResult paint(Scene scene, List<PasteObject> objects, List<Placement> placements,

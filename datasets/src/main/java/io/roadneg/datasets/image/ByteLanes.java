@@ -19,6 +19,15 @@ final class ByteLanes {
 
     /** Zeros to copy from and compare with ({@link #upRuns}, {@link #addUpRuns}); never written. */
     private static final byte[] ZEROS = new byte[1 << 16];
+    /** Each byte value mapped to itself ({@link #upRuns} is {@link #upRunsMapped} through it). */
+    private static final byte[] IDENTITY = new byte[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            IDENTITY[v] = (byte) v;
+        }
+    }
+
     /** Bytes a label row's differing stretch is filtered in before looking for the next equal stretch. */
     private static final int STEP = 16;
 
@@ -34,6 +43,16 @@ final class ByteLanes {
      * plain loop.
      */
     static void upRuns(byte[] src, int row, int prev, int stride, byte[] out, int o) {
+        upRunsMapped(src, row, prev, stride, IDENTITY, out, o);
+    }
+
+    /**
+     * {@link #upRuns} of the rows as mapped through {@code table} (256 entries, a value's image depends on the value
+     * alone): {@code out[o + i] = table[src[row + i]] - table[src[prev + i]]}. Where the source rows are equal the
+     * mapped rows are too, so only the stretches where the source differs are looked up; the same bytes as mapping
+     * both rows whole and filtering them.
+     */
+    static void upRunsMapped(byte[] src, int row, int prev, int stride, byte[] table, byte[] out, int o) {
         int i = 0;
         while (i < stride) {
             int m = java.util.Arrays.mismatch(src, row + i, row + stride, src, prev + i, prev + stride);
@@ -45,7 +64,7 @@ final class ByteLanes {
                 equal -= n;
             }
             for (int end = Math.min(stride, i + STEP); i < end; i++) {
-                out[o + i] = (byte) (src[row + i] - src[prev + i]);
+                out[o + i] = (byte) (table[src[row + i] & 0xff] - table[src[prev + i] & 0xff]);
             }
         }
     }

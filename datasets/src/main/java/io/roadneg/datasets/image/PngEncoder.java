@@ -187,6 +187,30 @@ public final class PngEncoder {
     }
 
     /**
+     * A {@link ByteRowMapper} that looks each value up in a table of the 256 answers. Since a value's image depends
+     * on the value alone, source rows that repeat the row above map to rows that do too: on the labels' usual path
+     * the encoder looks up only where a source row differs from the one above (a label map's region edges).
+     */
+    public static final class ByteTable implements ByteRowMapper {
+        private final byte[] table;
+
+        /** A mapper of {@code v} to {@code table[v]}; the table (256 entries) is copied. */
+        public ByteTable(byte[] table) {
+            if (table.length != 256) {
+                throw new IllegalArgumentException("a table of 256 values, not " + table.length);
+            }
+            this.table = table.clone();
+        }
+
+        @Override
+        public void map(byte[] values, int from, int n, byte[] out, int to) {
+            for (int i = 0; i < n; i++) {
+                out[to + i] = table[values[from + i] & 0xff];
+            }
+        }
+    }
+
+    /**
      * Writes a gray PNG of the samples of a map stored as bytes ({@link LabelMap#bytes()}: one byte a value; {@link
      * LabelMap#bytes16()}: two, most significant first, as PNG stores them), {@code bpp} bytes a value, mapped row by
      * row by {@code mapper} (8-bit only; null: the values themselves): the same bytes as {@link
@@ -216,11 +240,24 @@ public final class PngEncoder {
             // the labels' usual path, as runLengthUp: one row-sized buffer (two rows of mapped values)
             RunLengthDeflate.Stream z = runLengthStream(w, width, height, stride);
             byte[] row = w.filtered;
-            byte[] two = mapper == null ? null : new byte[2 * width];
+            byte[] table = mapper instanceof ByteTable t ? t.table : null;
+            byte[] two = mapper == null || table != null ? null : new byte[2 * width];
             for (int y = 0; y < height; y++) {
                 byte[] src = samples;
                 int at = y * stride;
                 int above = at - stride;
+                if (table != null) {
+                    // filtered straight from the source rows: mapped only where they differ
+                    if (y == 0) {
+                        row[0] = (byte) Filter.NONE.code;
+                        mapper.map(samples, 0, width, row, 1);
+                    } else {
+                        row[0] = (byte) Filter.UP.code;
+                        ByteLanes.upRunsMapped(samples, at, above, stride, table, row, 1);
+                    }
+                    z.write(row, 0, stride + 1);
+                    continue;
+                }
                 if (mapper != null) {
                     src = two;
                     at = (y & 1) * width;
@@ -300,7 +337,9 @@ public final class PngEncoder {
         int bpp = sixteen || (or & 0xff00) != 0 ? 2 : 1;
         int rawLen = (width * bpp + 1) * height;
         byte[] raw = filterAll(w, values, width, height, bpp, filter);
-        assemble(out, width, height, bpp * 8, 0, w.packed, compressRows(w, raw, rawLen, level), text);
+        // compressed first: it may replace w.packed with a larger buffer (an argument list reads w.packed before)
+        int zLen = compressRows(w, raw, rawLen, level);
+        assemble(out, width, height, bpp * 8, 0, w.packed, zLen, text);
     }
 
     /**

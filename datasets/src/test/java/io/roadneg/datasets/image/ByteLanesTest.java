@@ -56,6 +56,22 @@ class ByteLanesTest {
             runs[2] = plain[2];
             ByteLanes.upRuns(rows, row, prev, stride, runs, 3);
             assertEquals(java.util.Arrays.toString(plain), java.util.Arrays.toString(runs), "stride " + stride);
+            // through a table (several values to one answer): the plain filter of the mapped rows
+            byte[] table = new byte[256];
+            for (int v = 0; v < 256; v++) {
+                table[v] = (byte) (v % 3 == 0 ? 255 : v % 5);
+            }
+            byte[] mappedPlain = new byte[stride];
+            for (int i = 0; i < stride; i++) {
+                mappedPlain[i] = (byte) (table[rows[row + i] & 0xff] - table[rows[prev + i] & 0xff]);
+            }
+            byte[] mappedRuns = new byte[stride + 1];
+            java.util.Arrays.fill(mappedRuns, (byte) 99);
+            ByteLanes.upRunsMapped(rows, row, prev, stride, table, mappedRuns, 1);
+            assertEquals(java.util.Arrays.toString(mappedPlain),
+                    java.util.Arrays.toString(java.util.Arrays.copyOfRange(mappedRuns, 1, stride + 1)),
+                    "mapped, stride " + stride);
+            assertEquals(99, mappedRuns[0]);
             // and back: the filtered row added to the row above in place gives the row
             byte[] back = rows.clone();
             System.arraycopy(runs, 3, back, row, stride);

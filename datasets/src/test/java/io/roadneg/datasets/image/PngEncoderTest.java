@@ -230,6 +230,36 @@ class PngEncoderTest {
         }
     }
 
+    /**
+     * The encoder's buffers are per thread and grow as needed: a map compressed at a zlib level into a buffer that
+     * had to grow is written from the grown buffer (once it was passed on before it grew: a fresh thread's first such
+     * map failed, and a larger, well-compressing map after a smaller one was written from the smaller one's bytes).
+     */
+    @Test
+    void aGrownBufferIsTheOneWritten() throws Exception {
+        int[][] sizes = {{40, 40}, {40, 41}, {3, 2}, {90, 90}};
+        byte[][] pngs = new byte[sizes.length][];
+        int[][] maps = new int[sizes.length][];
+        Thread t = new Thread(() -> {
+            Random rnd = new Random(3);
+            for (int k = 0; k < sizes.length; k++) {
+                int[] v = new int[sizes[k][0] * sizes[k][1]];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = k % 2 == 0 ? rnd.nextInt(256) : i / 200; // noise, then long runs
+                }
+                maps[k] = v;
+                pngs[k] = PngEncoder.gray(sizes[k][0], sizes[k][1], v, false, 6, PngEncoder.Filter.SUB, Map.of());
+            }
+        });
+        t.setUncaughtExceptionHandler((th, e) -> pngs[0] = null);
+        t.start();
+        t.join();
+        for (int k = 0; k < sizes.length; k++) {
+            assertArrayEquals(maps[k], decode(pngs[k]).getPixels(0, 0, sizes[k][0], sizes[k][1], (int[]) null),
+                    sizes[k][0] + "x" + sizes[k][1]);
+        }
+    }
+
     @Test
     void aMapStoredAsBytesEncodesAsTheSameValuesAsIntsDo() throws IOException {
         Random rnd = new Random(5);
@@ -244,6 +274,12 @@ class PngEncoderTest {
                 out[to + i] = v[from + i] == 254 ? 1 : v[from + i] == 255 ? 255 : 0;
             }
         };
+        byte[] table = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = (byte) (v == 254 ? 1 : v == 255 ? 255 : 0);
+        }
+        PngEncoder.ByteTable toOodTable = new PngEncoder.ByteTable(table);
+        table[0] = 7; // the mapper copied its table
         // widths that are and are not multiples of the eight bytes the UP filter takes at once
         for (int[] size : new int[][] {{1, 1}, {5, 3}, {8, 4}, {64, 33}, {257, 9}, {2048, 3}}) {
             int w = size[0];
@@ -269,6 +305,10 @@ class PngEncoderTest {
                     PngEncoder.writeGray(a, w, h, values, toOodInts, false, level, f, Map.of());
                     PngEncoder.writeGrayBytes(b, w, h, bytes, 1, toOod, level, f, Map.of());
                     assertArrayEquals(a.toByteArray(), b.toByteArray(), where + " mapped");
+                    // through a table: looked up only where a row differs from the one above, the same file
+                    b.reset();
+                    PngEncoder.writeGrayBytes(b, w, h, bytes, 1, toOodTable, level, f, Map.of());
+                    assertArrayEquals(a.toByteArray(), b.toByteArray(), where + " mapped by a table");
                     // the same values as 16-bit samples, and 16-bit values
                     byte[] wide = new byte[2 * values.length];
                     int[] big = new int[values.length];
