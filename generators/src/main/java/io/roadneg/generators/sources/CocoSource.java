@@ -9,6 +9,8 @@ import io.roadneg.datasets.coco.CocoCategory;
 import io.roadneg.datasets.coco.CocoImage;
 import io.roadneg.datasets.coco.CocoInstancesReader;
 import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.image.ImageHeaders;
+import io.roadneg.datasets.image.ImageLimits;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
@@ -150,23 +152,34 @@ public final class CocoSource extends IndexedSource {
 
     private PasteObject whole(int index, Map<String, Object> draw, boolean cut) {
         CocoImage im = images.get(index);
-        RgbImage img = Images.readRgb(Roots.inside(imageDir, im.fileName(), imageDir.resolveSibling("annotations")
-                .resolve("instances_" + config.split() + "2017.json"), "images[id "
-                + im.id() + "].file_name"));
+        Path imageFile = Roots.inside(imageDir, im.fileName(), imageDir.resolveSibling("annotations")
+                .resolve("instances_" + config.split() + "2017.json"), "images[id " + im.id() + "].file_name");
+        RgbImage img;
         byte[] mask;
         int category;
         String categoryName;
         if (spans == null) {
-            LabelMap m = Images.readLabelCompact(maskDir.resolve(String.format("%012d.png", im.id())), null);
-            if (m.width() != img.width() || m.height() != img.height()) {
-                throw new InputException(maskDir.resolve(String.format("%012d.png", im.id())), "size",
-                        m.width() + "x" + m.height(), "Meta-OOD mask size differs from its image's " + img.width()
-                                + "x" + img.height());
+            // the mask before the image: an image without an outlier pixel (Meta-OOD keeps the COCO images that
+            // have no annotation, with an empty mask) gives no object, and its image is not decoded; its size is
+            // checked against the mask's from the header all the same
+            byte[] imageBytes = Images.readBytes(imageFile);
+            ImageLimits.checkHeader(imageBytes, imageFile);
+            long[] declared = ImageHeaders.declaredSize(imageBytes);
+            Path maskFile = maskDir.resolve(String.format("%012d.png", im.id()));
+            LabelMap m = Images.readLabelCompact(maskFile, null);
+            if (declared != null) {
+                checkMaskSize(maskFile, m, declared[0], declared[1]);
             }
             mask = outlierMask(m);
+            if (mask == null) {
+                return null;
+            }
+            img = Images.decodeRgb(imageBytes, imageFile);
+            checkMaskSize(maskFile, m, img.width(), img.height());
             category = UNION_CATEGORY;
             categoryName = "outlier";
         } else {
+            img = Images.readRgb(imageFile);
             CocoAnnotation a;
             synchronized (reader) {
                 try (CocoInstancesReader.Spans s = reader.openSpans()) {
@@ -211,22 +224,37 @@ public final class CocoSource extends IndexedSource {
         return area == 0 ? null : new PasteObject(img, mask, itemId(index), category, categoryName);
     }
 
-    /** 1 where a Meta-OOD mask holds the pasted-outlier value, else 0 (read from its bytes when so stored). */
+    private static void checkMaskSize(Path maskFile, LabelMap m, long width, long height) {
+        if (m.width() != width || m.height() != height) {
+            throw new InputException(maskFile, "size", m.width() + "x" + m.height(),
+                    "Meta-OOD mask size differs from its image's " + width + "x" + height);
+        }
+    }
+
+    /**
+     * 1 where a Meta-OOD mask holds the pasted-outlier value, else 0 (read from its bytes when so stored); null when
+     * no pixel does.
+     */
     private static byte[] outlierMask(LabelMap m) {
         byte[] mask = new byte[m.width() * m.height()];
         byte[] b = m.bytes();
+        int any = 0;
         if (b != null) {
             byte outlier = (byte) LabelValues.PASTED_OUTLIER;
             for (int i = 0; i < mask.length; i++) {
-                mask[i] = b[i] == outlier ? (byte) 1 : 0;
+                byte v = b[i] == outlier ? (byte) 1 : 0;
+                mask[i] = v;
+                any |= v;
             }
         } else {
             int[] d = m.data();
             for (int i = 0; i < mask.length; i++) {
-                mask[i] = d[i] == LabelValues.PASTED_OUTLIER ? (byte) 1 : 0;
+                byte v = d[i] == LabelValues.PASTED_OUTLIER ? (byte) 1 : 0;
+                mask[i] = v;
+                any |= v;
             }
         }
-        return mask;
+        return any == 0 ? null : mask;
     }
 
     private static int[] toInts(byte[] b) {

@@ -62,6 +62,64 @@ class SourcesTest {
         }
     }
 
+    /**
+     * Meta-OOD keeps the COCO images that have no annotation, with an empty mask: such a draw gives no object, and
+     * its image is not decoded (a truncated file passes), though its declared size is still checked against the
+     * mask's; a truncated image with an outlier in its mask is a bad source.
+     */
+    @Test
+    void anEmptyMetaOodMaskGivesNoObjectWithoutDecodingTheImage(@TempDir Path dir) throws Exception {
+        Path coco = dir.resolve("coco");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(sample.resolve("coco"))) {
+            for (Path f : files.toList()) {
+                Path to = coco.resolve(sample.resolve("coco").relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+        }
+        PasteConfig c = Presets.load("pebal", null, Map.of());
+        CocoSource s = CocoSource.open(coco, coco, (CocoSourceConfig) c.source());
+        int empty = -1;
+        int full = -1;
+        for (int i = 0; i < s.size(); i++) {
+            String id = s.itemId(i).substring(s.itemId(i).lastIndexOf(':') + 1);
+            LabelMap m = io.roadneg.datasets.image.Images.readLabel(MetaOodPreparer.maskFolder(coco, "train")
+                    .resolve(id + ".png"));
+            boolean any = java.util.Arrays.stream(m.data()).anyMatch(v -> v == 254);
+            if (!any && empty < 0) {
+                empty = i;
+            } else if (any && full < 0) {
+                full = i;
+            }
+        }
+        assertTrue(empty >= 0 && full >= 0, "the sample has an image without annotations and one with");
+        assertTrue(s.load(empty, Map.of()) == null);
+        assertNotNull(s.load(full, Map.of()));
+        for (int i : new int[] {empty, full}) {
+            Path jpg = coco.resolve("train2017").resolve(s.itemId(i).substring(s.itemId(i).lastIndexOf(':') + 1)
+                    + ".jpg");
+            byte[] b = java.nio.file.Files.readAllBytes(jpg);
+            java.nio.file.Files.write(jpg, java.util.Arrays.copyOf(b, b.length / 2));
+        }
+        assertTrue(s.load(empty, Map.of()) == null, "the empty mask's truncated image is not decoded");
+        int fullItem = full;
+        io.roadneg.datasets.InputException bad = assertThrows(io.roadneg.datasets.InputException.class,
+                () -> s.load(fullItem, Map.of()));
+        assertTrue(bad.getMessage().contains(".jpg"), bad.getMessage());
+        // the empty mask's image declaring another size: refused, naming the mask
+        Path emptyJpg = coco.resolve("train2017").resolve(s.itemId(empty).substring(s.itemId(empty)
+                .lastIndexOf(':') + 1) + ".jpg");
+        java.nio.file.Files.write(emptyJpg, io.roadneg.datasets.hostile.Crafted.jpeg(33, 17, false));
+        int emptyItem = empty;
+        io.roadneg.datasets.InputException size = assertThrows(io.roadneg.datasets.InputException.class,
+                () -> s.load(emptyItem, Map.of()));
+        assertTrue(size.getMessage().contains("Meta-OOD mask size differs from its image's 33x17"),
+                size.getMessage());
+    }
+
     @Test
     void instancesComeOnlyFromMetaOodKeptImagesAndSmallOnesAreUnusable() {
         CocoSource s = coco("road-obstacles", Map.of());
