@@ -84,9 +84,18 @@ final class RunLengthDeflate {
      */
     static final class Stream {
         private static final int MOD = 65521;
+        /**
+         * Runs shorter than this, and up to {@link #UNREDUCED} bytes of them, are summed without reducing modulo
+         * {@link #MOD} (the remainders are what cost, four long divisions a run, a call each under the quick
+         * compiler): s1 stays below MOD + 255 * 2^24 and s2 below 2^58, far from overflow.
+         */
+        private static final long SHORT_RUN = 1 << 20;
+        private static final long UNREDUCED = 1 << 24;
         private final Bits w;
         private long s1 = 1;
         private long s2;
+        /** Bytes summed into {@link #s1} and {@link #s2} since they were last reduced. */
+        private long unreduced;
         /** The byte of the run in progress and its length so far (0: none yet). */
         private int runByte;
         private long runLength;
@@ -128,6 +137,7 @@ final class RunLengthDeflate {
             endRun();
             w.put(SYM_CODE[256], SYM_BITS[256]);
             w.flush();
+            reduce();
             int a = (int) (s2 << 16 | s1);
             byte[] out = w.out;
             out[w.pos] = (byte) (a >>> 24);
@@ -143,8 +153,15 @@ final class RunLengthDeflate {
                 return;
             }
             int b = runByte;
-            s2 = (s2 + n % MOD * s1 + (long) b * (n * (n + 1) / 2 % MOD)) % MOD;
-            s1 = (s1 + n % MOD * b) % MOD;
+            if (n < SHORT_RUN && unreduced + n <= UNREDUCED) {
+                s2 += n * s1 + b * (n * (n + 1) / 2);
+                s1 += n * b;
+                unreduced += n;
+            } else {
+                reduce();
+                s2 = (s2 + n % MOD * s1 + (long) b * (n * (n + 1) / 2 % MOD)) % MOD;
+                s1 = (s1 + n % MOD * b) % MOD;
+            }
             w.put(SYM_CODE[b], SYM_BITS[b]);
             long run = n - 1;
             while (run >= 3) {
@@ -156,6 +173,12 @@ final class RunLengthDeflate {
                 w.put(SYM_CODE[b], SYM_BITS[b]);
             }
             runLength = 0;
+        }
+
+        private void reduce() {
+            s1 %= MOD;
+            s2 %= MOD;
+            unreduced = 0;
         }
     }
 

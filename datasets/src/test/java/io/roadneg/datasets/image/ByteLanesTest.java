@@ -29,6 +29,29 @@ class ByteLanesTest {
     }
 
     @Test
+    void photographRowsFilteredEightBytesAtATimeGiveThePlainUpFilterAndBack() {
+        java.util.Random rnd = new java.util.Random(4);
+        // strides around the four-long and one-long steps, and a frame's row
+        for (int stride : new int[] {0, 1, 7, 8, 9, 31, 32, 33, 39, 40, 63, 64, 65, 95, 6144, 6147}) {
+            byte[] rows = new byte[2 * stride + 3];
+            rnd.nextBytes(rows);
+            int prev = 3;
+            int row = 3 + stride;
+            byte[] plain = new byte[stride + 2];
+            for (int i = 0; i < stride; i++) {
+                plain[2 + i] = (byte) (rows[row + i] - rows[prev + i]);
+            }
+            byte[] lanes = new byte[stride + 2];
+            ByteLanes.up(rows, row, prev, stride, lanes, 2);
+            assertEquals(java.util.Arrays.toString(plain), java.util.Arrays.toString(lanes), "stride " + stride);
+            byte[] back = rows.clone();
+            System.arraycopy(lanes, 2, back, row, stride);
+            ByteLanes.addUp(back, row, prev, stride);
+            assertEquals(java.util.Arrays.toString(rows), java.util.Arrays.toString(back), "stride " + stride);
+        }
+    }
+
+    @Test
     void labelRowsFilteredByRunsGiveThePlainUpFilterAndBack() {
         java.util.Random rnd = new java.util.Random(8);
         // rows shorter and longer than the zeros the runs are copied from (64 KiB), mostly repeating the row above

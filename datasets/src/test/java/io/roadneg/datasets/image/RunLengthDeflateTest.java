@@ -63,6 +63,36 @@ class RunLengthDeflateTest {
     }
 
     /**
+     * The Adler-32 is summed without reduction for short runs and reduced every 2^24 bytes: inputs past that many
+     * bytes, of runs long and short (past 2^20 bytes too) of the largest byte values, end with zlib's checksum.
+     */
+    @Test
+    void theChecksumOfLongInputsAndLongRunsIsZlibs() throws DataFormatException {
+        Random r = new Random(5);
+        byte[] in = new byte[40_000_000];
+        for (int i = 0; i < in.length; ) {
+            int len = Math.min(in.length - i, r.nextInt(10) == 0 ? (1 << 20) + r.nextInt(3 << 20)
+                    : 1 + r.nextInt(r.nextBoolean() ? 5 : 3000));
+            Arrays.fill(in, i, i + len, (byte) (r.nextBoolean() ? 255 : r.nextInt(256)));
+            i += len;
+        }
+        for (int len : new int[] {in.length, (1 << 24) - 1, 1 << 24, (1 << 24) + 1, 3 << 20}) {
+            byte[] z = new byte[RunLengthDeflate.bound(len)];
+            RunLengthDeflate.Stream st = new RunLengthDeflate.Stream(z);
+            for (int at = 0; at < len; at += 700_001) {
+                st.write(in, at, Math.min(700_001, len - at));
+            }
+            int n = st.finish();
+            java.util.zip.Adler32 a = new java.util.zip.Adler32();
+            a.update(in, 0, len);
+            long trailer = ((z[n - 4] & 0xffL) << 24) | ((z[n - 3] & 0xff) << 16) | ((z[n - 2] & 0xff) << 8)
+                    | (z[n - 1] & 0xff);
+            assertEquals(a.getValue(), trailer, "length " + len);
+            assertArrayEquals(Arrays.copyOf(in, len), inflate(z, n, len));
+        }
+    }
+
+    /**
      * The stream written in pieces (rows, with runs crossing the piece boundaries) equals, byte for byte, a one-shot
      * greedy encoder over the whole input written independently here (Adler-32 from the JDK), so label PNG bytes do
      * not depend on how the encoder is fed.
