@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>The floor is what no paste job can avoid: decode the destination image and every label map it reads, decode
  * the source image and its mask (those the pebal job pastes from, read from its manifest), and encode every output
- * file at the same PNG level; nothing else. The job's
+ * file at the same PNG level; nothing else. (Not the preview sheet and the thumbnails a run keeps for it: the job
+ * writes those on its calling thread, beside its worker.) The job's
  * images/s divided by the floor's is the figure of merit, measured in alternated rounds (floor, pebal job, ...).
  * Usage: {@code PasteBenchmark WORKDIR [ITEMS] [ROUNDS]}.
  */
@@ -65,6 +66,8 @@ public final class PasteBenchmark {
         // the figure of merit, alternated: floor and pebal job one after the other, ROUNDS times (a single pair
         // varied by 5-8 % from run to run on a shared 2-core machine)
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        outRoot = work.resolve("bench-out");
+        delete(outRoot);
         List<String> sources = pebalSources(work, cs, coco, items);
         double[] ratio = new double[rounds];
         double floor = 0;
@@ -96,6 +99,7 @@ public final class PasteBenchmark {
         double feather = job(work, "pebal", Map.of("blend.mode", "feather"), cs, coco, items, 1);
         System.out.printf("pebal + feather 1 thread: %.2f images/s (%.0f%% of the floor)%n", feather,
                 100 * feather / floor);
+        delete(outRoot);
     }
 
     /** Encode time and size of one scene's RGB image at each zlib level. */
@@ -126,8 +130,7 @@ public final class PasteBenchmark {
      */
     private static List<String> pebalSources(Path work, Path cs, Path coco, int items) throws IOException {
         PasteConfig c = Presets.load("pebal", null, Map.of());
-        Path out = work.resolve("job-sources");
-        delete(out);
+        Path out = fresh("sources");
         CocoSourceConfig sc = (CocoSourceConfig) c.source();
         try (CocoSource src = CocoSource.open(coco, coco, sc)) {
             PasteJob.run(new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", items, null, out, 1, 1),
@@ -141,7 +144,6 @@ public final class PasteBenchmark {
                 ids.add(item.substring(item.lastIndexOf(':') + 1));
             }
         }
-        delete(out);
         if (ids.size() != items) {
             throw new IllegalStateException("expected one pasted object per pebal item, found " + ids.size());
         }
@@ -150,7 +152,6 @@ public final class PasteBenchmark {
 
     private static double codecFloor(List<CityscapesFrame> frames, Path coco, List<String> sourceIds, int level)
             throws IOException {
-        Path out = Files.createTempDirectory("floor");
         int items = sourceIds.size();
         List<Path> sources = new ArrayList<>();
         List<Path> masks = new ArrayList<>();
@@ -160,6 +161,8 @@ public final class PasteBenchmark {
         }
         long best = Long.MAX_VALUE;
         for (int rep = 0; rep < 2; rep++) {
+            Path out = fresh("floor");
+            Files.createDirectories(out);
             long t0 = System.nanoTime();
             // decoded into buffers reused from item to item and written straight to the files, as a paste worker does
             // the label maps (and the mask) as their PNG samples, the codec's fastest path for them, as the job reads
@@ -188,7 +191,6 @@ public final class PasteBenchmark {
             }
             best = Math.min(best, System.nanoTime() - t0);
         }
-        delete(out);
         return items / (best / 1e9);
     }
 
@@ -197,8 +199,7 @@ public final class PasteBenchmark {
         PasteConfig c = Presets.load(preset, null, set);
         long best = Long.MAX_VALUE;
         for (int rep = 0; rep < 2; rep++) {
-            Path out = work.resolve("job-" + preset + "-" + threads + "-" + rep);
-            delete(out);
+            Path out = fresh("job-" + preset + "-" + threads);
             try (CocoSource src = CocoSource.open(coco, coco, (CocoSourceConfig) c.source())) {
                 PasteJob.Options o = new PasteJob.Options(c, Configs.toYaml(c), src, cs, "train", items, null, out,
                         threads, 1);
@@ -206,9 +207,37 @@ public final class PasteBenchmark {
                 PasteJob.run(o, Progress.NONE);
                 best = Math.min(best, System.nanoTime() - t0);
             }
-            delete(out);
         }
         return items / (best / 1e9);
+    }
+
+    /**
+     * Every timed run (floor or job) writes into a folder of its own under this one, deleted only when the benchmark
+     * ends (about 5 GB for 24 items and 7 rounds; {@link #settle} before each): on an ext4 without a journal a new file's inode is searched past
+     * those freed in the last minute or more, so a run right after another run's files were deleted paid for it,
+     * and the side that makes more files (the job) the more.
+     */
+    private static Path outRoot;
+    private static int outSeq;
+
+    private static Path fresh(String name) {
+        settle();
+        return outRoot.resolve(name + "-" + outSeq++);
+    }
+
+    /**
+     * Writes the files of the runs before back to disk (the {@code sync} command, outside every timer), so that no
+     * run pays for the write-back of the gigabytes the runs before it left in the page cache (without it the later
+     * rounds ran slower, the job more than the floor).
+     */
+    private static void settle() {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            // no sync command: the runs are timed as they come
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void delete(Path p) throws IOException {
