@@ -240,11 +240,18 @@ public final class CocoSource extends IndexedSource {
         byte[] b = m.bytes();
         int any = 0;
         if (b != null) {
+            // mostly background (0): only the stretches of other values are looked at
             byte outlier = (byte) LabelValues.PASTED_OUTLIER;
-            for (int i = 0; i < mask.length; i++) {
-                byte v = b[i] == outlier ? (byte) 1 : 0;
-                mask[i] = v;
-                any |= v;
+            for (int i = Crops.nextNonZero(b, 0, b.length); i < b.length; ) {
+                if (b[i] == 0) {
+                    i = Crops.nextNonZero(b, i, b.length);
+                    continue;
+                }
+                if (b[i] == outlier) {
+                    mask[i] = 1;
+                    any = 1;
+                }
+                i++;
             }
         } else {
             int[] d = m.data();

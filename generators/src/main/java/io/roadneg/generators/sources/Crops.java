@@ -12,7 +12,27 @@ import org.opencv.imgproc.Imgproc;
 
 /** Resizing and cropping of an image together with its label map, as the reference loaders do it. */
 final class Crops {
+    /** Zeros to compare with ({@link #nextNonZero}); never written. */
+    private static final byte[] ZEROS = new byte[4096];
+
     private Crops() {
+    }
+
+    /**
+     * The first index in {@code [from, to)} where {@code a} is not zero, or {@code to}: stretches of zeros are
+     * skipped by {@link java.util.Arrays#mismatch} (a vectorized intrinsic), as masks are mostly zeros.
+     */
+    static int nextNonZero(byte[] a, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int n = Math.min(to - i, ZEROS.length);
+            int m = java.util.Arrays.mismatch(a, i, i + n, ZEROS, 0, n);
+            if (m >= 0) {
+                return i + m;
+            }
+            i += n;
+        }
+        return to;
     }
 
     /** Image bilinear, labels nearest, to {@code w x h}. */
@@ -103,15 +123,25 @@ final class Crops {
         int y1 = -1;
         int area = 0;
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (mask[y * w + x] != 0) {
+            int row = y * w;
+            int end = row + w;
+            int i = nextNonZero(mask, row, end);
+            if (i == end) {
+                continue;
+            }
+            y0 = Math.min(y0, y);
+            y1 = y;
+            x0 = Math.min(x0, i - row);
+            int last = i;
+            while (i < end) {
+                if (mask[i] != 0) {
                     area++;
-                    x0 = Math.min(x0, x);
-                    x1 = Math.max(x1, x);
-                    y0 = Math.min(y0, y);
-                    y1 = Math.max(y1, y);
+                    last = i++;
+                } else {
+                    i = nextNonZero(mask, i, end);
                 }
             }
+            x1 = Math.max(x1, last - row);
         }
         if (area < minArea || area == 0) {
             return null;
