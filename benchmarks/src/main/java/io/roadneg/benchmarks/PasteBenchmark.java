@@ -222,10 +222,11 @@ public final class PasteBenchmark {
     }
 
     /**
-     * Every timed run (floor or job) writes into a folder of its own under this one, deleted only when the benchmark
-     * ends (about 5 GB for 24 items and 7 rounds; {@link #settle} before each): on an ext4 without a journal a new file's inode is searched past
-     * those freed in the last minute or more, so a run right after another run's files were deleted paid for it,
-     * and the side that makes more files (the job) the more.
+     * Every timed run (floor or job) writes into a folder of its own under this one; before the next run starts,
+     * outside the timers, the folder is deleted and the disk written back ({@link #settle}). Deleting a run's folder
+     * inside the next one's time made it pay (on an ext4 without a journal a new file's inode is searched past those
+     * freed in the last minute or more, and the job makes more files than the floor); keeping every folder to the
+     * end let the write-back of gigabytes slow the later rounds.
      */
     private static Path outRoot;
     private static int outSeq;
