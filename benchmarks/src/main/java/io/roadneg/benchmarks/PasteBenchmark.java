@@ -222,11 +222,10 @@ public final class PasteBenchmark {
     }
 
     /**
-     * Every timed run (floor or job) writes into a folder of its own under this one; before the next run starts,
-     * outside the timers, the folder is deleted and the disk written back ({@link #settle}). Deleting a run's folder
-     * inside the next one's time made it pay (on an ext4 without a journal a new file's inode is searched past those
-     * freed in the last minute or more, and the job makes more files than the floor); keeping every folder to the
-     * end let the write-back of gigabytes slow the later rounds.
+     * Every timed run (floor or job) writes into a folder of its own under this one (the floor's second repetition
+     * had renamed its files over the first's, freeing inodes inside its own time); before the next run starts,
+     * outside the timers, the folder is deleted and the disk written back ({@link #settle}), so each run starts from
+     * the same state. Keeping every folder to the end let the write-back of gigabytes slow the later rounds.
      */
     private static Path outRoot;
     private static int outSeq;
