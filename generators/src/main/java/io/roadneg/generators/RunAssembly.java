@@ -149,16 +149,23 @@ final class RunAssembly implements AutoCloseable {
     void keepRecords() {
         try {
             for (Map.Entry<Integer, JsonNode> e : new TreeMap<>(fresh).entrySet()) {
-                RgbImage thumb = freshThumbs.remove(e.getKey());
-                if (thumb != null) {
-                    Preview.writeThumb(items, e.getKey(), thumb);
-                }
-                AtomicFiles.write(PasteJob.itemFile(items, e.getKey()), PasteJob.JSON.writeValueAsBytes(e.getValue()));
+                writeItem(e.getKey(), PasteJob.JSON.writeValueAsBytes(e.getValue()), freshThumbs.remove(e.getKey()));
                 fresh.remove(e.getKey());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the item records in " + items + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes an item's thumbnail (none: null), then its record: the record's file marks the item done, thumbnail
+     * included, for a resumed run.
+     */
+    private void writeItem(int index, byte[] record, RgbImage thumb) {
+        if (thumb != null) {
+            Preview.writeThumb(items, index, thumb);
+        }
+        AtomicFiles.write(PasteJob.itemFile(items, index), record);
     }
 
     /** Whether every item's record has been taken in. */
@@ -218,12 +225,8 @@ final class RunAssembly implements AutoCloseable {
             byte[] line = PasteJob.JSON.writeValueAsBytes(rec);
             RgbImage thumb = isFresh ? freshThumbs.remove(i) : null;
             if (isFresh) {
-                // the thumbnail's file before the record's: a record marks the item done, thumbnail included; a
-                // thumbnail the sheet will not show (the sheet is full) is not written at all
-                if (thumb != null && previewItems.size() < previewSize) {
-                    Preview.writeThumb(items, i, thumb);
-                }
-                AtomicFiles.write(PasteJob.itemFile(items, i), line);
+                // a thumbnail the sheet will not show (the sheet is full) is not written at all
+                writeItem(i, line, previewItems.size() < previewSize ? thumb : null);
             }
             manifestOut.write(line);
             manifestOut.write('\n');

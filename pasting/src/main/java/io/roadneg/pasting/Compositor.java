@@ -88,7 +88,7 @@ public final class Compositor {
             lut[v] = (byte) (v == outlier ? LabelValues.ANOMALY : v == LabelValues.VOID ? LabelValues.VOID
                     : LabelValues.INLIER);
         }
-        PngEncoder.ByteRowMapper bytes = new PngEncoder.ByteTable(lut);
+        PngEncoder.ByteTable bytes = new PngEncoder.ByteTable(lut);
         return new PngEncoder.RowMapper() {
             @Override
             public void map(int[] values, int from, int n, int[] out, int to) {
@@ -96,7 +96,7 @@ public final class Compositor {
             }
 
             @Override
-            public PngEncoder.ByteRowMapper bytes() {
+            public PngEncoder.ByteTable bytes() {
                 return bytes;
             }
         };

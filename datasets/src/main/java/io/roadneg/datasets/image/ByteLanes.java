@@ -9,15 +9,16 @@ import java.nio.ByteOrder;
  * and written as longs ({@link #LONGS}). No carry or borrow crosses from one byte into the next (Warren, Hacker's
  * Delight, 2nd ed., section 2-18, "Multibyte Add, Subtract, Absolute Value"). Besides running the filters in an
  * eighth of the steps under C2, this is what makes them fast under the quick compiler (C1), which neither
- * vectorizes nor unrolls a byte loop: a 2048x1024 RGB frame's UP filter 6.1 -> 2.3 ms with C1 only.
+ * vectorizes nor unrolls a byte loop: a 2048x1024 RGB frame's UP filter 6.1 -> 2.3 ms with C1 only. Also the
+ * search for the next non-zero byte that the run-wise filters and mask scans share ({@link #nextNonZero}).
  */
-final class ByteLanes {
+public final class ByteLanes {
     /** Eight bytes of a byte array as one little-endian long (the byte order does not matter to these sums). */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
     private static final long HIGH = 0x8080808080808080L;
 
-    /** Zeros to copy from and compare with ({@link #upRuns}, {@link #addUpRuns}); never written. */
+    /** Zeros to copy from and compare with ({@link #upRuns}, {@link #nextNonZero}); never written. */
     private static final byte[] ZEROS = new byte[1 << 16];
     /** Each byte value mapped to itself ({@link #upRuns} is {@link #upRunsMapped} through it). */
     private static final byte[] IDENTITY = new byte[256];
@@ -70,6 +71,24 @@ final class ByteLanes {
     }
 
     /**
+     * The first index in {@code [from, to)} where {@code a} is not zero, or {@code to}: stretches of zeros are
+     * skipped by {@link java.util.Arrays#mismatch} (a vectorized intrinsic) against zeros, a chunk at a time; for
+     * arrays that are mostly zeros (masks, filtered label rows).
+     */
+    public static int nextNonZero(byte[] a, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int n = Math.min(to - i, ZEROS.length);
+            int m = java.util.Arrays.mismatch(a, i, i + n, ZEROS, 0, n);
+            if (m >= 0) {
+                return i + m;
+            }
+            i += n;
+        }
+        return to;
+    }
+
+    /**
      * Reverses {@link #upRuns} in place, {@code b[row + i] += b[prev + i]}: stretches of zero differences (found by
      * comparing with zeros) become copies of the row above, the rest is added {@link #STEP} bytes at a time. For
      * label rows; the same bytes as a plain loop.
@@ -77,9 +96,7 @@ final class ByteLanes {
     static void addUpRuns(byte[] b, int row, int prev, int stride) {
         int i = 0;
         while (i < stride) {
-            int n = Math.min(stride - i, ZEROS.length);
-            int m = java.util.Arrays.mismatch(b, row + i, row + i + n, ZEROS, 0, n);
-            int zero = m < 0 ? n : m;
+            int zero = nextNonZero(b, row + i, row + stride) - (row + i);
             System.arraycopy(b, prev + i, b, row + i, zero);
             i += zero;
             for (int end = Math.min(stride, i + STEP); i < end; i++) {

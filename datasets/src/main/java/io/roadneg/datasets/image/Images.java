@@ -326,8 +326,7 @@ public final class Images {
     public static void writePng(Path file, LabelMap label, int level, Map<String, String> text) {
         byte[] b = label.bytes();
         if (b != null) {
-            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 1, null,
-                    level, PngEncoder.Filter.UP, text));
+            writeSamples(file, label, b, 1, null, level, text);
             return;
         }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), false,
@@ -342,10 +341,9 @@ public final class Images {
     public static void writePng(Path file, LabelMap label, PngEncoder.RowMapper mapper, int level,
             Map<String, String> text) {
         byte[] b = label.bytes();
-        PngEncoder.ByteRowMapper byteMapper = mapper.bytes();
+        PngEncoder.ByteTable byteMapper = mapper.bytes();
         if (b != null && byteMapper != null) {
-            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 1,
-                    byteMapper, level, PngEncoder.Filter.UP, text));
+            writeSamples(file, label, b, 1, byteMapper, level, text);
             return;
         }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), mapper,
@@ -359,12 +357,18 @@ public final class Images {
     public static void writePng16(Path file, LabelMap label, int level, Map<String, String> text) {
         byte[] b = label.bytes16();
         if (b != null) {
-            AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), b, 2, null,
-                    level, PngEncoder.Filter.UP, text));
+            writeSamples(file, label, b, 2, null, level, text);
             return;
         }
         AtomicFiles.write(file, out -> PngEncoder.writeGray(out, label.width(), label.height(), label.data(), true,
                 level, PngEncoder.Filter.UP, text));
+    }
+
+    /** A label PNG written atomically from a map's samples ({@code bpp} bytes a value), mapped or not. */
+    private static void writeSamples(Path file, LabelMap label, byte[] samples, int bpp, PngEncoder.ByteTable mapper,
+            int level, Map<String, String> text) {
+        AtomicFiles.write(file, out -> PngEncoder.writeGrayBytes(out, label.width(), label.height(), samples, bpp,
+                mapper, level, PngEncoder.Filter.UP, text));
     }
 
     /** Encodes an RGB PNG ({@link PngEncoder}: UP filter; level 1 through ISA-L where it loads, else zlib). */

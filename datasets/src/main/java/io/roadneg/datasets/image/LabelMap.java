@@ -131,12 +131,6 @@ public final class LabelMap {
     /** Largest value in the map. */
     public int max() {
         int m = Integer.MIN_VALUE;
-        if (data != null) {
-            for (int v : data) {
-                m = Math.max(m, v);
-            }
-            return m;
-        }
         for (int i = 0, n = width * height; i < n; i++) {
             m = Math.max(m, value(i));
         }
@@ -146,12 +140,6 @@ public final class LabelMap {
     /** Smallest value in the map. */
     public int min() {
         int m = Integer.MAX_VALUE;
-        if (data != null) {
-            for (int v : data) {
-                m = Math.min(m, v);
-            }
-            return m;
-        }
         for (int i = 0, n = width * height; i < n; i++) {
             m = Math.min(m, value(i));
         }

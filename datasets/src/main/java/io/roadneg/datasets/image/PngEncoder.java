@@ -174,24 +174,18 @@ public final class PngEncoder {
          * The same mapping for a map stored as bytes, when it maps every value 0..255 to a value 0..255; null when
          * it has none (such a map is then widened to ints first).
          */
-        default ByteRowMapper bytes() {
+        default ByteTable bytes() {
             return null;
         }
     }
 
-    /** A {@link RowMapper} of 8-bit values to 8-bit values, each byte read and written as {@code b & 0xff}. */
-    @FunctionalInterface
-    public interface ByteRowMapper {
-        /** Writes the mapped values of {@code values[from, from + n)} into {@code out[to, to + n)}. */
-        void map(byte[] values, int from, int n, byte[] out, int to);
-    }
-
     /**
-     * A {@link ByteRowMapper} that looks each value up in a table of the 256 answers. Since a value's image depends
-     * on the value alone, source rows that repeat the row above map to rows that do too: on the labels' usual path
-     * the encoder looks up only where a source row differs from the one above (a label map's region edges).
+     * A {@link RowMapper} of 8-bit values to 8-bit values for a map stored as bytes: each value {@code b & 0xff} looked
+     * up in a table of the 256 answers. Since a value's image depends on the value alone, source rows that repeat the
+     * row above map to rows that do too: on the labels' usual path the encoder looks up only where a source row
+     * differs from the one above (a label map's region edges).
      */
-    public static final class ByteTable implements ByteRowMapper {
+    public static final class ByteTable {
         private final byte[] table;
 
         /** A mapper of {@code v} to {@code table[v]}; the table (256 entries) is copied. */
@@ -202,7 +196,7 @@ public final class PngEncoder {
             this.table = table.clone();
         }
 
-        @Override
+        /** Writes the mapped values of {@code values[from, from + n)} into {@code out[to, to + n)}. */
         public void map(byte[] values, int from, int n, byte[] out, int to) {
             for (int i = 0; i < n; i++) {
                 out[to + i] = table[values[from + i] & 0xff];
@@ -218,7 +212,7 @@ public final class PngEncoder {
      * ints at that depth, without widening them.
      */
     public static void writeGrayBytes(OutputStream out, int width, int height, byte[] samples, int bpp,
-            ByteRowMapper mapper, int level, Filter filter, Map<String, String> text) throws IOException {
+            ByteTable mapper, int level, Filter filter, Map<String, String> text) throws IOException {
         if (bpp != 1 && bpp != 2 || bpp == 2 && mapper != null) {
             throw new IllegalArgumentException("samples of 1 or 2 bytes (mapped: 1), not " + bpp);
         }
@@ -237,39 +231,26 @@ public final class PngEncoder {
         int rawLen = (stride + 1) * height;
         int zLen;
         if (level == LABEL_RUN_LENGTH_LEVEL && filter == Filter.UP) {
-            // the labels' usual path, as runLengthUp: one row-sized buffer (two rows of mapped values)
+            // the labels' usual path, as runLengthUp: one row-sized buffer, each row filtered straight from the
+            // samples (mapped, where there is a table, only where a row differs from the one above)
             RunLengthDeflate.Stream z = runLengthStream(w, width, height, stride);
             byte[] row = w.filtered;
-            byte[] table = mapper instanceof ByteTable t ? t.table : null;
-            byte[] two = mapper == null || table != null ? null : new byte[2 * width];
             for (int y = 0; y < height; y++) {
-                byte[] src = samples;
                 int at = y * stride;
-                int above = at - stride;
-                if (table != null) {
-                    // filtered straight from the source rows: mapped only where they differ
-                    if (y == 0) {
-                        row[0] = (byte) Filter.NONE.code;
-                        mapper.map(samples, 0, width, row, 1);
-                    } else {
-                        row[0] = (byte) Filter.UP.code;
-                        ByteLanes.upRunsMapped(samples, at, above, stride, table, row, 1);
-                    }
-                    z.write(row, 0, stride + 1);
-                    continue;
-                }
-                if (mapper != null) {
-                    src = two;
-                    at = (y & 1) * width;
-                    above = width - at;
-                    mapper.map(samples, y * width, width, two, at);
-                }
                 if (y == 0) {
                     row[0] = (byte) Filter.NONE.code;
-                    System.arraycopy(src, at, row, 1, stride);
+                    if (mapper != null) {
+                        mapper.map(samples, 0, width, row, 1);
+                    } else {
+                        System.arraycopy(samples, 0, row, 1, stride);
+                    }
                 } else {
                     row[0] = (byte) Filter.UP.code;
-                    ByteLanes.upRuns(src, at, above, stride, row, 1);
+                    if (mapper != null) {
+                        ByteLanes.upRunsMapped(samples, at, at - stride, stride, mapper.table, row, 1);
+                    } else {
+                        ByteLanes.upRuns(samples, at, at - stride, stride, row, 1);
+                    }
                 }
                 z.write(row, 0, stride + 1);
             }

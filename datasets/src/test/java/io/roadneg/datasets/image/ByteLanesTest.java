@@ -52,6 +52,23 @@ class ByteLanesTest {
     }
 
     @Test
+    void nextNonZeroSkipsZerosAcrossTheComparisonChunks() {
+        byte[] a = new byte[140_000];
+        assertEquals(140_000, ByteLanes.nextNonZero(a, 0, a.length));
+        assertEquals(5, ByteLanes.nextNonZero(a, 5, 5));
+        // around the 65536-byte chunks the zeros are compared in
+        for (int at : new int[] {0, 1, 65_535, 65_536, 65_537, 131_071, 139_999}) {
+            a[at] = 3;
+            assertEquals(at, ByteLanes.nextNonZero(a, 0, a.length));
+            assertEquals(at, ByteLanes.nextNonZero(a, at, a.length));
+            assertEquals(a.length, ByteLanes.nextNonZero(a, at + 1, a.length), "none after it");
+            assertEquals(at, ByteLanes.nextNonZero(a, 0, at + 1));
+            assertEquals(at, ByteLanes.nextNonZero(a, 0, at), "none before it: the end of the range");
+            a[at] = 0;
+        }
+    }
+
+    @Test
     void labelRowsFilteredByRunsGiveThePlainUpFilterAndBack() {
         java.util.Random rnd = new java.util.Random(8);
         // rows shorter and longer than the zeros the runs are copied from (64 KiB), mostly repeating the row above

@@ -9,6 +9,7 @@ import io.roadneg.datasets.coco.CocoCategory;
 import io.roadneg.datasets.coco.CocoImage;
 import io.roadneg.datasets.coco.CocoInstancesReader;
 import io.roadneg.datasets.coco.MetaOodPreparer;
+import io.roadneg.datasets.image.ByteLanes;
 import io.roadneg.datasets.image.ImageHeaders;
 import io.roadneg.datasets.image.ImageLimits;
 import io.roadneg.datasets.image.Images;
@@ -242,9 +243,9 @@ public final class CocoSource extends IndexedSource {
         if (b != null) {
             // mostly background (0): only the stretches of other values are looked at
             byte outlier = (byte) LabelValues.PASTED_OUTLIER;
-            for (int i = Crops.nextNonZero(b, 0, b.length); i < b.length; ) {
+            for (int i = ByteLanes.nextNonZero(b, 0, b.length); i < b.length; ) {
                 if (b[i] == 0) {
-                    i = Crops.nextNonZero(b, i, b.length);
+                    i = ByteLanes.nextNonZero(b, i, b.length);
                     continue;
                 }
                 if (b[i] == outlier) {

@@ -1,5 +1,6 @@
 package io.roadneg.generators.sources;
 
+import io.roadneg.datasets.image.ByteLanes;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.Mats;
 import io.roadneg.datasets.image.OpenCv;
@@ -12,27 +13,7 @@ import org.opencv.imgproc.Imgproc;
 
 /** Resizing and cropping of an image together with its label map, as the reference loaders do it. */
 final class Crops {
-    /** Zeros to compare with ({@link #nextNonZero}); never written. */
-    private static final byte[] ZEROS = new byte[4096];
-
     private Crops() {
-    }
-
-    /**
-     * The first index in {@code [from, to)} where {@code a} is not zero, or {@code to}: stretches of zeros are
-     * skipped by {@link java.util.Arrays#mismatch} (a vectorized intrinsic), as masks are mostly zeros.
-     */
-    static int nextNonZero(byte[] a, int from, int to) {
-        int i = from;
-        while (i < to) {
-            int n = Math.min(to - i, ZEROS.length);
-            int m = java.util.Arrays.mismatch(a, i, i + n, ZEROS, 0, n);
-            if (m >= 0) {
-                return i + m;
-            }
-            i += n;
-        }
-        return to;
     }
 
     /** Image bilinear, labels nearest, to {@code w x h}. */
@@ -125,7 +106,7 @@ final class Crops {
         for (int y = 0; y < h; y++) {
             int row = y * w;
             int end = row + w;
-            int i = nextNonZero(mask, row, end);
+            int i = ByteLanes.nextNonZero(mask, row, end);
             if (i == end) {
                 continue;
             }
@@ -138,7 +119,7 @@ final class Crops {
                     area++;
                     last = i++;
                 } else {
-                    i = nextNonZero(mask, i, end);
+                    i = ByteLanes.nextNonZero(mask, i, end);
                 }
             }
             x1 = Math.max(x1, last - row);
