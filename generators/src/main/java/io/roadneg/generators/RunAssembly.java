@@ -106,7 +106,7 @@ final class RunAssembly implements AutoCloseable {
 
     private Path temp(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
+        AtomicFiles.ensureDirectory(abs.getParent());
         Path t = abs.resolveSibling(AtomicFiles.TEMP_PREFIX + abs.getFileName() + "." + temps.size());
         Files.deleteIfExists(t); // a leftover of a killed run (the output folder is locked: no one else writes it)
         temps.add(t);

@@ -40,30 +40,34 @@ public final class RoadGeometry {
         int h = trainIds.height();
         byte[] bytes = trainIds.bytes(); // read as they are stored: a map of bytes is not widened here
         int[] data = bytes == null ? trainIds.data() : null;
-        int size = w * h;
         int[] perRow = new int[h];
         boolean[] clipped = new boolean[h];
         int n = 0;
-        for (int i = 0; i < size; i++) {
-            int v = bytes != null ? bytes[i] & 0xff : data[i];
-            if (v >= 0 && v < 256 && isRoad[v]) {
-                perRow[i / w]++;
-                n++;
-                int x = i % w;
-                if (x == 0 || x == w - 1) {
-                    clipped[i / w] = true;
+        // row by row: no division or remainder a pixel (the row and column of each road pixel)
+        for (int y = 0, i = 0; y < h; y++, i += w) {
+            int c = 0;
+            for (int x = 0; x < w; x++) {
+                if (isRoad(bytes, data, i + x, isRoad)) {
+                    c++;
                 }
             }
+            perRow[y] = c;
+            n += c;
+            clipped[y] = c > 0 && (isRoad(bytes, data, i, isRoad) || isRoad(bytes, data, i + w - 1, isRoad));
         }
         if (n == 0) {
             throw new NoRoadException("no road pixels (trainIds " + Arrays.toString(roadTrainIds) + ")");
         }
         int[] pix = new int[n];
         int k = 0;
-        for (int i = 0; i < size; i++) {
-            int v = bytes != null ? bytes[i] & 0xff : data[i];
-            if (v >= 0 && v < 256 && isRoad[v]) {
-                pix[k++] = i;
+        for (int y = 0, i = 0; y < h; y++, i += w) {
+            if (perRow[y] == 0) {
+                continue;
+            }
+            for (int x = 0; x < w; x++) {
+                if (isRoad(bytes, data, i + x, isRoad)) {
+                    pix[k++] = i + x;
+                }
             }
         }
         // rows where the road runs out of the image are narrower than the road: fit on the others when there are enough
@@ -82,6 +86,12 @@ public final class RoadGeometry {
             }
         }
         return new RoadGeometry(w, pix, fitHorizon(fitRows));
+    }
+
+    /** Whether pixel {@code i} (of the map's bytes, or else its ints) is a road class. */
+    private static boolean isRoad(byte[] bytes, int[] data, int i, boolean[] isRoad) {
+        int v = bytes != null ? bytes[i] & 0xff : data[i];
+        return v >= 0 && v < 256 && isRoad[v];
     }
 
     /** Least-squares line count = a * row + b over rows with road; horizon = -b / a, or the top road row. */

@@ -5,7 +5,6 @@ import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import java.util.zip.Adler32;
 
 /**
  * Fast zlib streams for photographs: the raw deflate of ISA-L's igzip (Intel's Intelligent Storage Acceleration
@@ -73,6 +72,14 @@ final class IsalDeflate {
      * which must hold {@link #bound(int)} bytes; returns its length. Only for {@link #available()}.
      */
     static int compress(byte[] raw, int rawLen, byte[] out) {
+        return compress(raw, rawLen, out, ZlibAdler.of(raw, 0, rawLen));
+    }
+
+    /**
+     * {@link #compress(byte[], int, byte[])} with the Adler-32 of {@code raw[0, rawLen)} summed by the caller (as it
+     * made the bytes).
+     */
+    static int compress(byte[] raw, int rawLen, byte[] out, int adler) {
         if (out.length < bound(rawLen)) {
             throw new IllegalArgumentException("output buffer of " + out.length + " bytes, need " + bound(rawLen));
         }
@@ -82,7 +89,7 @@ final class IsalDeflate {
             out[1] = 0x01;
             out[2] = 0x03;
             out[3] = 0x00;
-            putInt(out, 4, 1);
+            putInt(out, 4, adler);
             return 8;
         }
         // GKL reads its input from index 0 and writes its output from index 0: compress, then shift by the header
@@ -101,9 +108,7 @@ final class IsalDeflate {
         System.arraycopy(out, 0, out, 2, n);
         out[0] = 0x78; // deflate, 32 KiB window
         out[1] = 0x01; // fastest, no dictionary; 0x7801 is a multiple of 31
-        Adler32 adler = new Adler32();
-        adler.update(raw, 0, rawLen);
-        putInt(out, 2 + n, (int) adler.getValue());
+        putInt(out, 2 + n, adler);
         return n + 6;
     }
 

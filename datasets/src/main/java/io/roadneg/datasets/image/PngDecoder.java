@@ -2,7 +2,6 @@ package io.roadneg.datasets.image;
 
 import io.roadneg.datasets.InputException;
 import java.nio.file.Path;
-import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -37,6 +36,12 @@ final class PngDecoder {
     private static final class Work {
         final Inflater inflater = new Inflater();
         final CRC32 crc = new CRC32();
+        /**
+         * Set by {@link #inflate} when ISA-L inflated the rows: their Adler-32 is still to be checked against
+         * {@link #trailer}, row by row as they are unfiltered ({@link #check}).
+         */
+        boolean unchecked;
+        int trailer;
     }
 
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
@@ -76,9 +81,18 @@ final class PngDecoder {
         Work w = WORK.get();
         byte[] raw = inflate(w, png, h, stride, file, isal);
         byte[] out = into != null && into.length == stride * h.height() ? into : new byte[stride * h.height()];
-        for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
-            unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, 3, file);
-            System.arraycopy(raw, r, out, y * stride, stride);
+        Check check = new Check(w);
+        try {
+            for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
+                check.row(raw, r - 1, stride + 1);
+                unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, 3, file);
+                System.arraycopy(raw, r, out, y * stride, stride);
+            }
+        } catch (InputException e) {
+            check.failed(e);
+        }
+        if (!check.passed()) {
+            return rgb(png, h, file, into, false);
         }
         return new RgbImage(h.width(), h.height(), out);
     }
@@ -100,13 +114,22 @@ final class PngDecoder {
         Work w = WORK.get();
         byte[] raw = inflate(w, png, h, stride, file, isal);
         int[] out = into != null && into.length == n ? into : new int[n];
-        for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
-            unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
-            if (bpp == 1) {
-                widen8(raw, r, out, y * width, width);
-            } else {
-                widen16(raw, r, out, y * width, width);
+        Check check = new Check(w);
+        try {
+            for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
+                check.row(raw, r - 1, stride + 1);
+                unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+                if (bpp == 1) {
+                    widen8(raw, r, out, y * width, width);
+                } else {
+                    widen16(raw, r, out, y * width, width);
+                }
             }
+        } catch (InputException e) {
+            check.failed(e);
+        }
+        if (!check.passed()) {
+            return gray(png, h, file, into, false);
         }
         return new LabelMap(width, h.height(), out);
     }
@@ -117,6 +140,11 @@ final class PngDecoder {
      * samples' size. Only for gray files this decoder {@link #supports}.
      */
     static LabelMap graySamples(byte[] png, PngHeader h, Path file, byte[] into) {
+        return graySamples(png, h, file, into, IsalInflate.available());
+    }
+
+    /** {@link #graySamples(byte[], PngHeader, Path, byte[])} with the inflater chosen: ISA-L or the JDK's. */
+    static LabelMap graySamples(byte[] png, PngHeader h, Path file, byte[] into, boolean isal) {
         if (h.colorType() != PngHeader.GRAY || h.bitDepth() != 8 && h.bitDepth() != 16) {
             throw new IllegalArgumentException("not an 8- or 16-bit gray PNG: colour type " + h.colorType()
                     + ", depth " + h.bitDepth());
@@ -125,15 +153,24 @@ final class PngDecoder {
         int stride = h.width() * bpp;
         int n = stride * h.height();
         Work w = WORK.get();
-        byte[] raw = inflate(w, png, h, stride, file, IsalInflate.available());
+        byte[] raw = inflate(w, png, h, stride, file, isal);
         byte[] out = into != null && into.length == n ? into : new byte[n];
-        for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
-            if (raw[r - 1] == 2 && y > 0) {
-                ByteLanes.addUpRuns(raw, r, r - stride - 1, stride); // label rows mostly repeat the one above
-            } else {
-                unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+        Check check = new Check(w);
+        try {
+            for (int y = 0, r = 1; y < h.height(); y++, r += stride + 1) {
+                check.row(raw, r - 1, stride + 1);
+                if (raw[r - 1] == 2 && y > 0) {
+                    ByteLanes.addUpRuns(raw, r, r - stride - 1, stride); // label rows mostly repeat the one above
+                } else {
+                    unfilter(raw[r - 1], raw, r, y == 0 ? -1 : r - stride - 1, stride, bpp, file);
+                }
+                System.arraycopy(raw, r, out, y * stride, stride);
             }
-            System.arraycopy(raw, r, out, y * stride, stride);
+        } catch (InputException e) {
+            check.failed(e);
+        }
+        if (!check.passed()) {
+            return graySamples(png, h, file, into, false);
         }
         return bpp == 1 ? LabelMap.ofBytes(h.width(), h.height(), out) : LabelMap.ofBytes16(h.width(), h.height(), out);
     }
@@ -221,7 +258,10 @@ final class PngDecoder {
             buffers.raw = raw;
         }
         checkZlibHeader(z[zOff] & 0xff, z[zOff + 1] & 0xff, file);
+        w.unchecked = false;
         if (isal && zLen > 6 && isalInflate(z, zOff, zLen, raw, rawLen)) {
+            w.unchecked = true;
+            w.trailer = PngHeader.readInt(z, zOff + zLen - 4);
             return raw;
         }
         Inflater inf = w.inflater;
@@ -246,12 +286,13 @@ final class PngDecoder {
     }
 
     /**
-     * The fast path: true when ISA-L inflated the image's bytes and they match the stream's Adler-32 trailer (the
-     * stream's last four bytes), which is when zlib accepts the stream too. Anything else (a stream ISA-L refuses,
-     * one that ends early, holds more than the image, or has bytes after its trailer) is left to the JDK's zlib,
-     * whose verdict and message stand. The one difference from zlib alone: damage after the image's last byte (a lost
-     * final-block bit, bytes inserted before the trailer) is not read, so such a file decodes to the pixels its
-     * trailer vouches for where zlib would refuse it.
+     * The fast path: true when ISA-L inflated the image's bytes; they stand once they match the stream's Adler-32
+     * trailer (the stream's last four bytes, checked as the rows are unfiltered: {@link Check}), which is when zlib
+     * accepts the stream too. Anything else (a stream ISA-L refuses, one that ends early, holds more than the image,
+     * does not match its trailer, or has bytes after it) is left to the JDK's zlib, whose verdict and message stand.
+     * The one difference from zlib alone: damage after the image's last byte (a lost final-block bit, bytes inserted
+     * before the trailer) is not read, so such a file decodes to the pixels its trailer vouches for where zlib would
+     * refuse it.
      */
     private static boolean isalInflate(byte[] z, int zOff, int zLen, byte[] raw, int rawLen) {
         int got;
@@ -260,12 +301,43 @@ final class PngDecoder {
         } catch (IsalInflate.CorruptStreamException e) {
             return false;
         }
-        if (got != rawLen) {
-            return false;
+        return got == rawLen;
+    }
+
+    /**
+     * The Adler-32 check of rows ISA-L inflated, summed a row at a time just before the row is unfiltered (it is then
+     * in the cache for both; a pass of its own over a 2048x1024 frame's 6 MB of rows read them from memory once more).
+     * Until the sum is complete the rows are not vouched for: a row whose filter the decoder refuses, or a sum that
+     * does not match, sends the file back to zlib ({@link #passed} false), whose verdict and message stand.
+     */
+    private static final class Check {
+        private final ZlibAdler.Running sum;
+        private final int trailer;
+        private boolean refused;
+
+        Check(Work w) {
+            sum = w.unchecked ? ZlibAdler.start() : null;
+            trailer = w.trailer;
         }
-        Adler32 adler = new Adler32();
-        adler.update(raw, 0, rawLen);
-        return (int) adler.getValue() == PngHeader.readInt(z, zOff + zLen - 4);
+
+        void row(byte[] raw, int off, int len) {
+            if (sum != null) {
+                sum.update(raw, off, len);
+            }
+        }
+
+        /** A row was refused: rethrown when zlib inflated (and checked) the rows, else left to zlib. */
+        void failed(InputException e) {
+            if (sum == null) {
+                throw e;
+            }
+            refused = true;
+        }
+
+        /** True when the rows stand: zlib inflated them, or ISA-L did and they match the trailer. */
+        boolean passed() {
+            return sum == null || !refused && sum.value() == trailer;
+        }
     }
 
     /** The zlib header (RFC 1950): deflate, a window of at most 32 KiB, its check bits, no preset dictionary. */

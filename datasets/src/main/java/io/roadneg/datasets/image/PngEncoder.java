@@ -137,18 +137,26 @@ public final class PngEncoder {
         checkSize(width, height, rgb.length, 3);
         Work w = WORK.get();
         int stride = width * 3;
-        byte[] raw = raw(w, (stride + 1) * height);
+        int rawLen = (stride + 1) * height;
+        byte[] raw = raw(w, rawLen);
+        checkLevel(level);
+        // fits: always within ImageLimits (1.6 GB of rows at most); a guard against an int overflow all the same
+        boolean isal = level == 1 && codec == Codec.ISAL && IsalDeflate.available() && IsalDeflate.fits(rawLen);
+        // igzip writes raw deflate: the zlib trailer's checksum is summed here, each row right after it is filtered
+        // (in the cache; a pass of its own over the 6 MB of a 2048x1024 frame's rows read them from memory again)
+        ZlibAdler.Running sum = isal ? ZlibAdler.start() : null;
         int o = 0;
         for (int y = 0; y < height; y++) {
+            int from = o;
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
+            if (sum != null) {
+                sum.update(raw, from, o - from);
+            }
             if (rowRead != null) {
                 rowRead.accept(y);
             }
         }
-        // fits: always within ImageLimits (1.6 GB of rows at most); a guard against an int overflow all the same
-        checkLevel(level);
-        int zLen = level == 1 && codec == Codec.ISAL && IsalDeflate.available() && IsalDeflate.fits(o)
-                ? isal(w, raw, o) : deflate(w, raw, o, level);
+        int zLen = isal ? isal(w, raw, o, sum.value()) : deflate(w, raw, o, level);
         assemble(out, width, height, 8, 2, w.packed, zLen, text);
     }
 
@@ -591,13 +599,13 @@ public final class PngEncoder {
         return zLen;
     }
 
-    /** igzip into {@code w.packed}; returns the compressed length. */
-    private static int isal(Work w, byte[] raw, int rawLen) {
+    /** igzip into {@code w.packed}, with the rows' Adler-32 as the trailer; returns the compressed length. */
+    private static int isal(Work w, byte[] raw, int rawLen, int adler) {
         int bound = IsalDeflate.bound(rawLen);
         if (w.packed.length < bound) {
             w.packed = new byte[bound];
         }
-        return IsalDeflate.compress(raw, rawLen, w.packed);
+        return IsalDeflate.compress(raw, rawLen, w.packed, adler);
     }
 
     /** The body of an uncompressed UTF-8 {@code iTXt} chunk (keyword 1..79 Latin-1 bytes, no language tag). */

@@ -282,6 +282,21 @@ class PngDecoderTest {
      */
     @Test
     void isalAndJdkInflatersAgreeOnMutatedStreams() throws IOException {
+        isalAndJdkInflatersAgreeOnMutatedStreams(false);
+    }
+
+    /** The same with the trailer summed eight bytes a step, as in a JVM with the quick compiler only. */
+    @Test
+    void isalAndJdkInflatersAgreeOnMutatedStreamsWithTheJavaAdler32() throws IOException {
+        boolean was = ZlibAdler.useSwar(true);
+        try {
+            isalAndJdkInflatersAgreeOnMutatedStreams(true);
+        } finally {
+            ZlibAdler.useSwar(was);
+        }
+    }
+
+    private void isalAndJdkInflatersAgreeOnMutatedStreams(boolean swar) throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(IsalInflate.available(), "ISA-L not loaded here");
         int rounds = Integer.getInteger("roadneg.fuzzRounds", 300);
         int w = 61;
@@ -321,7 +336,16 @@ class PngDecoderTest {
                 boolean rgb = hdr.colorType() == PngHeader.RGB;
                 Object jdk = decodeOrError(png, hdr, rgb, false);
                 Object isal = decodeOrError(png, hdr, rgb, true);
-                String what = "seed " + s + " mutation " + k;
+                String what = "seed " + s + " mutation " + k + (swar ? " (Java Adler-32)" : "");
+                if (!rgb) {
+                    // the samples path (a paste job's label maps) decides as the widening one does
+                    Object samples = samplesOrError(png, hdr);
+                    assertEquals(isal instanceof InputException, samples instanceof InputException, what + ": gray "
+                            + describe(isal) + ", samples " + describe(samples));
+                    if (!(isal instanceof InputException)) {
+                        assertArrayEquals((int[]) isal, (int[]) samples, what + ": samples differ");
+                    }
+                }
                 if (jdk instanceof InputException e && !(isal instanceof InputException)) {
                     // the one kind zlib refuses and the fast path keeps: damage after the image's last byte (zlib
                     // parses on to the trailer: a lost final-block bit, bytes before the trailer) while the image's
@@ -350,6 +374,16 @@ class PngDecoderTest {
                     : PngDecoder.gray(png, h, FILE, null, isal).data();
         } catch (InputException e) {
             assertTrue(e.getMessage().contains("x.png"), e.getMessage());
+            return e;
+        }
+    }
+
+    /** The samples decode of a gray file by the fast path, widened to ints, or its error. */
+    private static Object samplesOrError(byte[] png, PngHeader h) {
+        try {
+            LabelMap m = PngDecoder.graySamples(png, h, FILE, null, true);
+            return m.data();
+        } catch (InputException e) {
             return e;
         }
     }

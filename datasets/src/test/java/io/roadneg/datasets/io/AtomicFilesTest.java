@@ -1,0 +1,50 @@
+package io.roadneg.datasets.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWriteCreatesMissingFoldersAndReusesExistingOnes() throws Exception {
+        Path a = dir.resolve("x/y/z/a.txt");
+        AtomicFiles.write(a, "one".getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(a.resolveSibling("b.txt"), "two".getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(a, "three".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals("three".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(a));
+        try (Stream<Path> s = Files.list(a.getParent())) {
+            assertEquals(List.of("a.txt", "b.txt"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temp file is left");
+        }
+    }
+
+    @Test
+    void ensureDirectoryMakesParentsKeepsFoldersAndRefusesAFileInTheWay() throws Exception {
+        Path deep = dir.resolve("p/q/r");
+        AtomicFiles.ensureDirectory(deep);
+        assertTrue(Files.isDirectory(deep));
+        Files.writeString(deep.resolve("keep.txt"), "k");
+        AtomicFiles.ensureDirectory(deep);
+        assertEquals("k", Files.readString(deep.resolve("keep.txt")), "an existing folder is left as it is");
+        Path file = dir.resolve("plain");
+        Files.writeString(file, "f");
+        assertThrows(FileAlreadyExistsException.class, () -> AtomicFiles.ensureDirectory(file));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> AtomicFiles.write(file.resolve("c.txt"), new byte[] {1}));
+        assertTrue(e.getMessage().contains("c.txt"), e.getMessage());
+    }
+}
