@@ -393,10 +393,7 @@ public final class PasteJob {
         Path gt = o.out().resolve("gtFine").resolve(split).resolve(city);
         Map<String, String> prov = provenance(o, planned, configHash);
         int level = o.config().output().pngLevel();
-        // the thumbnail (when the preview still needs one) samples the image's rows as the encoder reads them
-        Preview.Sampler sampler = !r.instances().isEmpty() && thumbs.needed(index) ? new Preview.Sampler(r.image())
-                : null;
-        Images.writePng(img, r.image(), level, o.config().output().codec(), prov, sampler);
+        Images.writePng(img, r.image(), level, o.config().output().codec(), prov);
         Images.writePng(gt.resolve(stem + "_gtFine_labelTrainIds.png"), r.trainIds(), level, prov);
         if (r.labelIds() != null) {
             Images.writePng(gt.resolve(stem + "_gtFine_labelIds.png"), r.labelIds(), level, prov);
@@ -407,9 +404,12 @@ public final class PasteJob {
         // the anomaly labels straight from the painted train ids, row by row (never stored whole)
         Images.writePng(gt.resolve(stem + "_gtFine_ood.png"), r.trainIds(), compositor.oodRows(), level, prov);
 
-        RgbImage thumb = null;
-        if (sampler != null) {
-            thumb = sampler.finish(r.trainIds(), compositor.oodRows());
+        // the preview still wants this item's thumbnail: the calling thread draws it (RunAssembly), from the frame
+        // handed over with the anomaly labels it samples; the worker reads its next frame into a spare array
+        Preview.Frame made = null;
+        if (!r.instances().isEmpty() && thumbs.needed(index)) {
+            made = new Preview.Frame(r.image(), Preview.labels(r.trainIds(), compositor.oodRows()));
+            buffers.image = assembly.spareImage(r.image().data().length);
             thumbs.written(index);
         }
         rec.put("status", "made");
@@ -434,7 +434,7 @@ public final class PasteJob {
             n.put("counts", pi.visible().toCompressedString());
         }
         // the record (and the thumbnail's file) is written by the calling thread, which takes it in (RunAssembly)
-        assembly.made(index, rec, thumb);
+        assembly.made(index, rec, made);
         return true;
     }
 

@@ -89,20 +89,62 @@ public final class Preview {
      * through OpenCV's area resize, which needed a copy and colour swap of the whole frame).
      */
     public static RgbImage overlay(RgbImage img, LabelMap ood) {
-        Sampler s = new Sampler(img);
-        for (int y = 0; y < img.height(); y++) {
-            s.accept(y);
-        }
-        return s.finish(ood);
+        return new Frame(img, labels(ood, null)).thumbnail();
     }
 
     /**
-     * The {@link #overlay} of a frame gathered row by row: {@link #accept} adds the samples a row holds, so a caller
-     * that reads the rows anyway (the PNG encoder of the frame) hands each over while it is in the cache; a pass of
-     * its own over a 2048x1024 frame read a quarter of its rows from memory (1.2 ms). Rows may come in any order,
-     * each once; {@link #finish} gives the same pixels as {@link #overlay}.
+     * A made frame handed over for its thumbnail, with the anomaly labels the thumbnail samples ({@link #labels}):
+     * a worker gathers the labels (51,200 of a 2048x1024 frame's 2 M) before its label arrays go on to the next item,
+     * and hands the frame itself to the job's calling thread, which draws the thumbnail ({@link #thumbnail}) beside
+     * the workers, from an array the worker no longer touches.
      */
-    static final class Sampler implements java.util.function.IntConsumer {
+    record Frame(RgbImage image, int[] labels) {
+        /** The frame's {@link #overlay}. */
+        RgbImage thumbnail() {
+            Sampler s = new Sampler(image);
+            for (int y = 0; y < image.height(); y++) {
+                s.accept(y);
+            }
+            return s.finish(labels);
+        }
+    }
+
+    /**
+     * The anomaly labels a thumbnail of a frame of {@code labels}' size marks (label 1: pasted): each thumbnail
+     * pixel's block's top-left label, as {@code toOod} maps {@code labels} (the painted train ids), or {@code labels}
+     * themselves when it is null.
+     */
+    static int[] labels(LabelMap labels, io.roadneg.datasets.image.PngEncoder.RowMapper toOod) {
+        int w = labels.width();
+        int h = labels.height();
+        int th = thumbHeight(w, h);
+        int[] x0 = edges(w, THUMB_W);
+        int[] y0 = edges(h, th);
+        byte[] lb = labels.bytes(); // read as they are stored: a map of bytes is not widened for a few samples
+        int[] lab = lb == null ? labels.data() : null;
+        int[] d = new int[THUMB_W * th];
+        for (int ty = 0; ty < th; ty++) {
+            for (int x = 0; x < THUMB_W; x++) {
+                int at = y0[ty] * w + x0[x];
+                d[ty * THUMB_W + x] = lb != null ? lb[at] & 0xff : lab[at];
+            }
+        }
+        if (toOod != null) {
+            toOod.map(d, 0, d.length, d, 0);
+        }
+        return d;
+    }
+
+    /** A thumbnail's height for a {@code w x h} frame. */
+    private static int thumbHeight(int w, int h) {
+        return Math.max(1, (int) Math.round((double) h * THUMB_W / w));
+    }
+
+    /**
+     * The pixels of a frame's {@link #overlay} gathered row by row: {@link #accept} adds the samples a row holds
+     * (rows in any order, each once); {@link #finish} gives the same pixels as {@link #overlay}.
+     */
+    static final class Sampler {
         private final byte[] src;
         private final int w;
         private final int h;
@@ -127,7 +169,7 @@ public final class Preview {
             src = img.data();
             w = img.width();
             h = img.height();
-            th = Math.max(1, (int) Math.round((double) h * THUMB_W / w));
+            th = thumbHeight(w, h);
             x0 = edges(w, THUMB_W);
             y0 = edges(h, th);
             sx = new int[THUMB_W * SAMPLES];
@@ -172,8 +214,7 @@ public final class Preview {
         }
 
         /** Adds the samples source row {@code y} holds. */
-        @Override
-        public void accept(int y) {
+        void accept(int y) {
             for (int k = rowFirst[y]; k < rowFirst[y + 1]; k++) {
                 addRow(3 * y * w, sums[uses[k]], weights[k]);
             }
@@ -196,16 +237,11 @@ public final class Preview {
             }
         }
 
-        /** The thumbnail, once every row was accepted, with the pasted pixels of {@code ood} (label 1) marked. */
-        RgbImage finish(LabelMap ood) {
-            return finish(ood, null);
-        }
-
         /**
-         * {@link #finish(LabelMap)} with the anomaly labels that {@code toOod} makes of {@code labels} (the painted
-         * train ids), looked up only where the thumbnail samples them; null: {@code labels} are anomaly labels.
+         * The thumbnail, once every row was accepted, with the pasted pixels marked: {@code labels} are the
+         * anomaly labels it samples ({@link Preview#labels}).
          */
-        RgbImage finish(LabelMap labels, io.roadneg.datasets.image.PngEncoder.RowMapper toOod) {
+        RgbImage finish(int[] labels) {
             RgbImage o = RgbImage.blank(THUMB_W, th);
             byte[] p = o.data();
             int n = SAMPLES * SAMPLES;
@@ -215,19 +251,7 @@ public final class Preview {
                     p[ty * row.length + k] = (byte) ((row[k] + n / 2) / n);
                 }
             }
-            byte[] lb = labels.bytes(); // read as they are stored: a map of bytes is not widened for a few samples
-            int[] lab = lb == null ? labels.data() : null;
-            int[] d = new int[THUMB_W * th];
-            for (int ty = 0; ty < th; ty++) {
-                for (int x = 0; x < THUMB_W; x++) {
-                    int at = y0[ty] * w + x0[x];
-                    d[ty * THUMB_W + x] = lb != null ? lb[at] & 0xff : lab[at];
-                }
-            }
-            if (toOod != null) {
-                toOod.map(d, 0, d.length, d, 0);
-            }
-            tint(p, d, THUMB_W, th);
+            tint(p, labels, THUMB_W, th);
             return o;
         }
     }

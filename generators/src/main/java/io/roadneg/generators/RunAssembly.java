@@ -42,7 +42,15 @@ final class RunAssembly implements AutoCloseable {
     private final int previewSize;
     private final BitSet earlier;
     private final Map<Integer, JsonNode> fresh = new ConcurrentHashMap<>();
-    private final Map<Integer, RgbImage> freshThumbs = new ConcurrentHashMap<>();
+    private final Map<Integer, Preview.Frame> freshThumbs = new ConcurrentHashMap<>();
+    /**
+     * Image arrays of frames whose thumbnails this thread has drawn, for the workers' next items ({@link
+     * #spareImage}): a worker that hands a frame over reads its next one into one of these, not into a new array.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Most arrays {@link #spare} keeps. */
+    private static final int SPARE_ARRAYS = 4;
     private final Path manifest;
     private final Path coco;
     private final List<Path> temps = new ArrayList<>();
@@ -114,17 +122,42 @@ final class RunAssembly implements AutoCloseable {
     }
 
     /**
-     * Hands over the record of item {@code index} once its image and label files are written, with its thumbnail
-     * when one was drawn (any thread). The record's file (what marks the item done for a resumed run) and the
-     * thumbnail's are written by the thread that takes the record in ({@link #advance}, or {@link #keepRecords} after
-     * a failure): a worker goes on with its next item meanwhile, and the record is serialized once, for its file and
-     * its manifest line alike.
+     * Hands over the record of item {@code index} once its image and label files are written, with its frame when
+     * the preview wants its thumbnail (any thread; the frame's arrays are this object's from now on). The thumbnail
+     * is drawn, and the record's file (what marks the item done for a resumed run) and the thumbnail's are written, by
+     * the thread that takes the record in ({@link #advance}, or {@link #keepRecords} after a failure): a worker goes on
+     * with its next item meanwhile, and the record is serialized once, for its file and its manifest line alike.
      */
-    void made(int index, JsonNode record, RgbImage thumb) {
-        if (thumb != null) {
-            freshThumbs.put(index, thumb);
+    void made(int index, JsonNode record, Preview.Frame frame) {
+        if (frame != null) {
+            freshThumbs.put(index, frame);
         }
         fresh.put(index, record);
+    }
+
+    /**
+     * An image array of {@code length} bytes that a handed-over frame no longer needs, or null (the worker's decoder
+     * then makes a new one).
+     */
+    byte[] spareImage(int length) {
+        for (byte[] b; (b = spare.poll()) != null; ) {
+            if (b.length == length) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The thumbnail of a handed-over frame (null: none), its image array then spare. */
+    private RgbImage thumbnail(Preview.Frame frame, boolean wanted) {
+        if (frame == null) {
+            return null;
+        }
+        RgbImage thumb = wanted ? frame.thumbnail() : null;
+        if (spare.size() < SPARE_ARRAYS) {
+            spare.offer(frame.image().data());
+        }
+        return thumb;
     }
 
     /** Takes in every record that is ready in item order from where it stopped; true when it took any. */
@@ -149,7 +182,8 @@ final class RunAssembly implements AutoCloseable {
     void keepRecords() {
         try {
             for (Map.Entry<Integer, JsonNode> e : new TreeMap<>(fresh).entrySet()) {
-                writeItem(e.getKey(), PasteJob.JSON.writeValueAsBytes(e.getValue()), freshThumbs.remove(e.getKey()));
+                writeItem(e.getKey(), PasteJob.JSON.writeValueAsBytes(e.getValue()),
+                        thumbnail(freshThumbs.remove(e.getKey()), true));
                 fresh.remove(e.getKey());
             }
         } catch (IOException e) {
@@ -223,10 +257,10 @@ final class RunAssembly implements AutoCloseable {
     private void take(int i, JsonNode rec, boolean isFresh) {
         try {
             byte[] line = PasteJob.JSON.writeValueAsBytes(rec);
-            RgbImage thumb = isFresh ? freshThumbs.remove(i) : null;
+            // a thumbnail the sheet will not show (the sheet is full) is neither drawn nor written
+            RgbImage thumb = isFresh ? thumbnail(freshThumbs.remove(i), previewItems.size() < previewSize) : null;
             if (isFresh) {
-                // a thumbnail the sheet will not show (the sheet is full) is not written at all
-                writeItem(i, line, previewItems.size() < previewSize ? thumb : null);
+                writeItem(i, line, thumb);
             }
             manifestOut.write(line);
             manifestOut.write('\n');

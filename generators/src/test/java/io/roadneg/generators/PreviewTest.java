@@ -88,12 +88,27 @@ class PreviewTest {
             }
             java.util.Collections.shuffle(rows, rnd);
             rows.forEach(s::accept);
-            RgbImage got = s.finish(lab);
+            RgbImage got = s.finish(Preview.labels(lab, null));
             String what = w + "x" + h;
             assertEquals(want.width(), got.width(), what);
             assertEquals(want.height(), got.height(), what);
             org.junit.jupiter.api.Assertions.assertArrayEquals(want.data(), got.data(), what);
             org.junit.jupiter.api.Assertions.assertArrayEquals(want.data(), Preview.overlay(img, lab).data(), what);
+            // the paste job's way: labels mapped from the train ids where sampled, the frame drawn on another thread
+            int[] train = new int[w * h];
+            int[] mapped = new int[w * h];
+            for (int i = 0; i < train.length; i++) {
+                train[i] = rnd.nextInt(20);
+                mapped[i] = train[i] == 19 ? 1 : train[i] == 0 ? 255 : 0;
+            }
+            io.roadneg.datasets.image.PngEncoder.RowMapper toOod = (v, from, n, out, to) -> {
+                for (int k = 0; k < n; k++) {
+                    out[to + k] = v[from + k] == 19 ? 1 : v[from + k] == 0 ? 255 : 0;
+                }
+            };
+            RgbImage byFrame = new Preview.Frame(img, Preview.labels(new LabelMap(w, h, train), toOod)).thumbnail();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(Preview.overlay(img, new LabelMap(w, h, mapped)).data(),
+                    byFrame.data(), what + ": mapped where sampled");
         }
     }
 

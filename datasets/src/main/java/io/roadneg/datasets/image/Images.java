@@ -305,18 +305,8 @@ public final class Images {
 
     /** Writes an RGB PNG atomically, its level-1 deflate chosen by {@code codec}. */
     public static void writePng(Path file, RgbImage img, int level, PngEncoder.Codec codec, Map<String, String> text) {
-        writePng(file, img, level, codec, text, null);
-    }
-
-    /**
-     * {@link #writePng(Path, RgbImage, int, PngEncoder.Codec, Map)}, calling {@code rowRead} with each row's index
-     * once the encoder has read it (see {@link PngEncoder#writeRgb(java.io.OutputStream, int, int, byte[], int,
-     * PngEncoder.Codec, PngEncoder.Filter, Map, java.util.function.IntConsumer)}); null for none.
-     */
-    public static void writePng(Path file, RgbImage img, int level, PngEncoder.Codec codec, Map<String, String> text,
-            java.util.function.IntConsumer rowRead) {
         AtomicFiles.write(file, out -> PngEncoder.writeRgb(out, img.width(), img.height(), img.data(), level, codec,
-                PngEncoder.Filter.UP, text, rowRead));
+                PngEncoder.Filter.UP, text));
     }
 
     /**

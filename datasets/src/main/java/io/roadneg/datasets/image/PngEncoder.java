@@ -124,16 +124,6 @@ public final class PngEncoder {
     /** Writes an 8-bit RGB PNG of interleaved RGB bytes to {@code out} (no copy of the compressed data is made). */
     public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Codec codec,
             Filter filter, Map<String, String> text) throws IOException {
-        writeRgb(out, width, height, rgb, level, codec, filter, text, null);
-    }
-
-    /**
-     * {@link #writeRgb(OutputStream, int, int, byte[], int, Codec, Filter, Map)}, calling {@code rowRead} with each
-     * row's index right after the encoder has read that row of {@code rgb} (while it is in the cache: a caller that
-     * needs a few samples of every row, such as a thumbnail, reads them there instead of in a pass of its own).
-     */
-    public static void writeRgb(OutputStream out, int width, int height, byte[] rgb, int level, Codec codec,
-            Filter filter, Map<String, String> text, java.util.function.IntConsumer rowRead) throws IOException {
         checkSize(width, height, rgb.length, 3);
         Work w = WORK.get();
         int stride = width * 3;
@@ -151,9 +141,6 @@ public final class PngEncoder {
             o = filterRow(rgb, y * stride, y == 0 ? -1 : (y - 1) * stride, stride, 3, filter, raw, o);
             if (sum != null) {
                 sum.update(raw, from, o - from);
-            }
-            if (rowRead != null) {
-                rowRead.accept(y);
             }
         }
         int zLen = isal ? isal(w, raw, o, sum.value()) : deflate(w, raw, o, level);
