@@ -100,9 +100,75 @@ public final class Images {
     /**
      * As {@link #readRgb(Path)}, decoding into {@code into} when the file is one {@link PngDecoder} reads and the
      * array has exactly the image's size (a worker reusing one buffer for frame after frame); else into a new array.
+     * Such a PNG's bytes are read into an array the thread keeps for its next file ({@link #readReused}), not into a
+     * new one.
      */
     public static RgbImage readRgb(Path file, byte[] into) {
-        return decodeRgb(readBytes(file), file, into);
+        FileBytes f = readReused(file);
+        if (f.isPng()) {
+            PngHeader hdr = f.pngHeader(file);
+            if (hdr.colorType() == PngHeader.RGB && PngDecoder.supports(f.bytes, f.length, hdr)) {
+                return PngDecoder.rgb(f.bytes, f.length, hdr, file, into, IsalInflate.available());
+            }
+        }
+        return decodeRgb(f.copy(), file, into);
+    }
+
+    /** A file's bytes at the start of {@code bytes}, which may be longer (a thread's reused array). */
+    private record FileBytes(byte[] bytes, int length) {
+        /** True for a PNG that ends with its IEND chunk and declares a size within the limits. */
+        boolean isPng() {
+            return length >= 64 && ImageFormat.sniff(bytes) == ImageFormat.PNG && endsWithIend(bytes, length);
+        }
+
+        /** The header of a file {@link #isPng}, its declared size checked against the pixel limit. */
+        PngHeader pngHeader(Path file) {
+            PngHeader hdr = PngHeader.parse(bytes, file); // the first 33 bytes: within length
+            ImageLimits.check(hdr.width(), hdr.height(), file);
+            return hdr;
+        }
+
+        /** The bytes in an array of their own (for the decoders that read a whole array). */
+        byte[] copy() {
+            return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+        }
+    }
+
+    /** Largest array a thread keeps for reading its next file ({@link #readReused}). */
+    private static final int REUSED_BYTES = 32 << 20;
+    private static final ThreadLocal<byte[][]> READ = ThreadLocal.withInitial(() -> new byte[1][]);
+
+    /**
+     * Reads a file into the thread's reused array (grown as needed; kept up to {@link #REUSED_BYTES}): a worker
+     * reads a frame's PNG after the other without a new array of some megabytes each time, which the collector would
+     * then have to clear away. The bytes are valid until the thread's next read.
+     */
+    private static FileBytes readReused(Path file) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new InputException(file, "size", size + " bytes", "too large to read");
+            }
+            byte[][] slot = READ.get();
+            byte[] b = slot[0] != null && slot[0].length >= size + 1 ? slot[0] : new byte[(int) size + 1];
+            if (b.length <= REUSED_BYTES) {
+                slot[0] = b;
+            }
+            // read to the end (one byte of room more than the size: a file that grew is read whole, or refused)
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // keep reading
+            }
+            if (!buf.hasRemaining()) {
+                byte[] all = readBytes(file); // the file grew while it was read: the plain way
+                return new FileBytes(all, all.length);
+            }
+            return new FileBytes(b, buf.position());
+        } catch (NoSuchFileException e) {
+            throw new InputException(file, null, null, "file not found");
+        } catch (IOException e) {
+            throw new InputException(file, null, null, "cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** Decodes an RGB image from bytes; {@code file} names the source in errors. */
@@ -185,7 +251,15 @@ public final class Images {
      * label files are decoded and encoded again without widening every value).
      */
     public static LabelMap readLabelCompact(Path file, byte[] into) {
-        return decodeLabel(readBytes(file), file, null, into, true);
+        FileBytes f = readReused(file);
+        if (f.isPng()) {
+            PngHeader hdr = f.pngHeader(file);
+            if (hdr.colorType() == PngHeader.GRAY && (hdr.bitDepth() == 8 || hdr.bitDepth() == 16)
+                    && PngDecoder.supports(f.bytes, f.length, hdr)) {
+                return PngDecoder.graySamples(f.bytes, f.length, hdr, file, into, IsalInflate.available());
+            }
+        }
+        return decodeLabel(f.copy(), file, null, into, true);
     }
 
     /** Decodes a single-channel label PNG from bytes; {@code file} names the source in errors. */
@@ -253,11 +327,15 @@ public final class Images {
     }
 
     private static void checkPngComplete(byte[] b, Path file) {
-        // a complete PNG ends with the IEND chunk: length 0, "IEND", CRC AE 42 60 82
-        int n = b.length;
-        if (n < 12 || b[n - 8] != 'I' || b[n - 7] != 'E' || b[n - 6] != 'N' || b[n - 5] != 'D') {
+        if (!endsWithIend(b, b.length)) {
             throw new InputException(file, null, null, "truncated PNG (no IEND chunk at the end)");
         }
+    }
+
+    /** Whether the file of {@code n} bytes at {@code b}'s start ends with the IEND chunk, as a complete PNG does. */
+    private static boolean endsWithIend(byte[] b, int n) {
+        // the IEND chunk: length 0, "IEND", CRC AE 42 60 82
+        return n >= 12 && b[n - 8] == 'I' && b[n - 7] == 'E' && b[n - 6] == 'N' && b[n - 5] == 'D';
     }
 
     private static void checkJpegComplete(byte[] b, Path file) {

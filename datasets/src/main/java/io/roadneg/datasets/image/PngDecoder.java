@@ -51,13 +51,18 @@ final class PngDecoder {
 
     /** True when this decoder reads the file: 8-bit RGB or 8/16-bit gray, not interlaced, no tRNS chunk. */
     static boolean supports(byte[] png, PngHeader h) {
+        return supports(png, png.length, h);
+    }
+
+    /** {@link #supports(byte[], PngHeader)} for a file of {@code end} bytes at the start of {@code png}. */
+    static boolean supports(byte[] png, int end, PngHeader h) {
         boolean kind = h.colorType() == PngHeader.RGB && h.bitDepth() == 8
                 || h.colorType() == PngHeader.GRAY && (h.bitDepth() == 8 || h.bitDepth() == 16);
-        if (!kind || png.length < IHDR_END || PngHeader.readInt(png, 8) != 13 || png[26] != 0 || png[27] != 0 || png[28] != 0) {
+        if (!kind || end < IHDR_END || PngHeader.readInt(png, 8) != 13 || png[26] != 0 || png[27] != 0 || png[28] != 0) {
             return false;
         }
         // a tRNS chunk comes before the first IDAT
-        for (int at = IHDR_END; at + 8 <= png.length; ) {
+        for (int at = IHDR_END; at + 8 <= end; ) {
             long len = PngHeader.readInt(png, at) & 0xffffffffL;
             if (is(png, at + 4, "IDAT")) {
                 return true;
@@ -77,9 +82,14 @@ final class PngDecoder {
 
     /** {@link #rgb(byte[], PngHeader, Path, byte[])} with the inflater chosen: ISA-L or the JDK's. */
     static RgbImage rgb(byte[] png, PngHeader h, Path file, byte[] into, boolean isal) {
+        return rgb(png, png.length, h, file, into, isal);
+    }
+
+    /** {@link #rgb(byte[], PngHeader, Path, byte[], boolean)} of the file of {@code end} bytes at {@code png}'s start. */
+    static RgbImage rgb(byte[] png, int end, PngHeader h, Path file, byte[] into, boolean isal) {
         int stride = h.width() * 3;
         Work w = WORK.get();
-        byte[] raw = inflate(w, png, h, stride, file, isal);
+        byte[] raw = inflate(w, png, end, h, stride, file, isal);
         byte[] out = into != null && into.length == stride * h.height() ? into : new byte[stride * h.height()];
         Check check = new Check(w);
         try {
@@ -92,7 +102,7 @@ final class PngDecoder {
             check.failed(e);
         }
         if (!check.passed()) {
-            return rgb(png, h, file, into, false);
+            return rgb(png, end, h, file, into, false);
         }
         return new RgbImage(h.width(), h.height(), out);
     }
@@ -112,7 +122,7 @@ final class PngDecoder {
         int stride = width * bpp;
         int n = width * h.height();
         Work w = WORK.get();
-        byte[] raw = inflate(w, png, h, stride, file, isal);
+        byte[] raw = inflate(w, png, png.length, h, stride, file, isal);
         int[] out = into != null && into.length == n ? into : new int[n];
         Check check = new Check(w);
         try {
@@ -145,6 +155,14 @@ final class PngDecoder {
 
     /** {@link #graySamples(byte[], PngHeader, Path, byte[])} with the inflater chosen: ISA-L or the JDK's. */
     static LabelMap graySamples(byte[] png, PngHeader h, Path file, byte[] into, boolean isal) {
+        return graySamples(png, png.length, h, file, into, isal);
+    }
+
+    /**
+     * {@link #graySamples(byte[], PngHeader, Path, byte[], boolean)} of the file of {@code end} bytes at {@code
+     * png}'s start.
+     */
+    static LabelMap graySamples(byte[] png, int end, PngHeader h, Path file, byte[] into, boolean isal) {
         if (h.colorType() != PngHeader.GRAY || h.bitDepth() != 8 && h.bitDepth() != 16) {
             throw new IllegalArgumentException("not an 8- or 16-bit gray PNG: colour type " + h.colorType()
                     + ", depth " + h.bitDepth());
@@ -153,7 +171,7 @@ final class PngDecoder {
         int stride = h.width() * bpp;
         int n = stride * h.height();
         Work w = WORK.get();
-        byte[] raw = inflate(w, png, h, stride, file, isal);
+        byte[] raw = inflate(w, png, end, h, stride, file, isal);
         byte[] out = into != null && into.length == n ? into : new byte[n];
         Check check = new Check(w);
         try {
@@ -170,7 +188,7 @@ final class PngDecoder {
             check.failed(e);
         }
         if (!check.passed()) {
-            return graySamples(png, h, file, into, false);
+            return graySamples(png, end, h, file, into, false);
         }
         return bpp == 1 ? LabelMap.ofBytes(h.width(), h.height(), out) : LabelMap.ofBytes16(h.width(), h.height(), out);
     }
@@ -193,7 +211,7 @@ final class PngDecoder {
      * The filtered rows of the file ({@code height * (stride + 1)} bytes from index 0 of the returned array, which
      * may be longer): its IDAT chunks checked and gathered, the zlib header checked, the stream inflated.
      */
-    private static byte[] inflate(Work w, byte[] png, PngHeader h, int stride, Path file, boolean isal) {
+    private static byte[] inflate(Work w, byte[] png, int end, PngHeader h, int stride, Path file, boolean isal) {
         long rawLong = (long) (stride + 1) * h.height();
         if (rawLong > Integer.MAX_VALUE - 16) {
             throw new InputException(file, "size", h.width() + "x" + h.height(), "too large for one image buffer");
@@ -205,9 +223,9 @@ final class PngDecoder {
         int first = -1;
         int count = 0;
         long total = 0;
-        for (int at = IHDR_END; at + 12 <= png.length; ) {
+        for (int at = IHDR_END; at + 12 <= end; ) {
             long len = PngHeader.readInt(png, at) & 0xffffffffL;
-            if (len > png.length - at - 12) {
+            if (len > end - at - 12) {
                 throw new InputException(file, "chunk length", len, "runs past the end of the file");
             }
             if (is(png, at + 4, "IDAT")) {

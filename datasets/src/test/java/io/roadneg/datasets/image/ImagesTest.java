@@ -104,6 +104,66 @@ class ImagesTest {
         return f;
     }
 
+    /**
+     * The frame readers read into an array the thread keeps: a file read after a larger one leaves the larger one's
+     * bytes behind its end, which must never be taken for the smaller file's (its end, its chunks).
+     */
+    @Test
+    void framesReadIntoTheThreadsArrayAreDecodedFromTheirOwnBytesOnly() throws Exception {
+        Random r = new Random(3);
+        RgbImage big = RgbImage.blank(64, 48);
+        r.nextBytes(big.data());
+        RgbImage small = RgbImage.blank(20, 10);
+        r.nextBytes(small.data());
+        Path bigFile = dir.resolve("big.png");
+        Path smallFile = dir.resolve("small.png");
+        Images.writePng(bigFile, big, 1, Map.of());
+        Images.writePng(smallFile, small, 6, PngEncoder.Codec.ZLIB, Map.of());
+        LabelMap bigLab = randomLabel(64, 48, 256, 5);
+        LabelMap smallLab = randomLabel(20, 10, 256, 6);
+        Path bigLabFile = dir.resolve("big_lab.png");
+        Path smallLabFile = dir.resolve("small_lab.png");
+        Images.writePng(bigLabFile, bigLab, 1, Map.of());
+        Images.writePng(smallLabFile, smallLab, 1, Map.of());
+        for (int round = 0; round < 2; round++) {
+            assertArrayEquals(big.data(), Images.readRgb(bigFile, null).data());
+            assertArrayEquals(small.data(), Images.readRgb(smallFile, null).data(), "after a larger file");
+            assertEquals(bigLab, Images.readLabelCompact(bigLabFile, null));
+            assertEquals(smallLab, Images.readLabelCompact(smallLabFile, null), "after a larger file");
+        }
+        // a small file cut before its IEND, read after the big one (whose IEND lies behind the cut): refused as
+        // the plain reader refuses it
+        byte[] whole = Files.readAllBytes(smallFile);
+        Path cut = dir.resolve("cut.png");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 12));
+        Images.readRgb(bigFile, null);
+        InputException e = assertThrows(InputException.class, () -> Images.readRgb(cut, null));
+        assertTrue(e.getMessage().contains("truncated PNG"), e.getMessage());
+        Images.readLabelCompact(bigLabFile, null);
+        byte[] lab = Files.readAllBytes(smallLabFile);
+        Files.write(cut, Arrays.copyOf(lab, lab.length - 12));
+        e = assertThrows(InputException.class, () -> Images.readLabelCompact(cut, null));
+        assertTrue(e.getMessage().contains("truncated PNG"), e.getMessage());
+        // damaged image data behind intact chunk framing: the same refusal as the plain decoder's
+        byte[] bad = whole.clone();
+        int idat = 33 + 8; // the IDAT chunk's data follows IHDR (33 bytes) and its own length and type
+        for (int i = idat + 2; i < idat + 20 && i < bad.length - 16; i++) {
+            bad[i] = (byte) ~bad[i];
+        }
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        int len = (bad[33] & 0xff) << 24 | (bad[34] & 0xff) << 16 | (bad[35] & 0xff) << 8 | (bad[36] & 0xff);
+        c.update(bad, 37, 4 + len);
+        int crc = (int) c.getValue();
+        bad[41 + len] = (byte) (crc >>> 24);
+        bad[42 + len] = (byte) (crc >>> 16);
+        bad[43 + len] = (byte) (crc >>> 8);
+        bad[44 + len] = (byte) crc;
+        Files.write(cut, bad);
+        Images.readRgb(bigFile, null);
+        String plain = assertThrows(InputException.class, () -> Images.decodeRgb(bad, cut)).getMessage();
+        assertEquals(plain, assertThrows(InputException.class, () -> Images.readRgb(cut, null)).getMessage());
+    }
+
     @Test
     void aMapStoredAsBytesHasTheValuesEqualityAndHashOfTheSameInts() {
         byte[] b = {0, 1, (byte) 200, (byte) 255, 7, 7};
