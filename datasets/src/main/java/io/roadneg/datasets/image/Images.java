@@ -116,7 +116,7 @@ public final class Images {
 
     /** A file's bytes at the start of {@code bytes}, which may be longer (a thread's reused array). */
     private record FileBytes(byte[] bytes, int length) {
-        /** True for a PNG that ends with its IEND chunk and declares a size within the limits. */
+        /** True for a PNG (its signature) that ends with its IEND chunk; {@link #pngHeader} checks its size. */
         boolean isPng() {
             return length >= 64 && ImageFormat.sniff(bytes) == ImageFormat.PNG && endsWithIend(bytes, length);
         }

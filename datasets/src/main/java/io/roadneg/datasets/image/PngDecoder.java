@@ -38,7 +38,7 @@ final class PngDecoder {
         final CRC32 crc = new CRC32();
         /**
          * Set by {@link #inflate} when ISA-L inflated the rows: their Adler-32 is still to be checked against
-         * {@link #trailer}, row by row as they are unfiltered ({@link #check}).
+         * {@link #trailer}, row by row as they are unfiltered ({@link Check}).
          */
         boolean unchecked;
         int trailer;
