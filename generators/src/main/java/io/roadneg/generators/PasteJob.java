@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.Futures;
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Names;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
@@ -298,7 +299,7 @@ public final class PasteJob {
     }
 
     static Path itemFile(Path items, long index) {
-        return items.resolve(String.format("%06d.json", index));
+        return items.resolve(Names.zeroPad(index, 6) + ".json");
     }
 
     /**
@@ -351,7 +352,9 @@ public final class PasteJob {
 
     /** Output stem of item {@code index}: the Cityscapes pattern with the item index as sequence number. */
     static String stem(CityscapesFrame frame, long index) {
-        return String.format("%s_%06d_%06d", frame.id().city(), index, frame.id().frame());
+        StringBuilder sb = new StringBuilder(32).append(frame.id().city()).append('_');
+        Names.appendZeroPadded(sb, index, 6).append('_');
+        return Names.appendZeroPadded(sb, frame.id().frame(), 6).toString();
     }
 
     /** Makes one item; false when it was skipped (and recorded as such). */
@@ -439,6 +442,12 @@ public final class PasteJob {
     }
 
     private static void skip(ObjectNode rec, String reason, String detail, RunAssembly assembly) {
+        if (Thread.currentThread().isInterrupted()) {
+            // the run is stopping (another item failed, or the run was killed): a read cut short by the interrupt
+            // is no verdict on the item, and its record would make every resumed run skip the item for good
+            throw new java.util.concurrent.CancellationException("stopped while making item "
+                    + rec.get("index").asInt() + " (" + reason + ": " + detail + ")");
+        }
         rec.put("status", "skipped");
         rec.put("reason", reason);
         rec.put("detail", detail);

@@ -1,5 +1,6 @@
 package io.roadneg.generators;
 
+import io.roadneg.datasets.Names;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.RgbImage;
@@ -20,7 +21,7 @@ public final class Preview {
 
     /** The thumbnail file of an item, written while the item is made. */
     static Path thumbFile(Path items, long index) {
-        return items.resolve(String.format("%06d.thumb.png", index));
+        return items.resolve(Names.zeroPad(index, 6) + ".thumb.png");
     }
 
     /** The item index of a {@link #thumbFile} name, or -1 for any other name. */

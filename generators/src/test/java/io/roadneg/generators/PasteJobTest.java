@@ -115,6 +115,99 @@ class PasteJobTest {
         assertSameTree(dir.resolve("one"), killed);
     }
 
+    /**
+     * A run that fails while another item is still reading: the interrupt that stops that worker cuts its read short,
+     * and that is no verdict on the item (it used to be recorded as a "bad source" skip, which every resumed run then
+     * kept: the item never made, without a word).
+     */
+    @Test
+    void anItemStoppedByAnotherItemsFailureIsMadeByTheResumedRunNotSkipped() throws Exception {
+        Path cs = sample.resolve("cityscapes");
+        Path out = dir.resolve("stopped");
+        PasteJob.Options plain = options("pebal", Map.of(), cs, out, 2, 3, 4);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        OutlierSource real = plain.source();
+        OutlierSource hostile = new OutlierSource() {
+            @Override
+            public String name() {
+                return real.name();
+            }
+
+            @Override
+            public int size() {
+                return real.size();
+            }
+
+            @Override
+            public String itemId(int index) {
+                return real.itemId(index);
+            }
+
+            @Override
+            public int indexOf(String itemId) {
+                return real.indexOf(itemId);
+            }
+
+            @Override
+            public Map<String, Object> draw(int index, java.util.Random rng) {
+                return real.draw(index, rng);
+            }
+
+            @Override
+            public Map<Integer, String> categories() {
+                return real.categories();
+            }
+
+            @Override
+            public io.roadneg.pasting.PasteObject load(int index, Map<String, Object> draw) {
+                int call = calls.incrementAndGet();
+                if (call == 1) {
+                    // a slow read, cut short when the run stops, as an interrupted channel read is
+                    reading.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new InputException(Path.of("image.jpg"), "image", "(cut short)", "cannot be read");
+                }
+                if (call == 2) {
+                    try {
+                        reading.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("boom");
+                }
+                return real.load(index, draw);
+            }
+        };
+        PasteJob.Options failing = new PasteJob.Options(plain.config(), plain.configYaml(), hostile, cs, "train", 4,
+                null, out, 2, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PasteJob.run(failing,
+                Progress.NONE));
+        assertEquals("boom", e.getMessage());
+        Path records = out.resolve(PasteJob.ITEMS);
+        try (Stream<Path> s = Files.isDirectory(records) ? Files.list(records) : Stream.empty()) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                if (f.getFileName().toString().endsWith(".json")) {
+                    assertEquals("made", new ObjectMapper().readTree(f.toFile()).path("status").asText(),
+                            "a record kept from the failed run: " + f.getFileName());
+                }
+            }
+        }
+        PasteJob.Result resumed = PasteJob.run(options("pebal", Map.of(), cs, out, 2, 3, 4), Progress.NONE);
+        assertEquals(Map.of(), resumed.skipped());
+        assertEquals(4, resumed.made() + resumed.alreadyDone());
+        assertSameTree(out, runPlain(cs, dir.resolve("plain")));
+    }
+
+    private static Path runPlain(Path cs, Path out) {
+        PasteJob.run(options("pebal", Map.of(), cs, out, 1, 3, 4), Progress.NONE);
+        return out;
+    }
+
     @Test
     void onlyTheThumbnailsThePreviewShowsAreDrawnAndKept() throws Exception {
         Path cs = sample.resolve("cityscapes");

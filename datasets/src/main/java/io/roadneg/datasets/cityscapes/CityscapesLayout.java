@@ -1,5 +1,6 @@
 package io.roadneg.datasets.cityscapes;
 
+import io.roadneg.datasets.Names;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +31,7 @@ public final class CityscapesLayout {
     public record FrameId(String city, int seq, int frame) {
         /** Validates the parts so they format back to a real Cityscapes name. */
         public FrameId {
-            if (city == null || !city.matches("[A-Za-z0-9-]+")) {
+            if (!isCityName(city)) {
                 throw new IllegalArgumentException("city must be letters, digits or '-', found " + city);
             }
             if (seq < 0 || seq > 999_999 || frame < 0 || frame > 999_999) {
@@ -40,13 +41,29 @@ public final class CityscapesLayout {
 
         /** {@code city_seq_frame}, the stem shared by every file of the frame. */
         public String stem() {
-            return String.format("%s_%06d_%06d", city, seq, frame);
+            StringBuilder sb = new StringBuilder(32).append(city).append('_');
+            Names.appendZeroPadded(sb, seq, 6).append('_');
+            return Names.appendZeroPadded(sb, frame, 6).toString();
         }
 
         @Override
         public String toString() {
             return stem();
         }
+    }
+
+    /** Whether {@code city} is a non-empty run of ASCII letters, digits and '-' (the city part of a frame name). */
+    static boolean isCityName(String city) {
+        if (city == null || city.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < city.length(); i++) {
+            char c = city.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a {@code ..._leftImg8bit.png} file name, or returns null if the name does not follow the layout. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes files as temp file + rename in the same folder, so a reader (or a resumed run) sees either the old file or
@@ -29,14 +30,28 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Temp names are a salt drawn once per process plus a counter, through a bijective mix: distinct within a process
+     * by construction, and across processes as long as two salts are not within a run's file count of each other.
+     * ({@code SecureRandom.nextLong} per file, as before, took a process-wide lock and a SHA-1 round in every call,
+     * seven times an item, and its SHA code was among the methods the optimizing compiler spent its time on.)
+     */
+    static final long SALT = new SecureRandom().nextLong();
+    static final AtomicLong COUNTER = new AtomicLong();
 
     private AtomicFiles() {
     }
 
-    /** {@code prefix} plus a random suffix: unique among concurrent writers of the same target. */
+    /** {@code prefix} plus a suffix unique among concurrent writers of the same target. */
     static String tempName(String prefix) {
-        return prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 36);
+        return prefix + "." + Long.toUnsignedString(mix(SALT + COUNTER.incrementAndGet()), 36);
+    }
+
+    /** SplittableRandom's 64-bit finaliser (Stafford's variant 13): a bijection of the longs. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /**
@@ -90,10 +105,21 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             ensureDirectory(dir);
-            tmp = dir.resolve(tempName(TEMP_PREFIX + abs.getFileName()));
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                writer.write(out);
+            OutputStream out = null;
+            for (int attempt = 0; out == null; attempt++) {
+                tmp = dir.resolve(tempName(TEMP_PREFIX + abs.getFileName()));
+                try {
+                    out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException e) {
+                    // another process's temp file of the same name: not ours to delete
+                    tmp = null;
+                    if (attempt > 100) {
+                        throw e;
+                    }
+                }
+            }
+            try (OutputStream o = out) {
+                writer.write(o);
             }
             move(tmp, abs);
             tmp = null;

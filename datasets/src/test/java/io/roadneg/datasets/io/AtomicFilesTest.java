@@ -47,4 +47,37 @@ class AtomicFilesTest {
                 () -> AtomicFiles.write(file.resolve("c.txt"), new byte[] {1}));
         assertTrue(e.getMessage().contains("c.txt"), e.getMessage());
     }
+
+    @Test
+    void tempNamesAreDistinctAcrossThreads() throws Exception {
+        java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 25_000; i++) {
+                    String n = AtomicFiles.tempName("p");
+                    assertTrue(n.matches("p\\.[0-9a-z]{1,13}"), n);
+                    names.add(n);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(100_000, names.size());
+    }
+
+    @Test
+    void aTempFileOfTheSameNameIsLeftAloneAndAnotherNameTaken() throws Exception {
+        Path target = dir.resolve("out.txt");
+        // the name the next write would take, made by "another process"
+        String next = AtomicFiles.TEMP_PREFIX + "out.txt." + Long.toUnsignedString(
+                AtomicFiles.mix(AtomicFiles.SALT + AtomicFiles.COUNTER.get() + 1), 36);
+        Path foreign = dir.resolve(next);
+        Files.write(foreign, new byte[] {9});
+        AtomicFiles.write(target, new byte[] {1, 2});
+        assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(target));
+        assertArrayEquals(new byte[] {9}, Files.readAllBytes(foreign), "the other writer's file is untouched");
+    }
 }

@@ -1,6 +1,7 @@
 package io.roadneg.generators.sources;
 
 import io.roadneg.datasets.InputException;
+import io.roadneg.datasets.Names;
 import io.roadneg.datasets.io.Roots;
 import io.roadneg.datasets.LabelValues;
 import io.roadneg.datasets.coco.AnnotationSpan;
@@ -127,7 +128,7 @@ public final class CocoSource extends IndexedSource {
     @Override
     public String itemId(int index) {
         CocoImage im = images.get(index);
-        String base = String.format("coco:%s2017:%012d", config.split(), im.id());
+        String base = "coco:" + config.split() + "2017:" + Names.zeroPad(im.id(), 12);
         return spans == null ? base : base + "#" + spans.get(index).index() + (boxMasks == null ? "" : "@box");
     }
 
@@ -166,7 +167,7 @@ public final class CocoSource extends IndexedSource {
             byte[] imageBytes = Images.readBytes(imageFile);
             ImageLimits.checkHeader(imageBytes, imageFile);
             long[] declared = ImageHeaders.declaredSize(imageBytes);
-            Path maskFile = maskDir.resolve(String.format("%012d.png", im.id()));
+            Path maskFile = maskDir.resolve(Names.zeroPad(im.id(), 12) + ".png");
             LabelMap m = Images.readLabelCompact(maskFile, null);
             if (declared != null) {
                 checkMaskSize(maskFile, m, declared[0], declared[1]);
