@@ -11,12 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-bench-work}"; lengths="${2:-24 96 240 480}"; pairs="${3:-3}"
 gen="$here/gen"
-mkdir -p "$work"
-if [ ! -f "$work/sample-full/README.md" ]; then
-  "$gen" sample-data --quiet --scale full --seed 0 --out "$work/sample-full"
-fi
-cs="$work/sample-full/cityscapes"; coco="$work/sample-full/coco"
-[ -d "$coco/annotations/ood_seg_train2017" ] || "$gen" prepare coco-ood --quiet --coco-root "$coco" --split train --out "$coco"
+. "$here/benchmarks/scripts/paste-data.sh"
 now() { date +%s.%N; }
 run() { # items threads -> seconds
   local out="$work/scaling-$1-$2" s e

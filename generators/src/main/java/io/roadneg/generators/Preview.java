@@ -102,11 +102,7 @@ public final class Preview {
     record Frame(RgbImage image, int[] labels) {
         /** The frame's {@link #overlay}. */
         RgbImage thumbnail() {
-            Sampler s = new Sampler(image);
-            for (int y = 0; y < image.height(); y++) {
-                s.accept(y);
-            }
-            return s.finish(labels);
+            return Preview.thumbnail(image, labels);
         }
     }
 
@@ -142,119 +138,50 @@ public final class Preview {
     }
 
     /**
-     * The pixels of a frame's {@link #overlay} gathered row by row: {@link #accept} adds the samples a row holds
-     * (rows in any order, each once); {@link #finish} gives the same pixels as {@link #overlay}.
+     * The {@link #overlay} of {@code img}, with {@code labels} the anomaly labels it samples ({@link #labels}): per
+     * thumbnail pixel the mean of a {@link #SAMPLES} x {@link #SAMPLES} grid over its block, a thumbnail row at a
+     * time (one row of channel sums; the frame's sampled rows are read top to bottom).
      */
-    static final class Sampler {
-        private final byte[] src;
-        private final int w;
-        private final int h;
-        private final int th;
-        private final int[] x0;
-        private final int[] y0;
-        /** Byte offsets within a row of each thumbnail column's {@link #SAMPLES} samples. */
-        private final int[] sx;
-        /** For source row y, entries {@code [rowFirst[y], rowFirst[y + 1])} of {@link #uses} and {@link #weights}. */
-        private final int[] rowFirst;
-        /** The thumbnail rows that sample a source row, and how many of their samples fall on it. */
-        private final int[] uses;
-        private final int[] weights;
-        /**
-         * Channel sums per thumbnail pixel, a row at a time (one array of 2048x1024's 160 rows would be 614 KB, a
-         * humongous object to G1, whose allocations started marking cycles that left 2-thread runs with half again
-         * the memory).
-         */
-        private final int[][] sums;
-
-        Sampler(RgbImage img) {
-            src = img.data();
-            w = img.width();
-            h = img.height();
-            th = thumbHeight(w, h);
-            x0 = edges(w, THUMB_W);
-            y0 = edges(h, th);
-            sx = new int[THUMB_W * SAMPLES];
-            int[] at = new int[SAMPLES];
-            for (int x = 0; x < THUMB_W; x++) {
-                spread(x0[x], x0[x + 1], at);
-                for (int i = 0; i < SAMPLES; i++) {
-                    sx[x * SAMPLES + i] = 3 * at[i];
-                }
+    static RgbImage thumbnail(RgbImage img, int[] labels) {
+        byte[] src = img.data();
+        int w = img.width();
+        int h = img.height();
+        int th = thumbHeight(w, h);
+        int[] x0 = edges(w, THUMB_W);
+        int[] y0 = edges(h, th);
+        int[] at = new int[SAMPLES];
+        // byte offsets within a row of each thumbnail column's samples
+        int[] sx = new int[THUMB_W * SAMPLES];
+        for (int x = 0; x < THUMB_W; x++) {
+            spread(x0[x], x0[x + 1], at);
+            for (int i = 0; i < SAMPLES; i++) {
+                sx[x * SAMPLES + i] = 3 * at[i];
             }
-            // which thumbnail rows sample each source row (a frame lower than the thumbnail repeats its rows)
-            int[] sy = new int[th * SAMPLES];
-            int[] count = new int[h + 1];
-            for (int ty = 0; ty < th; ty++) {
-                spread(y0[ty], y0[ty + 1], at);
-                for (int j = 0; j < SAMPLES; j++) {
-                    sy[ty * SAMPLES + j] = at[j];
-                    if (j == 0 || at[j] != at[j - 1]) {
-                        count[at[j]]++; // spread is non-decreasing: equal samples are neighbours
+        }
+        RgbImage o = RgbImage.blank(THUMB_W, th);
+        byte[] p = o.data();
+        int[] sum = new int[THUMB_W * 3];
+        int n = SAMPLES * SAMPLES;
+        for (int ty = 0; ty < th; ty++) {
+            java.util.Arrays.fill(sum, 0);
+            spread(y0[ty], y0[ty + 1], at);
+            for (int j = 0; j < SAMPLES; j++) {
+                int row = 3 * at[j] * w;
+                for (int x = 0; x < THUMB_W; x++) {
+                    for (int i = 0; i < SAMPLES; i++) {
+                        int a = row + sx[x * SAMPLES + i];
+                        sum[3 * x] += src[a] & 0xff;
+                        sum[3 * x + 1] += src[a + 1] & 0xff;
+                        sum[3 * x + 2] += src[a + 2] & 0xff;
                     }
                 }
             }
-            rowFirst = new int[h + 1];
-            for (int y = 0; y < h; y++) {
-                rowFirst[y + 1] = rowFirst[y] + count[y];
-            }
-            uses = new int[rowFirst[h]];
-            weights = new int[rowFirst[h]];
-            int[] fill = java.util.Arrays.copyOf(rowFirst, h);
-            for (int ty = 0; ty < th; ty++) {
-                for (int j = 0; j < SAMPLES; j++) {
-                    int y = sy[ty * SAMPLES + j];
-                    if (j == 0 || y != sy[ty * SAMPLES + j - 1]) {
-                        uses[fill[y]] = ty;
-                        weights[fill[y]++] = 1;
-                    } else {
-                        weights[fill[y] - 1]++;
-                    }
-                }
-            }
-            sums = new int[th][THUMB_W * 3];
-        }
-
-        /** Adds the samples source row {@code y} holds. */
-        void accept(int y) {
-            for (int k = rowFirst[y]; k < rowFirst[y + 1]; k++) {
-                addRow(3 * y * w, sums[uses[k]], weights[k]);
+            for (int k = 0; k < sum.length; k++) {
+                p[ty * sum.length + k] = (byte) ((sum[k] + n / 2) / n);
             }
         }
-
-        private void addRow(int row, int[] to, int weight) {
-            for (int x = 0; x < THUMB_W; x++) {
-                int r = 0;
-                int g = 0;
-                int b = 0;
-                for (int i = 0; i < SAMPLES; i++) {
-                    int a = row + sx[x * SAMPLES + i];
-                    r += src[a] & 0xff;
-                    g += src[a + 1] & 0xff;
-                    b += src[a + 2] & 0xff;
-                }
-                to[3 * x] += weight * r;
-                to[3 * x + 1] += weight * g;
-                to[3 * x + 2] += weight * b;
-            }
-        }
-
-        /**
-         * The thumbnail, once every row was accepted, with the pasted pixels marked: {@code labels} are the
-         * anomaly labels it samples ({@link Preview#labels}).
-         */
-        RgbImage finish(int[] labels) {
-            RgbImage o = RgbImage.blank(THUMB_W, th);
-            byte[] p = o.data();
-            int n = SAMPLES * SAMPLES;
-            for (int ty = 0; ty < th; ty++) {
-                int[] row = sums[ty];
-                for (int k = 0; k < row.length; k++) {
-                    p[ty * row.length + k] = (byte) ((row[k] + n / 2) / n);
-                }
-            }
-            tint(p, labels, THUMB_W, th);
-            return o;
-        }
+        tint(p, labels, THUMB_W, th);
+        return o;
     }
 
     /** The first source index of each of {@code n} blocks over {@code size}, and {@code size} at the end. */

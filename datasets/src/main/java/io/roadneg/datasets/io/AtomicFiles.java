@@ -60,15 +60,33 @@ public final class AtomicFiles {
      */
     public static Path createTempDirectory(Path parent, String prefix) throws IOException {
         Files.createDirectories(parent);
+        return createFresh(parent, prefix, Files::createDirectory);
+    }
+
+    /** Makes a new entry (folder or file) at a path; fails if something is there already. */
+    @FunctionalInterface
+    private interface Creation<T> {
+        T at(Path path) throws IOException;
+    }
+
+    /**
+     * {@code create} at {@code dir/prefix.SUFFIX} ({@link #tempName}), with another suffix while the name is taken (by
+     * another process: a name is never given twice in one).
+     */
+    private static <T> T createFresh(Path dir, String prefix, Creation<T> create) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return Files.createDirectory(parent.resolve(tempName(prefix)));
+                return create.at(dir.resolve(tempName(prefix)));
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;
                 }
             }
         }
+    }
+
+    /** A temp file just created, and its stream. */
+    private record TempFile(Path path, OutputStream out) {
     }
 
     /**
@@ -105,20 +123,10 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             ensureDirectory(dir);
-            OutputStream out = null;
-            for (int attempt = 0; out == null; attempt++) {
-                tmp = dir.resolve(tempName(TEMP_PREFIX + abs.getFileName()));
-                try {
-                    out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                } catch (FileAlreadyExistsException e) {
-                    // another process's temp file of the same name: not ours to delete
-                    tmp = null;
-                    if (attempt > 100) {
-                        throw e;
-                    }
-                }
-            }
-            try (OutputStream o = out) {
+            TempFile t = createFresh(dir, TEMP_PREFIX + abs.getFileName(), p -> new TempFile(p,
+                    Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
+            tmp = t.path();
+            try (OutputStream o = t.out()) {
                 writer.write(o);
             }
             move(tmp, abs);

@@ -244,7 +244,7 @@ public final class CocoSource extends IndexedSource {
         if (b != null) {
             // mostly background (0): only the stretches of other values are looked at
             byte outlier = (byte) LabelValues.PASTED_OUTLIER;
-            for (int i = ByteLanes.nextNonZero(b, 0, b.length); i < b.length; ) {
+            for (int i = 0; i < b.length; ) {
                 if (b[i] == 0) {
                     i = ByteLanes.nextNonZero(b, i, b.length);
                     continue;
