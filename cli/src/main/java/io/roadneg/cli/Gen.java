@@ -80,6 +80,25 @@ public final class Gen implements Runnable {
 
     /** Runs {@code gen} and exits with its code. */
     public static void main(String[] args) {
-        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
+        int code;
+        try {
+            code = commandLine(args.length > 0 ? args[0] : null).execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands errors on: one line as for any failure, the trace only with -v
+            System.err.println(outOfMemory(args.length > 0 ? args[0] : null, Runtime.getRuntime().maxMemory()));
+            if (java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace();
+            }
+            code = EXIT_FAILURE;
+        }
+        System.exit(code);
+    }
+
+    /** The one line for a run that ran out of heap ({@code heapBytes}, the JVM's maximum). */
+    static String outOfMemory(String command, long heapBytes) {
+        return String.format(java.util.Locale.ROOT, "gen%s: error: out of memory (the Java heap is %.1f GB): give it "
+                + "more with GEN_HEAP (say GEN_HEAP=16g gen ...), or ask for less at a time (fewer --threads, a smaller "
+                + "--batch)", command == null
+                || command.startsWith("-") ? "" : " " + command, heapBytes / (double) (1L << 30));
     }
 }

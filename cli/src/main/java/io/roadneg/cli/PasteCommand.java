@@ -117,7 +117,10 @@ final class PasteCommand implements Callable<Integer> {
             o.printf("gen paste: recipe %s, source %s (%d items), destination %s/%s, seed %d, %d threads%n",
                     config.name(), source.name(), source.size(), cs, split, common.seed(), threads);
             o.flush();
-            PasteJob.Result r = PasteJob.run(opts, ProgressBars.stderr(quiet));
+            PasteJob.Result r = PasteJob.run(opts, ProgressBars.stderr(quiet), note -> {
+                o.println("gen paste: " + note);
+                o.flush();
+            });
             o.printf("made %d, already done %d, skipped %d of %d outputs; %d pasted objects%n", r.made(),
                     r.alreadyDone(), r.skipped().values().stream().mapToInt(Integer::intValue).sum(), r.total(),
                     r.objects());

@@ -59,6 +59,15 @@ class GenTest {
     }
 
     @Test
+    void runningOutOfHeapIsOneLineThatSaysWhatToDo() {
+        assertEquals("gen paste: error: out of memory (the Java heap is 4.0 GB): give it more with GEN_HEAP (say "
+                + "GEN_HEAP=16g gen ...), or ask for less at a time (fewer --threads, a smaller --batch)",
+                Gen.outOfMemory("paste", 4L << 30));
+        assertTrue(Gen.outOfMemory(null, 3L << 29).startsWith("gen: error: out of memory (the Java heap is 1.5 GB)"));
+        assertTrue(Gen.outOfMemory("-v", 1L << 30).startsWith("gen: error: "));
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         Run r = new Run("doctor", "--no-such-option");
         assertEquals(2, r.code);

@@ -11,6 +11,7 @@ import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.cityscapes.CityscapesDataset;
 import io.roadneg.datasets.cityscapes.CityscapesDataset.CityscapesFrame;
+import io.roadneg.datasets.image.ImageHeaders;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.LabelMap;
 import io.roadneg.datasets.image.OpenCv;
@@ -157,8 +158,36 @@ public final class PasteJob {
             long objects, Path out, Path manifest, Path cocoJson, Path preview) {
     }
 
+    /**
+     * Heap a paste worker may hold, per pixel of its destination frames: the frame-sized arrays it keeps from item to
+     * item (the image, the three label maps, the codec's row buffers) and those of the item it is making. Measured at
+     * 2048x1024: about 40 MB a worker with 16 workers, 22 MB with 80 (the peaks after collections, 690 MB and 1.8 GB);
+     * 24 bytes a pixel (50 MB) leaves room for a collection's copying.
+     */
+    static final long WORKER_BYTES_PER_PIXEL = 24;
+    /** Heap kept for what is not the workers': the source's index, the run's files, thumbnails, spare frames. */
+    static final long HEAP_RESERVE = 512L << 20;
+
+    /**
+     * The workers a run starts: {@code threads}, but no more than the {@code items} to make and than the heap
+     * ({@code heapBytes}, {@link Runtime#maxMemory()}) holds with frames of {@code framePixels} pixels; at least one.
+     */
+    public static int workers(int threads, int items, long framePixels, long heapBytes) {
+        long perWorker = Math.max(1, framePixels) * WORKER_BYTES_PER_PIXEL;
+        long fit = Math.max(1, (heapBytes - HEAP_RESERVE) / perWorker);
+        return (int) Math.max(1, Math.min(Math.min(threads, Math.max(1, items)), fit));
+    }
+
     /** Runs the job. */
     public static Result run(Options o, Progress progress) {
+        return run(o, progress, note -> { });
+    }
+
+    /**
+     * Runs the job; {@code notes} gets a line for the user when the run does other than asked in a way that does not
+     * change its outputs (fewer workers than {@code --threads} because the heap holds no more).
+     */
+    public static Result run(Options o, Progress progress, java.util.function.Consumer<String> notes) {
         OpenCv.ensureLoaded();
         org.opencv.core.Core.setNumThreads(1); // parallelism is over items; keep OpenCV's own pool out of the way
         CityscapesDataset ds = CityscapesDataset.open(o.cityscapesRoot());
@@ -173,11 +202,30 @@ public final class PasteJob {
         try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
             claimOutput(o, frames.size());
             cleanTemps(o.out());
-            return make(o, frames, total, progress);
+            return make(o, frames, total, progress, notes);
         }
     }
 
-    private static Result make(Options o, List<CityscapesFrame> frames, int total, Progress progress) {
+    /**
+     * {width, height} the first frame's image declares (its header only), or a Cityscapes frame's when it cannot be
+     * read: the size the workers' buffers are planned for.
+     */
+    static long[] frameSize(CityscapesFrame first) {
+        byte[] head = new byte[64];
+        int n = 0;
+        try (java.io.InputStream in = Files.newInputStream(first.imagePath())) {
+            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
+                n += r;
+            }
+        } catch (IOException e) {
+            n = 0; // the item that reads it reports the file; plan for a Cityscapes frame
+        }
+        long[] size = ImageHeaders.declaredSize(java.util.Arrays.copyOf(head, n));
+        return size != null && size[0] > 0 && size[1] > 0 ? size : new long[] {2048, 1024};
+    }
+
+    private static Result make(Options o, List<CityscapesFrame> frames, int total, Progress progress,
+            java.util.function.Consumer<String> notes) {
         Path items = o.out().resolve(ITEMS);
         Compositor compositor = new Compositor(o.config().labels().outlierTrainId(),
                 o.config().labels().outlierLabelId());
@@ -198,12 +246,21 @@ public final class PasteJob {
         }
         progress.step(already);
         Thumbs thumbs = new Thumbs(o.config().output().preview(), items);
-        ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
+        long heap = Runtime.getRuntime().maxMemory();
+        long[] size = frameSize(frames.get(0));
+        int workers = workers(o.threads(), todo.size(), size[0] * size[1], heap);
+        if (workers < Math.min(o.threads(), todo.size())) {
+            notes.accept(String.format(java.util.Locale.ROOT, "--threads %d: the %.1f GB heap holds %d worker%s for "
+                    + "%dx%d frames (about %d MB each); using %d (a larger heap: GEN_HEAP=16g gen paste ...)",
+                    o.threads(), heap / (double) (1L << 30), workers, workers == 1 ? "" : "s", size[0], size[1],
+                    size[0] * size[1] * WORKER_BYTES_PER_PIXEL >> 20, workers));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "paste-worker");
             t.setDaemon(true);
             return t;
         });
-        Semaphore inFlight = new Semaphore(2 * o.threads());
+        Semaphore inFlight = new Semaphore(2 * workers);
         // items whose task ended (made, skipped or failed): wakes this thread to take in records while it waits
         BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
         List<Future<?>> futures = new ArrayList<>();

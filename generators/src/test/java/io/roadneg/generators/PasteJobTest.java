@@ -382,6 +382,52 @@ class PasteJobTest {
         assertEquals(6, Files.readAllLines(r.manifest()).size());
     }
 
+    @Test
+    void theWorkersAreBoundByTheItemsAndByWhatTheHeapHolds() {
+        long px = 2048L * 1024; // a Cityscapes frame: 48 MiB a worker
+        assertEquals(74, PasteJob.workers(150, 3000, px, 4L << 30), "(4 GiB - 512 MiB) / 48 MiB");
+        assertEquals(150, PasteJob.workers(150, 3000, px, 8224L << 20), "the launcher's heap for 150 threads");
+        assertEquals(2, PasteJob.workers(2, 24, px, 4L << 30));
+        assertEquals(3, PasteJob.workers(8, 3, px, 4L << 30), "no more workers than items");
+        assertEquals(1, PasteJob.workers(4, 0, px, 4L << 30), "a run with nothing left to make");
+        assertEquals(1, PasteJob.workers(4, 100, px, 256L << 20), "a heap below the reserve still runs one");
+        assertEquals(1, PasteJob.workers(4, 100, 60000L * 60000, 4L << 30));
+    }
+
+    @Test
+    void aThousandThreadsMakeTheSameBytesAsOne() throws Exception {
+        Path cs = sample.resolve("cityscapes");
+        List<String> notes = new java.util.ArrayList<>();
+        PasteJob.run(options("pebal", Map.of(), cs, dir.resolve("one"), 1, 4, 5), Progress.NONE, notes::add);
+        PasteJob.Result r = PasteJob.run(options("pebal", Map.of(), cs, dir.resolve("many"), 1000, 4, 5),
+                Progress.NONE, notes::add);
+        assertEquals(5, r.made());
+        assertEquals(List.of(), notes, "small frames: every worker fits");
+        assertSameTree(dir.resolve("one"), dir.resolve("many"));
+    }
+
+    @Test
+    void fewerWorkersThanAskedAreSaidInOneNote() throws Exception {
+        Path cs = dir.resolve("cs");
+        copy(sample.resolve("cityscapes"), cs);
+        Path first;
+        try (Stream<Path> s = Files.walk(cs.resolve("leftImg8bit/train"))) {
+            first = s.filter(p -> p.toString().endsWith(".png")).sorted().findFirst().orElseThrow();
+        }
+        // the first frame declares 60000 x 60000 pixels: no heap holds two workers for such frames
+        byte[] b = Files.readAllBytes(first);
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(60000).putInt(60000);
+        Files.write(first, b);
+        List<String> notes = new java.util.ArrayList<>();
+        PasteJob.Result r = PasteJob.run(options("pebal", Map.of(), cs, dir.resolve("out"), 4, 1, 3), Progress.NONE,
+                notes::add);
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("--threads 4: the ") && notes.get(0).contains("holds 1 worker for 60000x60000 "
+                + "frames (about 82397 MB each)") && notes.get(0).contains("using 1"), notes.get(0));
+        assertEquals(Map.of("bad destination", 1), r.skipped(), "the frame itself is refused as ever");
+        assertEquals(2, r.made());
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
