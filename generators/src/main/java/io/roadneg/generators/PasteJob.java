@@ -198,7 +198,12 @@ public final class PasteJob {
         if (o.source().size() == 0) {
             throw new InputException(null, "source", o.source().name(), "has no items");
         }
-        int total = o.count() != null ? o.count() : frames.size() * o.perImage();
+        long asked = o.count() != null ? o.count() : (long) frames.size() * o.perImage();
+        if (asked > Integer.MAX_VALUE) {
+            throw new InputException(null, "--per-image", o.perImage(), frames.size() + " frames x " + o.perImage()
+                    + " = " + asked + " outputs, more than a run makes (" + Integer.MAX_VALUE + ")");
+        }
+        int total = (int) asked;
         try (OutputLock lock = OutputLock.acquire(o.out(), "--out")) {
             claimOutput(o, frames.size());
             cleanTemps(o.out());

@@ -407,6 +407,18 @@ class PasteJobTest {
     }
 
     @Test
+    void outputsPerImageBeyondWhatARunCountsAreRefusedBeforeAnyWork() {
+        PasteConfig c = Presets.load("pebal", null, Map.of());
+        OutlierSource src = OutlierSources.open(c.source(), SourceContext.of(Map.of(), sample));
+        PasteJob.Options o = new PasteJob.Options(c, Configs.toYaml(c), src, sample.resolve("cityscapes"), "train",
+                null, 2_000_000_000, dir.resolve("out"), 2, 0);
+        InputException e = assertThrows(InputException.class, () -> PasteJob.run(o, Progress.NONE));
+        assertTrue(e.getMessage().contains("--per-image = 2000000000") && e.getMessage().contains("outputs, more than "
+                + "a run makes"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("out").resolve("run.json")), "nothing written");
+    }
+
+    @Test
     void fewerWorkersThanAskedAreSaidInOneNote() throws Exception {
         Path cs = dir.resolve("cs");
         copy(sample.resolve("cityscapes"), cs);
