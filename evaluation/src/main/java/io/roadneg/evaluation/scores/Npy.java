@@ -51,7 +51,9 @@ public final class Npy {
                 }
             }
             default -> throw new InputException(file, "descr", descr, "expected little-endian float32 (<f4) or "
-                    + "float16 (<f2)");
+                    + "float16 (<f2)" + ("<f8".equals(descr) ? "; the metrics rank float32 scores exactly, so save "
+                    + "np.asarray(score, dtype=np.float32) (rounding float64 here would merge nearby scores unseen)"
+                    : ""));
         }
         return new ScoreMap(w, h, v, half);
     }
