@@ -227,6 +227,9 @@ class FlowCommandTest {
         refused(new GenTest.Run("flow", "sample", "--model", runA.toString(), "--count", "2", "--size", "20",
                 "--out", out.toString()), out, "--size = 20x20", "squeezes need height and width positive multiples "
                 + "of 8");
+        refused(new GenTest.Run("flow", "sample", "--model", runA.toString(), "--count", "2", "--size", "100000",
+                "--out", out.toString()), out, "--size = 100000x100000", "more than the 134217728 pixels an image may "
+                + "have"); // it had overflowed an int inside the flow (exit 1)
         refused(new GenTest.Run("flow", "sample", "--model", runA.toString(), "--count", "2", "--size", "16",
                 "--temperature", "0", "--out", out.toString()), out, "--temperature = 0.0", "must be a positive");
         refused(new GenTest.Run("flow", "sample", "--model", runA.toString(), "--count", "2", "--size", "16",

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roadneg.datasets.InputException;
 import io.roadneg.datasets.Progress;
 import io.roadneg.datasets.Provenance;
+import io.roadneg.datasets.image.ImageLimits;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
@@ -23,7 +24,8 @@ import java.util.Map;
 
 /**
  * Draws {@code count} samples from a flow into a folder ({@code gen flow sample}): {@code sample-NNNNN.png} per item,
- * {@code grid.png} of them all, {@code sample.json} (what was asked; a rerun with other settings is refused) and
+ * {@code grid.png} of the first ones ({@link #gridItems}), {@code sample.json} (what was asked; a rerun with other
+ * settings is refused) and
  * {@code manifest.json} (files and provenance). Item i is drawn alone with noise {@code (seed, i)}, so its bytes
  * depend on neither the count, nor threads, nor the process; files already there are kept (resumable).
  */
@@ -56,10 +58,32 @@ public final class FlowSampleJob {
                 throw new InputException(null, "--count", count, "must be positive");
             }
             run.checkSize(size, size, "--size");
+            // a sample is written as a PNG: a side whose square the image pixel limit refuses is refused here, before
+            // the flow allocates for it (drawing takes about 1 KB a pixel with the CPU preset, more with the
+            // published one)
+            if ((long) size * size > ImageLimits.maxPixels()) {
+                throw new InputException(null, "--size", size + "x" + size, "more than the " + ImageLimits.maxPixels()
+                        + " pixels an image may have (" + ImageLimits.ENV + " sets the limit)");
+            }
             if (!(temperature > 0) || Double.isInfinite(temperature)) {
                 throw new InputException(null, "--temperature", temperature, "must be a positive number");
             }
         }
+    }
+
+    /** Most samples the grid shows. */
+    static final int GRID_MAX_ITEMS = 1024;
+    /** Most pixels of the grid image (8192 x 8192). */
+    static final long GRID_MAX_PIXELS = 8192L * 8192;
+
+    /**
+     * How many samples, from the first, {@code grid.png} shows: every one up to {@link #GRID_MAX_ITEMS}, fewer when
+     * their tiles ({@code size} + 2 a side) would pass {@link #GRID_MAX_PIXELS}; at least one. (A grid of all 100,000
+     * samples of 64 x 64 would be 21,000 pixels a side, more than the pixel limit lets anyone read back.)
+     */
+    static int gridItems(int count, int size) {
+        long tile = (long) (size + 2) * (size + 2);
+        return (int) Math.max(1, Math.min(Math.min(count, GRID_MAX_ITEMS), GRID_MAX_PIXELS / tile));
     }
 
     /** What was written: samples made now, already there, and the files. */
@@ -83,13 +107,16 @@ public final class FlowSampleJob {
         List<Path> files = new ArrayList<>();
         List<RgbImage> tiles = new ArrayList<>();
         int made = 0;
+        int shown = gridItems(o.count(), o.size());
         progress.start("flow sample", o.count());
         try (NDManager root = NDManager.newBaseManager(o.run().device())) {
             for (int i = 0; i < o.count(); i++) {
                 Path f = out.resolve(String.format("sample-%05d.png", i));
                 files.add(f);
                 if (Files.isRegularFile(f)) {
-                    tiles.add(Images.readRgb(f));
+                    if (i < shown) {
+                        tiles.add(Images.readRgb(f));
+                    }
                 } else {
                     RgbImage img;
                     try (NDManager m = root.newSubManager()) {
@@ -98,7 +125,9 @@ public final class FlowSampleJob {
                     }
                     Images.writePng(f, img, 9, Map.of(Provenance.PNG_KEY, reproducible.forItem(String.valueOf(i),
                             null, List.of(source)).toJson()));
-                    tiles.add(img);
+                    if (i < shown) {
+                        tiles.add(img);
+                    }
                     made++;
                 }
                 progress.step(1);
@@ -106,7 +135,7 @@ public final class FlowSampleJob {
         } finally {
             progress.close();
         }
-        int columns = (int) Math.ceil(Math.sqrt(o.count()));
+        int columns = (int) Math.ceil(Math.sqrt(shown));
         Path grid = out.resolve(GRID);
         Images.writePng(grid, FlowImages.grid(tiles, columns, 2), 9, Map.of(Provenance.PNG_KEY,
                 reproducible.toJson()));
@@ -121,6 +150,7 @@ public final class FlowSampleJob {
             list.addObject().put("item", i).put("file", files.get(i).getFileName().toString());
         }
         manifest.put("grid", GRID);
+        manifest.put("gridSamples", shown); // the first ones, row by row
         manifest.set("provenance", JSON.valueToTree(Provenance.run("gen flow sample", o.run().name(), null,
                 o.seed())));
         Path manifestFile = out.resolve(MANIFEST);

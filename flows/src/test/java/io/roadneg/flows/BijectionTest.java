@@ -190,6 +190,26 @@ class BijectionTest {
     }
 
     @Test
+    void aChainsInverseKeepsOnlyItsInputAndResult() {
+        try (ParamStore p = new ParamStore(8); NDManager m = NDManager.newBaseManager()) {
+            io.roadneg.flows.bijection.Chain chain = new io.roadneg.flows.bijection.Chain(java.util.List.of(
+                    new Step(p, "a", 4, 6, COUPLING), new Step(p, "b", 4, 6, COUPLING),
+                    new Step(p, "c", 4, 6, COUPLING)));
+            perturb(p, 9, 0.2);
+            p.bind(m);
+            try (NDManager s = m.newSubManager()) {
+                NDArray z = input(s, 5, new Shape(1, 4, 4, 4));
+                NDArray x = chain.inverse(z, false);
+                // every part's intermediates (the couplings' networks, the parts' outputs) are freed as it goes
+                assertEquals(2, s.getManagedArrays().size(), "z and x only: " + s.getManagedArrays().size());
+                assertTrue(x.getManager() == s && z.getManager() == s);
+                NDArray back = chain.forward(x, false).z();
+                assertTrue(back.sub(z).abs().max().getFloat() < 1e-4, "the inverse is still the inverse");
+            }
+        }
+    }
+
+    @Test
     void dequantizationFlowLogDetIsItsJacobian() {
         DenseFlowConfig.Dequantization d = new DenseFlowConfig.Dequantization(2, 3, 6, 2, 3, 2, 3);
         try (ParamStore p = new ParamStore(7); NDManager m = NDManager.newBaseManager()) {

@@ -46,10 +46,25 @@ public final class Chain implements Bijection {
         return new Transformed(z, logDet);
     }
 
+    /**
+     * Runs each part, last first, in a scratch manager as {@link #forward} does, and frees each intermediate result
+     * once the next part has read it (the caller's {@code z} stays the caller's): drawing one 1024 x 1024 sample
+     * from the CPU preset held 3.9 GB when every part's arrays lived until the caller's manager closed.
+     */
     static NDArray inverse(List<? extends Bijection> parts, NDArray z, boolean training) {
+        NDManager parent = z.getManager();
         NDArray x = z;
         for (int i = parts.size() - 1; i >= 0; i--) {
-            x = parts.get(i).inverse(x, training);
+            try (NDManager scratch = parent.newSubManager()) {
+                if (x == z) {
+                    x.tempAttach(scratch);
+                } else {
+                    x.attach(scratch); // an intermediate of this chain: nothing after this part reads it
+                }
+                NDArray y = parts.get(i).inverse(x, training);
+                y.attach(parent);
+                x = y;
+            }
         }
         return x;
     }
