@@ -341,6 +341,17 @@ final class Ablation {
      * same count gives the same bytes whatever {@code jobs}. Cells start in grid order; a progress line is printed as each ends,
      * with the time left estimated from the mean cell time so far over the jobs.
      */
+    /**
+     * The line said when {@code atOnce} cells of {@code threads} PyTorch threads each outnumber the {@code cores}, else
+     * null. Not refused (a cell may wait on a GPU or a disk), but said: each cell is a JVM with its own libtorch (about
+     * 1.4 GB resident for a sample-cpu training step), and past the cores they only share them.
+     */
+    static String coresNote(int atOnce, int threads, int cores) {
+        return (long) atOnce * threads <= cores ? null : String.format(Locale.ROOT, "note: %d cells x %d thread%s on %d "
+                + "cores: past the cores more cells at a time add memory (each its own JVM and libtorch), not speed",
+                atOnce, threads, threads == 1 ? "" : "s", cores);
+    }
+
     Summary run(boolean resume, int jobs, Integer threadsPerCell, PrintWriter o) {
         checkFolder(resume);
         int threads = threadsPerCell != null ? threadsPerCell
@@ -360,6 +371,10 @@ final class Ablation {
         if (jobs > 1 && !todo.isEmpty()) {
             o.printf(Locale.ROOT, "%d cells to run, %d at a time, %d PyTorch threads each%n", todo.size(), jobs,
                     threads);
+            String note = coresNote(Math.min(jobs, todo.size()), threads, Runtime.getRuntime().availableProcessors());
+            if (note != null) {
+                o.println(note);
+            }
             o.flush();
         }
         Progress progress = new Progress(todo.size(), jobs, o);

@@ -259,6 +259,16 @@ class AblateCommandTest {
     }
 
     @Test
+    void moreCellsAtATimeThanCoresAreSaidInOneLine() {
+        assertEquals(null, Ablation.coresNote(2, 1, 2));
+        assertEquals(null, Ablation.coresNote(4, 4, 16));
+        assertEquals("note: 8 cells x 1 thread on 2 cores: past the cores more cells at a time add memory (each its "
+                + "own JVM and libtorch), not speed", Ablation.coresNote(8, 1, 2));
+        assertEquals("note: 2 cells x 2 threads on 2 cores: past the cores more cells at a time add memory (each its "
+                + "own JVM and libtorch), not speed", Ablation.coresNote(2, 2, 2));
+    }
+
+    @Test
     void aCellProcessStopsWhenItsParentIsGone() throws Exception {
         Path g = grid("orphan.yaml", "[patches]", "[0]", "1");
         Path out = dir.resolve("orphan");
