@@ -83,6 +83,21 @@ final class PasteCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    /**
+     * Started by {@link Gen#main} beside picocli's set-up of a {@code gen paste} command line (about 80 ms on one
+     * core while the other is idle): the native codecs load, and a preset is read once so that the YAML parser and the
+     * recipe's record binding are ready when the command reads its own. Nothing here can fail the run: the command
+     * does it all again and reports what goes wrong.
+     */
+    static void warmUp() {
+        Images.preloadNatives();
+        try {
+            Presets.load(Presets.defaultFor("coco"), null, java.util.Map.of());
+        } catch (RuntimeException | LinkageError e) {
+            // the command's own load reports it
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
