@@ -347,8 +347,8 @@ final class Ablation {
      * 1.4 GB resident for a sample-cpu training step), and past the cores they only share them.
      */
     static String coresNote(int atOnce, int threads, int cores) {
-        return (long) atOnce * threads <= cores ? null : String.format(Locale.ROOT, "note: %d cells x %d thread%s on %d "
-                + "cores: past the cores more cells at a time add memory (each its own JVM and libtorch), not speed",
+        return (long) atOnce * threads <= cores ? null : String.format(Locale.ROOT, "note: %d cells x %d thread%s on "
+                + "%d cores: past the cores more cells at a time add memory (each its own JVM and libtorch), not speed",
                 atOnce, threads, threads == 1 ? "" : "s", cores);
     }
 

@@ -104,9 +104,9 @@ public final class Gen implements Runnable {
 
     /** The one line for a run that ran out of heap ({@code heapBytes}, the JVM's maximum). */
     static String outOfMemory(String command, long heapBytes) {
+        String name = command == null || command.startsWith("-") ? "" : " " + command;
         return String.format(java.util.Locale.ROOT, "gen%s: error: out of memory (the Java heap is %.1f GB): give it "
-                + "more with GEN_HEAP (say GEN_HEAP=16g gen ...), or ask for less at a time (fewer --threads, a smaller "
-                + "--batch)", command == null
-                || command.startsWith("-") ? "" : " " + command, heapBytes / (double) (1L << 30));
+                + "more with GEN_HEAP (say GEN_HEAP=16g gen ...), or ask for less at a time (fewer --threads, a "
+                + "smaller --batch)", name, heapBytes / (double) (1L << 30));
     }
 }

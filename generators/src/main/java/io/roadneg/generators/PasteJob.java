@@ -173,9 +173,14 @@ public final class PasteJob {
      * ({@code heapBytes}, {@link Runtime#maxMemory()}) holds with frames of {@code framePixels} pixels; at least one.
      */
     public static int workers(int threads, int items, long framePixels, long heapBytes) {
-        long perWorker = Math.max(1, framePixels) * WORKER_BYTES_PER_PIXEL;
+        long perWorker = workerBytes(framePixels);
         long fit = Math.max(1, (heapBytes - HEAP_RESERVE) / perWorker);
         return (int) Math.max(1, Math.min(Math.min(threads, Math.max(1, items)), fit));
+    }
+
+    /** The heap a worker may hold with frames of {@code framePixels} pixels (saturating: a header may declare 2^62). */
+    static long workerBytes(long framePixels) {
+        return Math.max(1, Math.min(framePixels, Long.MAX_VALUE / WORKER_BYTES_PER_PIXEL)) * WORKER_BYTES_PER_PIXEL;
     }
 
     /** Runs the job. */
@@ -185,7 +190,8 @@ public final class PasteJob {
 
     /**
      * Runs the job; {@code notes} gets a line for the user when the run does other than asked in a way that does not
-     * change its outputs (fewer workers than {@code --threads} because the heap holds no more).
+     * change its outputs (fewer workers than {@code --threads} because the heap holds no more), or when more workers
+     * than cores will cost memory and no speed.
      */
     public static Result run(Options o, Progress progress, java.util.function.Consumer<String> notes) {
         OpenCv.ensureLoaded();
@@ -254,19 +260,19 @@ public final class PasteJob {
         long heap = Runtime.getRuntime().maxMemory();
         long[] size = frameSize(frames.get(0));
         int workers = workers(o.threads(), todo.size(), size[0] * size[1], heap);
+        long workerMb = workerBytes(size[0] * size[1]) >> 20;
         if (workers < Math.min(o.threads(), todo.size())) {
             notes.accept(String.format(java.util.Locale.ROOT, "--threads %d: the %.1f GB heap holds %d worker%s for "
                     + "%dx%d frames (about %d MB each); using %d (a larger heap: GEN_HEAP=16g gen paste ...)",
                     o.threads(), heap / (double) (1L << 30), workers, workers == 1 ? "" : "s", size[0], size[1],
-                    size[0] * size[1] * WORKER_BYTES_PER_PIXEL >> 20, workers));
+                    workerMb, workers));
         }
         int cores = Runtime.getRuntime().availableProcessors();
         if (workers > cores) {
             // not refused (a slow file system may want them), but said: 150 workers on 2 cores took twice the time
             // of 2 and 19 times the memory
             notes.accept(String.format(java.util.Locale.ROOT, "%d workers on %d core%s: past the cores a worker "
-                    + "adds memory (about %d MB), not speed", workers, cores, cores == 1 ? "" : "s", size[0] * size[1] * WORKER_BYTES_PER_PIXEL
-                    >> 20));
+                    + "adds memory (about %d MB), not speed", workers, cores, cores == 1 ? "" : "s", workerMb));
         }
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "paste-worker");

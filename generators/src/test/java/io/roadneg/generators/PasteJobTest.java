@@ -392,6 +392,7 @@ class PasteJobTest {
         assertEquals(1, PasteJob.workers(4, 0, px, 4L << 30), "a run with nothing left to make");
         assertEquals(1, PasteJob.workers(4, 100, px, 256L << 20), "a heap below the reserve still runs one");
         assertEquals(1, PasteJob.workers(4, 100, 60000L * 60000, 4L << 30));
+        assertEquals(1, PasteJob.workers(4, 100, (1L << 31) * (1L << 31), 4L << 30), "a product of 2^62 saturates");
     }
 
     @Test
@@ -438,8 +439,8 @@ class PasteJobTest {
         PasteJob.Result r = PasteJob.run(options("pebal", Map.of(), cs, dir.resolve("out"), 4, 1, 3), Progress.NONE,
                 notes::add);
         assertEquals(1, notes.size(), notes.toString());
-        assertTrue(notes.get(0).startsWith("--threads 4: the ") && notes.get(0).contains("holds 1 worker for 60000x60000 "
-                + "frames (about 82397 MB each)") && notes.get(0).contains("using 1"), notes.get(0));
+        assertTrue(notes.get(0).startsWith("--threads 4: the ") && notes.get(0).contains("holds 1 worker for "
+                + "60000x60000 frames (about 82397 MB each)") && notes.get(0).contains("using 1"), notes.get(0));
         assertEquals(Map.of("bad destination", 1), r.skipped(), "the frame itself is refused as ever");
         assertEquals(2, r.made());
     }
