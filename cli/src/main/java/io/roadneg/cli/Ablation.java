@@ -335,13 +335,6 @@ final class Ablation {
     }
 
     /**
-     * Runs the cells, {@code jobs} at a time. With one job each cell runs in this process; with more, each cell runs
-     * in its own JVM ({@link #cellProcess}), since libtorch's thread pool is one per process. Each cell gets
-     * {@code threads} PyTorch threads, default the cores split between the jobs ({@code max(1, cores / jobs)}); the
-     * same count gives the same bytes whatever {@code jobs}. Cells start in grid order; a progress line is printed as each ends,
-     * with the time left estimated from the mean cell time so far over the jobs.
-     */
-    /**
      * The line said when {@code atOnce} cells of {@code threads} PyTorch threads each outnumber the {@code cores}, else
      * null. Not refused (a cell may wait on a GPU or a disk), but said: each cell is a JVM with its own libtorch (about
      * 1.4 GB resident for a sample-cpu training step), and past the cores they only share them.
@@ -352,6 +345,13 @@ final class Ablation {
                 atOnce, threads, threads == 1 ? "" : "s", cores);
     }
 
+    /**
+     * Runs the cells, {@code jobs} at a time. With one job each cell runs in this process; with more, each cell runs
+     * in its own JVM ({@link #cellProcess}), since libtorch's thread pool is one per process. Each cell gets
+     * {@code threads} PyTorch threads, default the cores split between the jobs ({@code max(1, cores / jobs)}); the
+     * same count gives the same bytes whatever {@code jobs}. Cells start in grid order; a progress line is printed as each ends,
+     * with the time left estimated from the mean cell time so far over the jobs.
+     */
     Summary run(boolean resume, int jobs, Integer threadsPerCell, PrintWriter o) {
         checkFolder(resume);
         int threads = threadsPerCell != null ? threadsPerCell

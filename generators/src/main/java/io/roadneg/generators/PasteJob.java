@@ -222,16 +222,13 @@ public final class PasteJob {
      * read: the size the workers' buffers are planned for.
      */
     static long[] frameSize(CityscapesFrame first) {
-        byte[] head = new byte[64];
-        int n = 0;
+        byte[] head;
         try (java.io.InputStream in = Files.newInputStream(first.imagePath())) {
-            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
-                n += r;
-            }
+            head = in.readNBytes(64); // a PNG's IHDR is in its first 33 bytes
         } catch (IOException e) {
-            n = 0; // the item that reads it reports the file; plan for a Cityscapes frame
+            head = new byte[0]; // the item that reads it reports the file; plan for a Cityscapes frame
         }
-        long[] size = ImageHeaders.declaredSize(java.util.Arrays.copyOf(head, n));
+        long[] size = ImageHeaders.declaredSize(head);
         return size != null && size[0] > 0 && size[1] > 0 ? size : new long[] {2048, 1024};
     }
 

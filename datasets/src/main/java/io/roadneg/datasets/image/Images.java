@@ -47,13 +47,20 @@ public final class Images {
     private Images() {
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
      * Starts loading the native libraries a pixel job needs (OpenCV, and ISA-L's deflate and inflate) on a daemon
      * thread, so the 60-90 ms they take overlap the job's own start (configuration, source index, file listing)
      * instead of delaying its first item. Whoever uses a library first still waits for it: loading is the same
      * idempotent, thread-safe step whichever thread gets there first; a failure here is left for that use to report.
+     * Only the first call in a process starts the thread (`gen paste` calls it before and after parsing its options).
      */
     public static void preloadNatives() {
+        if (!PRELOADING.compareAndSet(false, true)) {
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
                 OpenCv.ensureLoaded();
