@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order),
- * and reads integer class maps.
+ * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order;
+ * float64 is read when every score is a float32 value), and reads integer class maps.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -25,7 +25,7 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads an H x W float32 or float16 map. */
+    /** Reads an H x W float32 or float16 map, or a float64 one whose scores are all float32 values. */
     public static ScoreMap read(Path file) {
         ByteBuffer b = ByteBuffer.wrap(Images.readBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         String[] hd = header(b, file);
@@ -50,12 +50,34 @@ public final class Npy {
                     v[i] = Half.toFloat(half[i]);
                 }
             }
-            default -> throw new InputException(file, "descr", descr, "expected little-endian float32 (<f4) or "
-                    + "float16 (<f2)" + ("<f8".equals(descr) ? "; the metrics rank float32 scores exactly, so save "
-                    + "np.asarray(score, dtype=np.float32) (rounding float64 here would merge nearby scores unseen)"
-                    : ""));
+            case "<f8" -> {
+                need(b, 8L * n, file);
+                java.nio.DoubleBuffer d = b.asDoubleBuffer();
+                v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = exactFloat(d.get(i), i, w, file);
+                }
+            }
+            default -> throw new InputException(file, "descr", descr, "expected little-endian float32 (<f4), "
+                    + "float16 (<f2) or float64 (<f8) holding float32 values");
         }
         return new ScoreMap(w, h, v, half);
+    }
+
+    /**
+     * A float64 score as the float32 it must equal. A float32 map saved as float64 (numpy's upcast) is read without
+     * loss; a score that float32 cannot hold is refused, not rounded: rounding would merge distinct scores into one
+     * threshold and the pooled metrics would no longer be sklearn's on the same file. Non-finite scores pass through
+     * for the caller's finiteness check.
+     */
+    static float exactFloat(double d, int i, int width, Path file) {
+        float f = (float) d;
+        if (f != d && Double.isFinite(d)) {
+            throw new InputException(file, "score", d + " at pixel (" + (i % width) + ", " + (i / width) + ")",
+                    "a float64 score that float32 does not hold exactly (the metrics rank float32 scores exactly and "
+                    + "would merge nearby float64 ones unseen): save np.asarray(score, dtype=np.float32)");
+        }
+        return f;
     }
 
     /**

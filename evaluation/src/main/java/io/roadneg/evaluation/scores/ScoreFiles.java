@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Finds and reads a frame's score map in a scores folder: {@code {fid}.npy} or the SMIYC {@code {fid}.hdf5} (dataset
- * {@code value}, float16 or float32, read with jhdf). Checks that every score is finite.
+ * {@code value}, float16 or float32, or float64 holding float32 values, read with jhdf). Checks that every score is
+ * finite.
  */
 public final class ScoreFiles {
     private ScoreFiles() {
@@ -77,10 +78,28 @@ public final class ScoreFiles {
             Object data = ds.getData();
             float[] v = new float[w * h];
             boolean half = ds.getDataType().getSize() == 2;
-            for (int y = 0; y < h; y++) {
-                Object row = java.lang.reflect.Array.get(data, y);
-                for (int x = 0; x < w; x++) {
-                    v[y * w + x] = ((Number) java.lang.reflect.Array.get(row, x)).floatValue();
+            if (data instanceof float[][] rows) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(rows[y], 0, v, y * w, w);
+                }
+            } else if (data instanceof double[][] rows) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        v[y * w + x] = Npy.exactFloat(rows[y][x], y * w + x, w, file);
+                    }
+                }
+            } else {
+                // integer datasets: each value must be a float32 value too
+                for (int y = 0; y < h; y++) {
+                    Object row = java.lang.reflect.Array.get(data, y);
+                    for (int x = 0; x < w; x++) {
+                        Object e = java.lang.reflect.Array.get(row, x);
+                        if (!(e instanceof Number num)) {
+                            throw new InputException(file, "value", e.getClass().getSimpleName(),
+                                    "expected a numeric score dataset");
+                        }
+                        v[y * w + x] = Npy.exactFloat(num.doubleValue(), y * w + x, w, file);
+                    }
                 }
             }
             short[] bits = null;

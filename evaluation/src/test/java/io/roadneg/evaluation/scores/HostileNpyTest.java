@@ -1,5 +1,6 @@
 package io.roadneg.evaluation.scores;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,6 +49,14 @@ class HostileNpyTest {
         return out.toByteArray();
     }
 
+    static byte[] doubles(double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double d : v) {
+            b.putDouble(d);
+        }
+        return b.array();
+    }
+
     static String dict(String descr, String shape) {
         return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
     }
@@ -88,8 +97,14 @@ class HostileNpyTest {
                         "header_len = 60000: larger than"),
                 new Row("unknown version 9", npy(9, dict("<f4", "(2, 2)"), -1, four), "unknown .npy format version"),
                 new Row("big-endian floats", npy(1, dict(">f4", "(2, 2)"), -1, four), "expected little-endian"),
-                new Row("float64 scores", npy(1, dict("<f8", "(2, 2)"), -1, new byte[32]),
+                new Row("float64 score float32 cannot hold", npy(1, dict("<f8", "(2, 2)"), -1,
+                        doubles(0.25, 0.5, 0.1, 1.0)), "0.1 at pixel (0, 1)"),
+                new Row("float64 score past float32's range", npy(1, dict("<f8", "(1, 2)"), -1, doubles(0.5, 1e300)),
                         "save np.asarray(score, dtype=np.float32)"),
+                new Row("float64 NaN score", npy(1, dict("<f8", "(1, 2)"), -1, doubles(0.5, Double.NaN)),
+                        "scores must be finite"),
+                new Row("float64 data cut short", npy(1, dict("<f8", "(2, 2)"), -1, doubles(0.5, 0.5, 0.5)),
+                        "truncated: expected 32"),
                 new Row("Fortran order", npy(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", -1,
                         four), "only C-order arrays"),
                 new Row("header without a shape", npy(1, "{'descr': '<f4', 'fortran_order': False, }", -1, four),
@@ -148,6 +163,35 @@ class HostileNpyTest {
                     System.setProperty(io.roadneg.datasets.image.ImageLimits.PROPERTY, old);
                 }
             }
+        }));
+        out.add(DynamicTest.dynamicTest("float64 maps of float32 values read without loss (.npy and .hdf5)", () -> {
+            float[] f = {0.1f, -3.5e-9f, 1f, Float.MIN_VALUE, 0.99999994f, 7e37f};
+            double[] d = new double[f.length];
+            double[][] grid = new double[2][3];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+                grid[i / 3][i % 3] = f[i];
+            }
+            Path n = dir.resolve("up.npy");
+            Files.write(n, npy(1, dict("<f8", "(2, 3)"), -1, doubles(d)));
+            Path h = dir.resolve("up.hdf5");
+            try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(h)) {
+                w.putDataset("value", grid);
+            }
+            for (Path p : List.of(n, h)) {
+                ScoreMap m = ScoreFiles.read(p);
+                assertEquals(3, m.width());
+                assertEquals(2, m.height());
+                assertArrayEquals(f, m.values(), p.toString());
+                assertEquals(null, m.halfBits());
+            }
+        }));
+        out.add(DynamicTest.dynamicTest("float64 .hdf5 score float32 cannot hold is refused, not rounded", () -> {
+            Path h = dir.resolve("f64.hdf5");
+            try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(h)) {
+                w.putDataset("value", new double[][] {{0.5, 0.25}, {0.75, 0.3}});
+            }
+            assertRefused(h, "0.3 at pixel (1, 1)", ScoreFiles::read);
         }));
         out.add(DynamicTest.dynamicTest("a well-formed map still reads exactly", () -> {
             Path f = dir.resolve("good.npy");
