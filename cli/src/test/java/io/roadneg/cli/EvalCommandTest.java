@@ -125,6 +125,86 @@ class EvalCommandTest {
         assertTrue(ap > 0.3 && ap <= 1.0, "AP " + ap);
     }
 
+    /** A float64 .npy of an H x W map, as numpy writes it. */
+    private static void writeFloat64(Path file, double[] v) throws Exception {
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + H + ", " + W + "), }";
+        String header = dict + " ".repeat(63 - (10 + dict.length()) % 64) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 8 * v.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (double d : v) {
+            b.putDouble(d);
+        }
+        Files.write(file, b.array());
+    }
+
+    @Test
+    void float64ScoresAreRankedAsDoubles() throws Exception {
+        Path root = tmp.resolve("data");
+        Path scores = tmp.resolve("scores");
+        fixture(root, scores, false);
+        // near ties float32 cannot tell apart: within each tie of the fixture, anomalies a few 1e-13 higher
+        ExactPixelMetrics wide = new ExactPixelMetrics();
+        ExactPixelMetrics rounded = new ExactPixelMetrics();
+        double[] frame1 = null;
+        Path halves = tmp.resolve("halves");
+        for (int f = 0; f < 3; f++) {
+            Path file = scores.resolve(String.format("validation%04d.npy", f));
+            float[] s = Npy.read(file).values();
+            double[] d = new double[s.length];
+            float[] r = new float[s.length];
+            byte[] t = new byte[s.length];
+            for (int i = 0; i < s.length; i++) {
+                int x = i % W;
+                int y = i / W;
+                int lab = y < 3 ? 255 : (x >= 10 + f * 5 && x < 25 + f * 5 && y >= 10 && y < 24) ? 1 : 0;
+                d[i] = s[i] + (lab == 1 ? 3e-13 : (i % 4) * 1e-13);
+                r[i] = (float) d[i];
+                t[i] = (byte) lab;
+            }
+            writeFloat64(file, d);
+            float[] h = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                h[i] = Half.toFloat(Half.fromDouble(d[i]));
+            }
+            Npy.write(halves.resolve(file.getFileName()), W, H, h, true);
+            wide.updateWide(d, t);
+            rounded.update(r, t);
+            if (f == 1) {
+                frame1 = d;
+            }
+        }
+        double ap = wide.compute().ap();
+        assertTrue(Math.abs(ap - rounded.compute().ap()) > 1e-4, ap + " against " + rounded.compute().ap());
+        Path out = tmp.resolve("report");
+        assertEquals(0, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--out", out.toString(), "--quiet"), err.toString());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(ap, m.get("pixel").get("ap").asDouble(), 1e-12);
+        assertEquals(3, m.get("per_image").get("frames").asInt());
+        Path smiyc = tmp.resolve("smiyc");
+        assertEquals(0, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--protocol", "smiyc", "--out", smiyc.toString(), "--quiet"), err.toString());
+        // SMIYC stores float16: each float64 score rounded once, straight from the double
+        Path smiycHalves = tmp.resolve("smiyc-halves");
+        assertEquals(0, gen("eval", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                halves.toString(), "--protocol", "smiyc", "--out", smiycHalves.toString(), "--quiet"), err.toString());
+        JsonNode a = new ObjectMapper().readTree(smiyc.resolve("metrics.json").toFile()).get("pixel");
+        JsonNode b = new ObjectMapper().readTree(smiycHalves.resolve("metrics.json").toFile()).get("pixel");
+        assertEquals(b.get("ap").asDouble(), a.get("ap").asDouble(), 0);
+        assertEquals(b.get("fpr95").asDouble(), a.get("fpr95").asDouble(), 0);
+        Path exported = tmp.resolve("outputs");
+        assertEquals(0, gen("export-smiyc", "--dataset", "smiyc-anomaly", "--root", root.toString(), "--scores",
+                scores.toString(), "--method", "Mine", "--out", exported.toString(), "--quiet"), err.toString());
+        try (HdfFile h = new HdfFile(exported.resolve("anomaly_p/Mine/AnomalyTrack-validation/validation0001.hdf5"))) {
+            float[][] v = (float[][]) h.getDatasetByPath("value").getData();
+            for (int i = 0; i < W * H; i++) {
+                assertEquals(Half.toFloat(Half.fromDouble(frame1[i])), v[i / W][i % W], 0f);
+            }
+        }
+    }
+
     @Test
     void exportSmiycIsReadBackWithJhdf() throws Exception {
         Path root = tmp.resolve("data");

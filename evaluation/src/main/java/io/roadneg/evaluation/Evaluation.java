@@ -78,12 +78,8 @@ public final class Evaluation {
                     Target t = benchmark.target(frames.get(i));
                     ScoreMap s = load(scoreFiles.get(i), t);
                     sizes[i] = t.width() + "x" + t.height();
-                    if (s.halfBits() != null) {
-                        acc.updateHalf(s.halfBits(), t.values());
-                    } else {
-                        acc.update(s.values(), t.values());
-                    }
-                    own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                    add(acc, s, t);
+                    own[i] = ofFrame(s, t);
                     synchronized (progress) {
                         progress.step(1); // progress bars need not be thread-safe
                     }
@@ -105,7 +101,7 @@ public final class Evaluation {
                             Target t = benchmark.target(frames.get(i));
                             ScoreMap s = load(scoreFiles.get(i), t);
                             sizes[i] = t.width() + "x" + t.height();
-                            own[i] = ExactPixelMetrics.ofFrame(s.values(), t.values());
+                            own[i] = ofFrame(s, t);
                             short[] half = halfScores(scoreFiles.get(i), s);
                             acc[0].update(half, t.values());
                             acc[1].update(half, t.values());
@@ -195,6 +191,23 @@ public final class Evaluation {
         return files;
     }
 
+    /** Counts a frame in the exact pooled metric by its own type: float16 bits, float64 values or float32. */
+    private static void add(ExactPixelMetrics acc, ScoreMap s, Target t) {
+        if (s.halfBits() != null) {
+            acc.updateHalf(s.halfBits(), t.values());
+        } else if (s.wide() != null) {
+            acc.updateWide(s.wide(), t.values());
+        } else {
+            acc.update(s.values(), t.values());
+        }
+    }
+
+    /** The frame's own exact metrics, float64 scores ranked as doubles. */
+    private static PixelMetrics ofFrame(ScoreMap s, Target t) {
+        return s.wide() != null ? ExactPixelMetrics.ofFrameWide(s.wide(), t.values())
+                : ExactPixelMetrics.ofFrame(s.values(), t.values());
+    }
+
     /** Merges per-thread accumulators in worker order (fixed, so the procedure is the same on every run). */
     private static ExactPixelMetrics mergeInOrder(List<ExactPixelMetrics> parts) {
         ExactPixelMetrics all = parts.get(0);
@@ -209,12 +222,7 @@ public final class Evaluation {
         List<ExactPixelMetrics> parts = FrameWorkers.run(frames.size(), threads, ExactPixelMetrics::new,
                 (acc, i) -> {
                     Target t = b.target(frames.get(i));
-                    ScoreMap s = load(scoreFiles.get(i), t);
-                    if (s.halfBits() != null) {
-                        acc.updateHalf(s.halfBits(), t.values());
-                    } else {
-                        acc.update(s.values(), t.values());
-                    }
+                    add(acc, load(scoreFiles.get(i), t), t);
                 });
         return mergeInOrder(parts).compute(threads);
     }
@@ -259,7 +267,11 @@ public final class Evaluation {
                                     + (k - 1));
                         }
                     }
-                    acc.update(label, cls, s.values());
+                    if (s.wide() != null) {
+                        acc.update(label, cls, s.wide());
+                    } else {
+                        acc.update(label, cls, s.values());
+                    }
                 });
         OpenSetMetrics all = parts.get(0);
         for (int w = 1; w < parts.size(); w++) {
@@ -280,6 +292,20 @@ public final class Evaluation {
     private static short[] halfScores(Path file, ScoreMap s) {
         if (s.halfBits() != null) {
             return s.halfBits();
+        }
+        if (s.wide() != null) {
+            // float64 straight to float16, as numpy's astype(np.float16) does (through float32 could round twice)
+            double[] d = s.wide();
+            short[] h = new short[d.length];
+            for (int i = 0; i < d.length; i++) {
+                h[i] = Half.fromDouble(d[i]);
+                if (!Half.isFinite(h[i])) {
+                    throw new InputException(file, "score", d[i] + " at pixel (" + (i % s.width()) + ", "
+                            + (i / s.width()) + ")", "overflows float16, the type the official SMIYC scorer stores "
+                            + "scores in (largest 65504); rescale the scores");
+                }
+            }
+            return h;
         }
         float[] v = s.values();
         short[] h = SmiycPixelMetrics.toHalf(v);

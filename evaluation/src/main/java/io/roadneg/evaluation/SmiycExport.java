@@ -40,7 +40,10 @@ public final class SmiycExport {
                 float[][] rows = new float[s.height()][s.width()];
                 for (int y = 0; y < s.height(); y++) {
                     for (int x = 0; x < s.width(); x++) {
-                        rows[y][x] = Half.toFloat(Half.fromFloat(s.values()[y * s.width() + x]));
+                        int i = y * s.width() + x;
+                        // float64 scores straight to float16 (as astype(np.float16)), not through float32
+                        rows[y][x] = Half.toFloat(s.wide() != null ? Half.fromDouble(s.wide()[i])
+                                : Half.fromFloat(s.values()[i]));
                     }
                 }
                 Path target = dir.resolve(f.id() + ".hdf5");

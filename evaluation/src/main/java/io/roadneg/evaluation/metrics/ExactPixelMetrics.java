@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
  * (low 16 bits, anomaly count, inlier count) with a dense 65536-slot histogram (a short bucket by sorting) only at
  * {@link #compute} or when the raw buffers of an accumulator pass 2^25 pixels (128 MB); so memory is at
  * most that budget plus the distinct score values, whatever the pixel count. Float16 scores, which have only 65536
- * values, go through one exact histogram instead. Not thread-safe: use one accumulator per thread and {@link #merge};
+ * values, go through one exact histogram instead; float64 scores that float32 cannot hold ({@link #updateWide}) are
+ * kept as 8-byte keys and sorted at the end, so they are ranked as doubles, as sklearn ranks them. Not thread-safe: use one accumulator per thread and {@link #merge};
  * the result is a function of integer counts, identical whatever the split or the thread count.
  */
 public final class ExactPixelMetrics {
@@ -47,6 +48,11 @@ public final class ExactPixelMetrics {
     private final java.util.List<ExactPixelMetrics> absorbed = new java.util.ArrayList<>();
     private long positives;
     private long negatives;
+    /** Sortable keys ({@link #wideKey}) of float64 anomaly and inlier pixels, unsorted; see {@link #updateWide}. */
+    private long[] wideAnomaly = new long[0];
+    private long[] wideInlier = new long[0];
+    private int wideAnomalyCount;
+    private int wideInlierCount;
 
     /** An empty accumulator. */
     public ExactPixelMetrics() {
@@ -68,6 +74,117 @@ public final class ExactPixelMetrics {
     public static float fromSortableKey(int key) {
         int bits = key < 0 ? key ^ 0x80000000 : ~key;
         return Float.intBitsToFloat(bits);
+    }
+
+    /**
+     * Maps a double to a long whose signed order is the double order (finite values); -0.0 and 0.0 map to the same
+     * key, and a float's key is that of the same value as a double.
+     */
+    public static long wideKey(double d) {
+        long bits = Double.doubleToRawLongBits(d == 0.0 ? 0.0 : d);
+        return bits < 0 ? bits ^ Long.MAX_VALUE : bits;
+    }
+
+    /** Inverse of {@link #wideKey}. */
+    public static double fromWideKey(long key) {
+        return Double.longBitsToDouble(key < 0 ? key ^ Long.MAX_VALUE : key);
+    }
+
+    /**
+     * Adds one frame of float64 scores that float32 cannot hold: ranked as doubles, so no two distinct scores become
+     * one threshold. Their keys are kept per pixel (8 bytes each) and sorted once in {@link #compute}, where they are
+     * merged with the float32 and float16 frames of the same accumulator in one descending walk. Counts as
+     * {@link #update}; scores must be finite.
+     */
+    public void updateWide(double[] scores, byte[] target) {
+        checkLength(scores.length, target.length);
+        int p = count(target, LabelValues.ANOMALY);
+        int n = count(target, LabelValues.INLIER);
+        wideAnomaly = ensure(wideAnomaly, wideAnomalyCount, p);
+        wideInlier = ensure(wideInlier, wideInlierCount, n);
+        for (int i = 0; i < scores.length; i++) {
+            byte t = target[i];
+            if (t == LabelValues.ANOMALY) {
+                wideAnomaly[wideAnomalyCount++] = wideKey(scores[i]);
+            } else if (t == LabelValues.INLIER) {
+                wideInlier[wideInlierCount++] = wideKey(scores[i]);
+            }
+        }
+        positives += p;
+        negatives += n;
+    }
+
+    /** Pixels of {@code target} equal to {@code label}. */
+    private static int count(byte[] target, int label) {
+        int c = 0;
+        for (byte t : target) {
+            if (t == label) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** {@code a} with room for {@code more} keys after its first {@code used}, grown by half at least. */
+    private static long[] ensure(long[] a, int used, int more) {
+        long need = (long) used + more;
+        if (need <= a.length) {
+            return a;
+        }
+        if (need > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("more than 2^31 float64 pixels of one class in one accumulator");
+        }
+        return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, a.length + (a.length >> 1))));
+    }
+
+    /**
+     * The exact metrics of one frame of float64 scores on its own, as {@link #ofFrame} (no plot curve): the anomaly
+     * keys are sorted and each inlier pixel finds its place among them by binary search.
+     */
+    public static PixelMetrics ofFrameWide(double[] scores, byte[] target) {
+        checkLength(scores.length, target.length);
+        int p = count(target, LabelValues.ANOMALY);
+        long n = count(target, LabelValues.INLIER);
+        if (p == 0 || n == 0) {
+            return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, List.of());
+        }
+        long[] pk = new long[p];
+        for (int i = 0, j = 0; i < scores.length; i++) {
+            if (target[i] == LabelValues.ANOMALY) {
+                pk[j++] = wideKey(scores[i]);
+            }
+        }
+        Arrays.sort(pk);
+        int m = 0;
+        int[] posCount = new int[p];
+        for (int i = 0; i < p; i++) {
+            if (m > 0 && pk[m - 1] == pk[i]) {
+                posCount[m - 1]++;
+            } else {
+                pk[m] = pk[i];
+                posCount[m++] = 1;
+            }
+        }
+        int[] count = new int[2 * m + 2];
+        for (int i = 0; i < scores.length; i++) {
+            if (target[i] != LabelValues.INLIER) {
+                continue;
+            }
+            long k = wideKey(scores[i]);
+            int lo = 0;
+            int hi = m;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (pk[mid] < k) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            count[2 * lo + (lo < m && pk[lo] == k ? 1 : 0)]++;
+        }
+        return fromCounts(p, n, m, posCount, count, j -> fromWideKey(pk[j]));
     }
 
     /**
@@ -118,15 +235,8 @@ public final class ExactPixelMetrics {
      */
     public static PixelMetrics ofFrame(float[] scores, byte[] target) {
         checkLength(scores.length, target.length);
-        int p = 0;
-        long n = 0;
-        for (byte t : target) {
-            if (t == LabelValues.ANOMALY) {
-                p++;
-            } else if (t == LabelValues.INLIER) {
-                n++;
-            }
-        }
+        int p = count(target, LabelValues.ANOMALY);
+        long n = count(target, LabelValues.INLIER);
         if (p == 0 || n == 0) {
             return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, List.of());
@@ -214,6 +324,17 @@ public final class ExactPixelMetrics {
                 }
             }
         }
+        final int[] keys = pk;
+        return fromCounts(p, n, m, posCount, count, j -> fromSortableKey(keys[j] ^ 0x80000000));
+    }
+
+    /**
+     * A frame's metrics from its m distinct anomaly scores (ascending; {@code posCount[j]} anomaly pixels at the j-th)
+     * and the inlier counts around them: {@code count[2j]} strictly between the (j-1)-th and the j-th
+     * ({@code count[2m]} above the top), {@code count[2j+1]} equal to the j-th.
+     */
+    private static PixelMetrics fromCounts(int p, long n, int m, int[] posCount, int[] count,
+            java.util.function.IntToDoubleFunction thresholdOf) {
         double ap = 0;
         double aucSum = 0;
         double fpr95 = Double.NaN;
@@ -230,7 +351,7 @@ public final class ExactPixelMetrics {
             double precision = (double) tp / (tp + fp);
             ap += (tpr - prevTpr) * precision;
             prevTpr = tpr;
-            double threshold = fromSortableKey(pk[j] ^ 0x80000000);
+            double threshold = thresholdOf.applyAsDouble(j);
             if (Double.isNaN(fpr95) && tpr >= 0.95) {
                 fpr95 = (double) fp / n;
                 thr95 = threshold;
@@ -551,6 +672,18 @@ public final class ExactPixelMetrics {
                 halfHistogram[i] += other.halfHistogram[i];
             }
         }
+        if (other.wideAnomalyCount + other.wideInlierCount > 0) {
+            wideAnomaly = ensure(wideAnomaly, wideAnomalyCount, other.wideAnomalyCount);
+            System.arraycopy(other.wideAnomaly, 0, wideAnomaly, wideAnomalyCount, other.wideAnomalyCount);
+            wideAnomalyCount += other.wideAnomalyCount;
+            wideInlier = ensure(wideInlier, wideInlierCount, other.wideInlierCount);
+            System.arraycopy(other.wideInlier, 0, wideInlier, wideInlierCount, other.wideInlierCount);
+            wideInlierCount += other.wideInlierCount;
+            other.wideAnomaly = new long[0];
+            other.wideInlier = new long[0];
+            other.wideAnomalyCount = 0;
+            other.wideInlierCount = 0;
+        }
         positives += other.positives;
         negatives += other.negatives;
         // the raw buffers stay where they are: every fold of a bucket reads them with this one's (no copy)
@@ -596,9 +729,98 @@ public final class ExactPixelMetrics {
      */
     public PixelMetrics compute(int threads) {
         CurveSummary sum = new CurveSummary(positives, negatives);
+        if (wideAnomalyCount + wideInlierCount == 0) {
+            foldAndWalk(threads, sum::add);
+        } else {
+            Steps steps = new Steps();
+            foldAndWalk(threads, steps);
+            walkWide(steps, sum, threads);
+        }
+        return sum.finish(PROTOCOL);
+    }
+
+    /** A consumer of thresholds walked from the top down with the cumulative counts at each. */
+    private interface Walker {
+        void add(double threshold, long tp, long fp);
+    }
+
+    /** The walk of the float32 and float16 pixels, kept to be merged with the float64 keys. */
+    private static final class Steps implements Walker {
+        long[] key = new long[64];
+        long[] tp = new long[64];
+        long[] fp = new long[64];
+        int n;
+
+        @Override
+        public void add(double threshold, long t, long f) {
+            if (n == key.length) {
+                key = Arrays.copyOf(key, 2 * n);
+                tp = Arrays.copyOf(tp, 2 * n);
+                fp = Arrays.copyOf(fp, 2 * n);
+            }
+            key[n] = wideKey(threshold); // a float's value, exact as a double
+            tp[n] = t;
+            fp[n++] = f;
+        }
+    }
+
+    /**
+     * Sorts the float64 keys and walks them down together with the float32 / float16 steps: at each distinct value
+     * the pixels of all three at that value are counted before the point is added (ties collapsed across types).
+     */
+    private void walkWide(Steps steps, CurveSummary sum, int threads) {
+        long[] a = wideAnomaly;
+        long[] b = wideInlier;
+        if (threads > 1) {
+            Arrays.parallelSort(a, 0, wideAnomalyCount);
+            Arrays.parallelSort(b, 0, wideInlierCount);
+        } else {
+            Arrays.sort(a, 0, wideAnomalyCount);
+            Arrays.sort(b, 0, wideInlierCount);
+        }
+        int i = wideAnomalyCount - 1;
+        int j = wideInlierCount - 1;
+        int r = 0;
+        long tp = 0;
+        long fp = 0;
+        long stepTp = 0;
+        long stepFp = 0;
+        while (i >= 0 || j >= 0 || r < steps.n) {
+            long k = Long.MIN_VALUE; // no finite double's key
+            if (i >= 0) {
+                k = a[i];
+            }
+            if (j >= 0 && b[j] > k) {
+                k = b[j];
+            }
+            if (r < steps.n && steps.key[r] > k) {
+                k = steps.key[r];
+            }
+            while (i >= 0 && a[i] == k) {
+                tp++;
+                i--;
+            }
+            while (j >= 0 && b[j] == k) {
+                fp++;
+                j--;
+            }
+            if (r < steps.n && steps.key[r] == k) {
+                tp += steps.tp[r] - stepTp;
+                fp += steps.fp[r] - stepFp;
+                stepTp = steps.tp[r];
+                stepFp = steps.fp[r];
+                r++;
+            }
+            sum.add(fromWideKey(k), tp, fp);
+        }
+    }
+
+    /** Folds the float32 buckets (on {@code threads} threads) and walks them and the float16 histogram down. */
+    private void foldAndWalk(int threads, Walker sum) {
         if (threads <= 1) {
             compactAll();
-            return walk(sum, null).finish(PROTOCOL);
+            walk(sum, null);
+            return;
         }
         int chunks = BUCKETS / CHUNK;
         CountDownLatch[] folded = new CountDownLatch[chunks];
@@ -652,14 +874,13 @@ public final class ExactPixelMetrics {
             }
         }
         pendingTotal = 0;
-        return sum.finish(PROTOCOL);
     }
 
     /**
      * Walks every bucket from the top down into {@code sum}; with {@code ready}, calls it with a chunk's index
      * before reading the chunk's buckets (it returns once another thread has folded them).
      */
-    private CurveSummary walk(CurveSummary sum, IntConsumer ready) {
+    private void walk(Walker sum, IntConsumer ready) {
         // half-histogram entries become ordinary float keys, merged with the buckets in one descending walk
         int[] halfKeys = new int[0];
         long[] halfPos = new long[0];
@@ -731,6 +952,5 @@ public final class ExactPixelMetrics {
             sum.add(fromSortableKey(halfKeys[hi]), tp, fp);
             hi--;
         }
-        return sum;
     }
 }

@@ -36,9 +36,18 @@ public final class OpenSetMetrics {
      * predicted known class per pixel; {@code scores} the anomaly score.
      */
     public void update(int[] label, int[] argmax, float[] scores) {
-        if (label.length != argmax.length || label.length != scores.length) {
+        update(label, argmax, scores.length, i -> scores[i]);
+    }
+
+    /** {@link #update(int[], int[], float[])} for float64 scores, compared with the threshold as doubles. */
+    public void update(int[] label, int[] argmax, double[] scores) {
+        update(label, argmax, scores.length, i -> scores[i]);
+    }
+
+    private void update(int[] label, int[] argmax, int n, java.util.function.IntToDoubleFunction scores) {
+        if (label.length != argmax.length || label.length != n) {
             throw new IllegalArgumentException("label, class prediction and scores differ in size: " + label.length
-                    + ", " + argmax.length + ", " + scores.length);
+                    + ", " + argmax.length + ", " + n);
         }
         for (int i = 0; i < label.length; i++) {
             int l = label[i];
@@ -51,7 +60,7 @@ public final class OpenSetMetrics {
                         + (k - 1));
             }
             // >= as in sklearn's roc_curve, so a threshold read at TPR 95% keeps TPR 95% on its own split
-            int p = scores[i] >= threshold ? k : a;
+            int p = scores.applyAsDouble(i) >= threshold ? k : a;
             open[l][p]++;
             if (l < k) {
                 closed[l][a]++;

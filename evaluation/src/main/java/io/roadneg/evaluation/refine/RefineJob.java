@@ -43,6 +43,12 @@ public final class RefineJob {
         @Override
         public ScoreGrid read(Path file) {
             ScoreMap m = Npy.read(file);
+            if (m.wide() != null) {
+                // the refined maps are written as float32: rounding float64 scores here would be silent
+                throw new io.roadneg.datasets.InputException(file, "descr", "<f8", "refine reads and writes float32 "
+                        + "or float16 maps and this one holds float64 scores float32 cannot hold; save "
+                        + "np.asarray(score, dtype=np.float32) to refine it");
+            }
             return new ScoreGrid(m.width(), m.height(), m.values(), m.halfBits() != null);
         }
 

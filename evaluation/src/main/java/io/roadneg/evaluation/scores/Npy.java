@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32 or float16, C order;
- * float64 is read when every score is a float32 value), and reads integer class maps.
+ * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32, float16 or float64 (read),
+ * C order), and reads integer class maps.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -25,7 +25,7 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads an H x W float32 or float16 map, or a float64 one whose scores are all float32 values. */
+    /** Reads an H x W float32, float16 or float64 map (float64: see {@link #fromDoubles}). */
     public static ScoreMap read(Path file) {
         ByteBuffer b = ByteBuffer.wrap(Images.readBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         String[] hd = header(b, file);
@@ -52,32 +52,38 @@ public final class Npy {
             }
             case "<f8" -> {
                 need(b, 8L * n, file);
-                java.nio.DoubleBuffer d = b.asDoubleBuffer();
-                v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = exactFloat(d.get(i), i, w, file);
-                }
+                double[] d = new double[n];
+                b.asDoubleBuffer().get(d);
+                return fromDoubles(w, h, d);
             }
             default -> throw new InputException(file, "descr", descr, "expected little-endian float32 (<f4), "
-                    + "float16 (<f2) or float64 (<f8) holding float32 values");
+                    + "float16 (<f2) or float64 (<f8)");
         }
         return new ScoreMap(w, h, v, half);
     }
 
     /**
-     * A float64 score as the float32 it must equal. A float32 map saved as float64 (numpy's upcast) is read without
-     * loss; a score that float32 cannot hold is refused, not rounded: rounding would merge distinct scores into one
-     * threshold and the pooled metrics would no longer be sklearn's on the same file. Non-finite scores pass through
-     * for the caller's finiteness check.
+     * A map of float64 scores. When every score is a float32 value (a float32 map saved as float64: numpy's upcast)
+     * it is that float32 map; otherwise the doubles are kept in {@link ScoreMap#wide()} for the metrics to rank as
+     * they are, since rounding them to float32 could merge distinct scores into one threshold and the pooled metrics
+     * would no longer be sklearn's on the same file. {@link ScoreMap#values()} then holds them rounded to nearest
+     * (finite ones beyond float32's range to its largest value). Non-finite scores are left to the caller's check.
      */
-    static float exactFloat(double d, int i, int width, Path file) {
-        float f = (float) d;
-        if (f != d && Double.isFinite(d)) {
-            throw new InputException(file, "score", d + " at pixel (" + (i % width) + ", " + (i / width) + ")",
-                    "a float64 score that float32 does not hold exactly (the metrics rank float32 scores exactly and "
-                    + "would merge nearby float64 ones unseen): save np.asarray(score, dtype=np.float32)");
+    static ScoreMap fromDoubles(int width, int height, double[] d) {
+        float[] v = new float[d.length];
+        boolean exact = true;
+        for (int i = 0; i < d.length; i++) {
+            double x = d[i];
+            float f = (float) x;
+            if (f != x) {
+                exact = false;
+                if (Float.isInfinite(f) && Double.isFinite(x)) {
+                    f = Math.copySign(Float.MAX_VALUE, f);
+                }
+            }
+            v[i] = f;
         }
-        return f;
+        return new ScoreMap(width, height, v, null, exact ? null : d);
     }
 
     /**

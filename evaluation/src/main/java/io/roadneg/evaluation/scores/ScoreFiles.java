@@ -12,8 +12,7 @@ import java.nio.file.Path;
 
 /**
  * Finds and reads a frame's score map in a scores folder: {@code {fid}.npy} or the SMIYC {@code {fid}.hdf5} (dataset
- * {@code value}, float16 or float32, or float64 holding float32 values, read with jhdf). Checks that every score is
- * finite.
+ * {@code value}, float16, float32 or float64, read with jhdf). Checks that every score is finite.
  */
 public final class ScoreFiles {
     private ScoreFiles() {
@@ -54,6 +53,16 @@ public final class ScoreFiles {
     /** Reads and validates a score map. */
     public static ScoreMap read(Path file) {
         ScoreMap m = file.getFileName().toString().endsWith(".hdf5") ? readHdf5(file) : Npy.read(file);
+        if (m.wide() != null) {
+            double[] d = m.wide();
+            for (int i = 0; i < d.length; i++) {
+                if (!Double.isFinite(d[i])) {
+                    throw new InputException(file, "score", d[i] + " at pixel (" + (i % m.width()) + ", "
+                            + (i / m.width()) + ")", "scores must be finite");
+                }
+            }
+            return m;
+        }
         float[] v = m.values();
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
@@ -76,34 +85,32 @@ public final class ScoreFiles {
             int w = dims[1];
             ImageLimits.check(w, h, file); // a compressed dataset may declare far more than the file holds
             Object data = ds.getData();
-            float[] v = new float[w * h];
-            boolean half = ds.getDataType().getSize() == 2;
-            if (data instanceof float[][] rows) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(rows[y], 0, v, y * w, w);
-                }
-            } else if (data instanceof double[][] rows) {
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        v[y * w + x] = Npy.exactFloat(rows[y][x], y * w + x, w, file);
-                    }
-                }
-            } else {
-                // integer datasets: each value must be a float32 value too
+            if (!(data instanceof float[][] rows)) {
+                // float64 (or integer) datasets: kept as doubles, ranked as they are (Npy.fromDoubles)
+                double[] d = new double[w * h];
                 for (int y = 0; y < h; y++) {
                     Object row = java.lang.reflect.Array.get(data, y);
+                    if (row instanceof double[] r) {
+                        System.arraycopy(r, 0, d, y * w, w);
+                        continue;
+                    }
                     for (int x = 0; x < w; x++) {
                         Object e = java.lang.reflect.Array.get(row, x);
                         if (!(e instanceof Number num)) {
                             throw new InputException(file, "value", e.getClass().getSimpleName(),
                                     "expected a numeric score dataset");
                         }
-                        v[y * w + x] = Npy.exactFloat(num.doubleValue(), y * w + x, w, file);
+                        d[y * w + x] = num.doubleValue();
                     }
                 }
+                return Npy.fromDoubles(w, h, d);
+            }
+            float[] v = new float[w * h];
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(rows[y], 0, v, y * w, w);
             }
             short[] bits = null;
-            if (half) {
+            if (ds.getDataType().getSize() == 2) {
                 bits = new short[v.length];
                 for (int i = 0; i < v.length; i++) {
                     bits[i] = Half.fromFloat(v[i]); // exact: the value came from a float16

@@ -19,6 +19,128 @@ class ExactPixelMetricsTest {
         }
     }
 
+    /** The reference cases of float32 (and float16) scores, or of float64 scores. */
+    private static java.util.List<JsonNode> cases(boolean float64) throws IOException {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode c : reference().get("cases")) {
+            if (c.path("float64").asBoolean(false) == float64) {
+                out.add(c);
+            }
+        }
+        assertFalse(out.isEmpty());
+        return out;
+    }
+
+    private static double[] doubles(JsonNode frame) {
+        JsonNode s = frame.get("scores");
+        double[] out = new double[s.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static void assertReference(JsonNode expected, PixelMetrics m, String name) {
+        assertEquals(expected.get("ap").asDouble(), m.ap(), 1e-9, name + " AP");
+        assertEquals(expected.get("auroc").asDouble(), m.auroc(), 1e-9, name + " AUROC");
+        assertEquals(expected.get("fpr95").asDouble(), m.fpr95(), 1e-9, name + " FPR95");
+    }
+
+    @Test
+    void float64ScoresRankAsDoublesAsSklearnDoes() throws IOException {
+        for (JsonNode c : cases(true)) {
+            String name = c.get("name").asText();
+            // the case is one where rounding to float32 changes the answer
+            assertTrue(Math.abs(c.get("ap").asDouble() - c.get("ap_if_rounded_to_float32").asDouble()) > 1e-3, name);
+            ExactPixelMetrics one = new ExactPixelMetrics();
+            ExactPixelMetrics[] split = {new ExactPixelMetrics(), new ExactPixelMetrics(7)};
+            ExactPixelMetrics allWide = new ExactPixelMetrics();
+            int i = 0;
+            for (JsonNode f : c.get("frames")) {
+                double[] d = doubles(f);
+                byte[] l = labels(f);
+                for (ExactPixelMetrics acc : new ExactPixelMetrics[] {one, split[i++ % 2]}) {
+                    if (f.get("upcast").asBoolean()) {
+                        acc.update(scores(f), l); // a float32 map saved as float64 is read as float32
+                    } else {
+                        acc.updateWide(d, l);
+                    }
+                }
+                allWide.updateWide(d, l);
+                // each frame on its own, float64 ranked as doubles
+                assertReference(f, ExactPixelMetrics.ofFrameWide(d, l), name + " frame " + i);
+            }
+            split[0].merge(split[1]);
+            assertReference(c, one.compute(), name);
+            assertReference(c, split[0].compute(2), name + " merged, 2 threads");
+            assertReference(c, allWide.compute(), name + " all as float64");
+            assertEquals(c.get("positives").asLong(), one.compute().positives(), name);
+            assertEquals(c.get("negatives").asLong(), one.compute().negatives(), name);
+        }
+    }
+
+    @Test
+    void float64PathEqualsTheFloatPathOnFloatValues() throws IOException {
+        for (JsonNode c : cases(false)) {
+            String name = c.get("name").asText();
+            ExactPixelMetrics viaFloat = new ExactPixelMetrics();
+            ExactPixelMetrics viaDouble = new ExactPixelMetrics();
+            ExactPixelMetrics mixed = new ExactPixelMetrics();
+            int i = 0;
+            for (JsonNode f : c.get("frames")) {
+                float[] s = scores(f);
+                double[] d = new double[s.length];
+                for (int k = 0; k < s.length; k++) {
+                    d[k] = s[k];
+                }
+                byte[] l = labels(f);
+                viaFloat.update(s, l);
+                viaDouble.updateWide(d, l);
+                if (i++ % 2 == 0) {
+                    mixed.updateWide(d, l);
+                } else {
+                    mixed.update(s, l);
+                }
+                PixelMetrics a = ExactPixelMetrics.ofFrame(s, l);
+                PixelMetrics b = ExactPixelMetrics.ofFrameWide(d, l);
+                assertEquals(a.ap(), b.ap(), 1e-12, name);
+                assertEquals(a.auroc(), b.auroc(), 1e-12, name);
+                assertEquals(a.fpr95(), b.fpr95(), 0, name);
+                assertEquals(a.thresholdAtTpr95(), b.thresholdAtTpr95(), 0, name);
+                assertEquals(a.bestF1Threshold(), b.bestF1Threshold(), 0, name);
+            }
+            PixelMetrics a = viaFloat.compute();
+            for (PixelMetrics b : new PixelMetrics[] {viaDouble.compute(), mixed.compute(2)}) {
+                assertEquals(a.ap(), b.ap(), 0, name);
+                assertEquals(a.auroc(), b.auroc(), 0, name);
+                assertEquals(a.fpr95(), b.fpr95(), 0, name);
+                assertEquals(a.bestF1(), b.bestF1(), 0, name);
+                assertEquals(a.bestF1Threshold(), b.bestF1Threshold(), 0, name);
+                assertEquals(a.curve(), b.curve(), name);
+            }
+        }
+    }
+
+    @Test
+    void wideKeyKeepsDoubleOrder() {
+        double[] v = {-Double.MAX_VALUE, -3e38, -1, -1e-300, -Double.MIN_VALUE, 0, Double.MIN_VALUE, 1e-300, 0.5,
+            0.5 + 1e-16, 1, 3e38, Double.MAX_VALUE};
+        for (int i = 1; i < v.length; i++) {
+            assertTrue(ExactPixelMetrics.wideKey(v[i - 1]) < ExactPixelMetrics.wideKey(v[i]), "order at " + v[i]);
+            assertEquals(v[i], ExactPixelMetrics.fromWideKey(ExactPixelMetrics.wideKey(v[i])));
+        }
+        assertEquals(ExactPixelMetrics.wideKey(0.0), ExactPixelMetrics.wideKey(-0.0));
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 100000; i++) {
+            double a = Double.longBitsToDouble(rnd.nextLong());
+            double b = Double.longBitsToDouble(rnd.nextLong());
+            if (Double.isFinite(a) && Double.isFinite(b)) {
+                assertEquals(Integer.signum(Double.compare(a == 0 ? 0 : a, b == 0 ? 0 : b)),
+                        Integer.signum(Long.compare(ExactPixelMetrics.wideKey(a), ExactPixelMetrics.wideKey(b))));
+            }
+        }
+    }
+
     private static float[] scores(JsonNode frame) {
         JsonNode s = frame.get("scores");
         float[] out = new float[s.size()];
@@ -39,7 +161,7 @@ class ExactPixelMetricsTest {
 
     @Test
     void matchesSklearnOnTiesAndVoid() throws IOException {
-        for (JsonNode c : reference().get("cases")) {
+        for (JsonNode c : cases(false)) {
             ExactPixelMetrics acc = new ExactPixelMetrics();
             for (JsonNode f : c.get("frames")) {
                 acc.update(scores(f), labels(f));
@@ -56,7 +178,7 @@ class ExactPixelMetricsTest {
 
     @Test
     void float16HistogramPathMatchesSklearn() throws IOException {
-        for (JsonNode c : reference().get("cases")) {
+        for (JsonNode c : cases(false)) {
             if (!c.get("half").asBoolean()) {
                 continue;
             }
@@ -93,7 +215,7 @@ class ExactPixelMetricsTest {
 
     @Test
     void frameSortPathAndTinyFoldBudgetMatchSklearn() throws IOException {
-        for (JsonNode c : reference().get("cases")) {
+        for (JsonNode c : cases(false)) {
             String name = c.get("name").asText();
             ExactPixelMetrics folding = new ExactPixelMetrics(7); // folds every 7 raw pixels: the mid-run fold path
             int total = 0;
