@@ -18,8 +18,9 @@ import java.util.function.IntConsumer;
  * {@link #compute} or when the raw buffers of an accumulator pass 2^25 pixels (128 MB); so memory is at
  * most that budget plus the distinct score values, whatever the pixel count. Float16 scores, which have only 65536
  * values, go through one exact histogram instead; float64 scores that float32 cannot hold ({@link #updateWide}) are
- * kept as 8-byte keys and sorted at the end, so they are ranked as doubles, as sklearn ranks them. Not thread-safe: use one accumulator per thread and {@link #merge};
- * the result is a function of integer counts, identical whatever the split or the thread count.
+ * kept as 8-byte keys and sorted at the end, so they are ranked as doubles, as sklearn ranks them. Not thread-safe:
+ * use one accumulator per thread and {@link #merge}; the result is a function of integer counts, identical whatever
+ * the split or the thread count.
  */
 public final class ExactPixelMetrics {
     private static final int BUCKETS = 1 << 16;
@@ -48,11 +49,11 @@ public final class ExactPixelMetrics {
     private final java.util.List<ExactPixelMetrics> absorbed = new java.util.ArrayList<>();
     private long positives;
     private long negatives;
-    /** Sortable keys ({@link #wideKey}) of float64 anomaly and inlier pixels, unsorted; see {@link #updateWide}. */
-    private long[] wideAnomaly = new long[0];
-    private long[] wideInlier = new long[0];
-    private int wideAnomalyCount;
-    private int wideInlierCount;
+    /** Sortable keys ({@link #wideKey}) of float64 anomaly and inlier pixels, a frame per array; see updateWide. */
+    private final List<long[]> wideAnomaly = new java.util.ArrayList<>();
+    private final List<long[]> wideInlier = new java.util.ArrayList<>();
+    private long wideAnomalyCount;
+    private long wideInlierCount;
 
     /** An empty accumulator. */
     public ExactPixelMetrics() {
@@ -98,53 +99,50 @@ public final class ExactPixelMetrics {
      */
     public void updateWide(double[] scores, byte[] target) {
         checkLength(scores.length, target.length);
-        int p = count(target, LabelValues.ANOMALY);
-        int n = count(target, LabelValues.INLIER);
-        wideAnomaly = ensure(wideAnomaly, wideAnomalyCount, p);
-        wideInlier = ensure(wideInlier, wideInlierCount, n);
-        for (int i = 0; i < scores.length; i++) {
+        int[] pn = classCounts(target);
+        int p = pn[0];
+        int n = pn[1];
+        long[] a = new long[p];
+        long[] b = new long[n];
+        for (int i = 0, j = 0, k = 0; i < scores.length; i++) {
             byte t = target[i];
             if (t == LabelValues.ANOMALY) {
-                wideAnomaly[wideAnomalyCount++] = wideKey(scores[i]);
+                a[j++] = wideKey(scores[i]);
             } else if (t == LabelValues.INLIER) {
-                wideInlier[wideInlierCount++] = wideKey(scores[i]);
+                b[k++] = wideKey(scores[i]);
             }
         }
+        wideAnomaly.add(a);
+        wideInlier.add(b);
+        wideAnomalyCount += p;
+        wideInlierCount += n;
         positives += p;
         negatives += n;
     }
 
-    /** Pixels of {@code target} equal to {@code label}. */
-    private static int count(byte[] target, int label) {
-        int c = 0;
+    /** Anomaly and inlier pixels of {@code target}, in one pass. */
+    private static int[] classCounts(byte[] target) {
+        int p = 0;
+        int n = 0;
         for (byte t : target) {
-            if (t == label) {
-                c++;
+            if (t == LabelValues.ANOMALY) {
+                p++;
+            } else if (t == LabelValues.INLIER) {
+                n++;
             }
         }
-        return c;
-    }
-
-    /** {@code a} with room for {@code more} keys after its first {@code used}, grown by half at least. */
-    private static long[] ensure(long[] a, int used, int more) {
-        long need = (long) used + more;
-        if (need <= a.length) {
-            return a;
-        }
-        if (need > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("more than 2^31 float64 pixels of one class in one accumulator");
-        }
-        return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, a.length + (a.length >> 1))));
+        return new int[] {p, n};
     }
 
     /**
      * The exact metrics of one frame of float64 scores on its own, as {@link #ofFrame} (no plot curve): the anomaly
-     * keys are sorted and each inlier pixel finds its place among them by binary search.
+     * keys are sorted and each inlier pixel finds its place among them through the same slot table.
      */
     public static PixelMetrics ofFrameWide(double[] scores, byte[] target) {
         checkLength(scores.length, target.length);
-        int p = count(target, LabelValues.ANOMALY);
-        long n = count(target, LabelValues.INLIER);
+        int[] pn = classCounts(target);
+        int p = pn[0];
+        long n = pn[1];
         if (p == 0 || n == 0) {
             return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, List.of());
@@ -166,14 +164,40 @@ public final class ExactPixelMetrics {
                 posCount[m++] = 1;
             }
         }
+        // the slot table of ofFrame over the anomaly keys' range (unsigned differences: the range of doubles' keys
+        // can pass a long's); an inlier searches only the keys of its own slot
+        long base = pk[0];
+        long range = pk[m - 1] - base;
+        int shift = 0;
+        while (Long.compareUnsigned(range >>> shift, 1L << LOOKUP_BITS) >= 0) {
+            shift++;
+        }
+        int slots = (int) (range >>> shift) + 1;
+        final int sh = shift;
+        Slots table = Slots.of(m, slots, j -> (int) ((pk[j] - base) >>> sh));
+        long[] occupied = table.occupied();
+        int[] rankBefore = table.rankBefore();
+        int[] slotFirst = table.slotFirst();
         int[] count = new int[2 * m + 2];
         for (int i = 0; i < scores.length; i++) {
             if (target[i] != LabelValues.INLIER) {
                 continue;
             }
             long k = wideKey(scores[i]);
-            int lo = 0;
-            int hi = m;
+            if (k < base) {
+                count[0]++;
+                continue;
+            }
+            long offset = (k - base) >>> shift;
+            if (Long.compareUnsigned(offset, slots) >= 0) {
+                count[2 * m]++;
+                continue;
+            }
+            int o = (int) offset;
+            long w = occupied[o >>> 6];
+            int r = rankBefore[o >>> 6] + Long.bitCount(w & ((1L << o) - 1));
+            int lo = slotFirst[r]; // every key before lo is smaller
+            int hi = slotFirst[r + (int) ((w >>> o) & 1L)]; // keys of this slot: [lo, hi)
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
                 if (pk[mid] < k) {
@@ -235,8 +259,9 @@ public final class ExactPixelMetrics {
      */
     public static PixelMetrics ofFrame(float[] scores, byte[] target) {
         checkLength(scores.length, target.length);
-        int p = count(target, LabelValues.ANOMALY);
-        long n = count(target, LabelValues.INLIER);
+        int[] pn = classCounts(target);
+        int p = pn[0];
+        long n = pn[1];
         if (p == 0 || n == 0) {
             return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, List.of());
@@ -273,23 +298,12 @@ public final class ExactPixelMetrics {
         }
         int slots = (int) (range >>> shift) + 1;
         int base = pk[0];
-        int words = (slots + 63) >>> 6;
-        long[] occupied = new long[words];
-        int[] rankBefore = new int[words];
-        int[] slotFirst = new int[m + 1];
-        int used = 0;
-        for (int j = 0; j < m; j++) {
-            int o = (int) (((long) pk[j] - base) >>> shift);
-            if ((occupied[o >>> 6] & (1L << o)) == 0) {
-                occupied[o >>> 6] |= 1L << o;
-                slotFirst[used++] = j;
-            }
-        }
-        slotFirst[used] = m;
-        for (int w = 0, r = 0; w < words; w++) {
-            rankBefore[w] = r;
-            r += Long.bitCount(occupied[w]);
-        }
+        final int sh = shift;
+        final int[] sorted = pk;
+        Slots table = Slots.of(m, slots, j -> (int) (((long) sorted[j] - base) >>> sh));
+        long[] occupied = table.occupied();
+        int[] rankBefore = table.rankBefore();
+        int[] slotFirst = table.slotFirst();
         // count[2j]: inliers strictly between u[j-1] and u[j] (count[2m]: above the top); count[2j+1]: ties with u[j]
         int[] count = new int[2 * m + 2];
         for (int i = 0; i < scores.length; i++) {
@@ -326,6 +340,33 @@ public final class ExactPixelMetrics {
         }
         final int[] keys = pk;
         return fromCounts(p, n, m, posCount, count, j -> fromSortableKey(keys[j] ^ 0x80000000));
+    }
+
+    /**
+     * The lookup of a frame's m sorted distinct anomaly keys spread over {@code slots} slots: a bit per occupied slot,
+     * the occupied slots before each 64, and the first key of each occupied slot (then m).
+     */
+    private record Slots(long[] occupied, int[] rankBefore, int[] slotFirst) {
+        static Slots of(int m, int slots, java.util.function.IntUnaryOperator slotOf) {
+            int words = (slots + 63) >>> 6;
+            long[] occupied = new long[words];
+            int[] rankBefore = new int[words];
+            int[] slotFirst = new int[m + 1];
+            int used = 0;
+            for (int j = 0; j < m; j++) {
+                int o = slotOf.applyAsInt(j);
+                if ((occupied[o >>> 6] & (1L << o)) == 0) {
+                    occupied[o >>> 6] |= 1L << o;
+                    slotFirst[used++] = j;
+                }
+            }
+            slotFirst[used] = m;
+            for (int w = 0, r = 0; w < words; w++) {
+                rankBefore[w] = r;
+                r += Long.bitCount(occupied[w]);
+            }
+            return new Slots(occupied, rankBefore, slotFirst);
+        }
     }
 
     /**
@@ -672,18 +713,14 @@ public final class ExactPixelMetrics {
                 halfHistogram[i] += other.halfHistogram[i];
             }
         }
-        if (other.wideAnomalyCount + other.wideInlierCount > 0) {
-            wideAnomaly = ensure(wideAnomaly, wideAnomalyCount, other.wideAnomalyCount);
-            System.arraycopy(other.wideAnomaly, 0, wideAnomaly, wideAnomalyCount, other.wideAnomalyCount);
-            wideAnomalyCount += other.wideAnomalyCount;
-            wideInlier = ensure(wideInlier, wideInlierCount, other.wideInlierCount);
-            System.arraycopy(other.wideInlier, 0, wideInlier, wideInlierCount, other.wideInlierCount);
-            wideInlierCount += other.wideInlierCount;
-            other.wideAnomaly = new long[0];
-            other.wideInlier = new long[0];
-            other.wideAnomalyCount = 0;
-            other.wideInlierCount = 0;
-        }
+        wideAnomaly.addAll(other.wideAnomaly);
+        wideInlier.addAll(other.wideInlier);
+        wideAnomalyCount += other.wideAnomalyCount;
+        wideInlierCount += other.wideInlierCount;
+        other.wideAnomaly.clear();
+        other.wideInlier.clear();
+        other.wideAnomalyCount = 0;
+        other.wideInlierCount = 0;
         positives += other.positives;
         negatives += other.negatives;
         // the raw buffers stay where they are: every fold of a bucket reads them with this one's (no copy)
@@ -769,17 +806,10 @@ public final class ExactPixelMetrics {
      * the pixels of all three at that value are counted before the point is added (ties collapsed across types).
      */
     private void walkWide(Steps steps, CurveSummary sum, int threads) {
-        long[] a = wideAnomaly;
-        long[] b = wideInlier;
-        if (threads > 1) {
-            Arrays.parallelSort(a, 0, wideAnomalyCount);
-            Arrays.parallelSort(b, 0, wideInlierCount);
-        } else {
-            Arrays.sort(a, 0, wideAnomalyCount);
-            Arrays.sort(b, 0, wideInlierCount);
-        }
-        int i = wideAnomalyCount - 1;
-        int j = wideInlierCount - 1;
+        long[] a = sortedKeys(wideAnomaly, wideAnomalyCount, threads);
+        long[] b = sortedKeys(wideInlier, wideInlierCount, threads);
+        int i = a.length - 1;
+        int j = b.length - 1;
         int r = 0;
         long tp = 0;
         long fp = 0;
@@ -813,6 +843,36 @@ public final class ExactPixelMetrics {
             }
             sum.add(fromWideKey(k), tp, fp);
         }
+    }
+
+    /**
+     * The frames' keys in one sorted array (which then replaces them, so a second compute sorts nothing); more than
+     * 2^31 float64 pixels of one class do not fit one array.
+     */
+    private static long[] sortedKeys(List<long[]> frames, long count, int threads) {
+        if (frames.size() == 1) {
+            long[] only = frames.get(0);
+            Arrays.sort(only);
+            return only;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(count + " float64 pixels of one class: more than one array holds (2^31);"
+                    + " evaluate float32 scores, whose pixels are folded as they come");
+        }
+        long[] all = new long[(int) count];
+        int at = 0;
+        for (long[] f : frames) {
+            System.arraycopy(f, 0, all, at, f.length);
+            at += f.length;
+        }
+        frames.clear();
+        frames.add(all); // the sorted array stands for the frames from here on
+        if (threads > 1) {
+            Arrays.parallelSort(all);
+        } else {
+            Arrays.sort(all);
+        }
+        return all;
     }
 
     /** Folds the float32 buckets (on {@code threads} threads) and walks them and the float16 histogram down. */

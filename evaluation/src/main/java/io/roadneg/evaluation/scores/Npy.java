@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian float32, float16 or float64 (read),
- * C order), and reads integer class maps.
+ * Reads and writes 2-D numpy {@code .npy} score maps (format 1.0 / 2.0, little-endian, C order: float32 and float16
+ * read and written, float64 read), and reads integer class maps.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -73,15 +73,16 @@ public final class Npy {
         float[] v = new float[d.length];
         boolean exact = true;
         for (int i = 0; i < d.length; i++) {
-            double x = d[i];
-            float f = (float) x;
-            if (f != x) {
-                exact = false;
-                if (Float.isInfinite(f) && Double.isFinite(x)) {
-                    f = Math.copySign(Float.MAX_VALUE, f);
+            float f = (float) d[i];
+            exact &= f == d[i];
+            v[i] = f;
+        }
+        if (!exact) {
+            for (int i = 0; i < d.length; i++) {
+                if ((v[i] == Float.POSITIVE_INFINITY || v[i] == Float.NEGATIVE_INFINITY) && Double.isFinite(d[i])) {
+                    v[i] = Math.copySign(Float.MAX_VALUE, v[i]);
                 }
             }
-            v[i] = f;
         }
         return new ScoreMap(width, height, v, null, exact ? null : d);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roadneg.datasets.LabelValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,41 @@ class ExactPixelMetricsTest {
                 assertEquals(a.bestF1Threshold(), b.bestF1Threshold(), 0, name);
                 assertEquals(a.curve(), b.curve(), name);
             }
+        }
+    }
+
+    @Test
+    void float64FrameMetricsEqualTheSortedWalkOverAnyRange() {
+        java.util.Random rnd = new java.util.Random(17);
+        for (int c = 0; c < 60; c++) {
+            int n = 2 + rnd.nextInt(c < 20 ? 40 : 5000);
+            double[] s = new double[n];
+            byte[] t = new byte[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = switch (c % 5) {
+                    case 0 -> rnd.nextInt(4) * 1e-13; // ties and near ties
+                    case 1 -> rnd.nextGaussian();
+                    // keys spread over more than a long's signed span
+                    case 2 -> (rnd.nextBoolean() ? -1 : 1) * Math.pow(10, rnd.nextInt(600) - 300);
+                    case 3 -> rnd.nextBoolean() ? -Double.MAX_VALUE : Double.MAX_VALUE * rnd.nextDouble();
+                    default -> 0.5 + rnd.nextInt(3) * Math.ulp(0.5);
+                };
+                t[i] = (byte) (rnd.nextInt(10) < 3 ? LabelValues.ANOMALY : rnd.nextInt(10) == 0 ? 255 : 0);
+            }
+            ExactPixelMetrics sorted = new ExactPixelMetrics();
+            sorted.updateWide(s, t);
+            PixelMetrics a = sorted.compute();
+            PixelMetrics b = ExactPixelMetrics.ofFrameWide(s, t);
+            if (!a.defined()) {
+                assertTrue(Double.isNaN(b.ap()));
+                continue;
+            }
+            assertEquals(a.ap(), b.ap(), 1e-12, "case " + c);
+            assertEquals(a.auroc(), b.auroc(), 1e-12, "case " + c);
+            assertEquals(a.fpr95(), b.fpr95(), 0, "case " + c);
+            assertEquals(a.thresholdAtTpr95(), b.thresholdAtTpr95(), 0, "case " + c);
+            assertEquals(a.bestF1(), b.bestF1(), 1e-12, "case " + c);
+            assertEquals(a.bestF1Threshold(), b.bestF1Threshold(), 0, "case " + c);
         }
     }
 
