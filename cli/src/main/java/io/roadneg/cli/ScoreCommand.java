@@ -48,7 +48,8 @@ final class ScoreCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--batch", paramLabel = "N", description = "Frames of one size per forward pass (default 1; "
-            + "larger batches keep a GPU busy at full resolution, the maps are the same to float rounding).")
+            + "larger batches keep a GPU busy at full resolution, the maps are the same to float rounding; on the CPU "
+            + "no faster, and lowered to what the memory holds, measured on the first frame).")
     int batch = 1;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
@@ -67,7 +68,7 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         ai.djl.Device d = device.resolve(o);
         ScoreJob.Result r = ScoreJob.run(model, s, Benchmark.byName(dataset), root, out, ProgressBars.stderr(quiet),
-                d, batch);
+                d, batch, note -> o.println("gen score: " + note), io.roadneg.datasets.io.MemoryProbe.system());
         o.printf("scored %d frames (%d written, %d already there) into %s%n", r.frames(), r.written(), r.kept(),
                 r.out());
         return Gen.EXIT_OK;

@@ -1,5 +1,6 @@
 package io.roadneg.finetune;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -135,6 +136,39 @@ class TrainerTest {
             for (int i = 0; i < one.length; i++) {
                 assertEquals(one[i], four[i], 1e-4 * Math.max(1, Math.abs(one[i])), f.id() + " pixel " + i);
             }
+        }
+        // on the CPU a batch is sized against the memory measured on the first frame: 500 MB a frame and 600 MB
+        // available hold one frame at a time, said in one line; the maps are then those of one frame at a time
+        List<String> notes = new ArrayList<>();
+        io.roadneg.datasets.io.MemoryProbe tight = new io.roadneg.datasets.io.MemoryProbe() {
+            @Override
+            public long availableBytes() {
+                return 600L << 20;
+            }
+
+            @Override
+            public boolean resetPeak() {
+                return true;
+            }
+
+            @Override
+            public long peakResidentBytes() {
+                return 1500L << 20;
+            }
+
+            @Override
+            public long residentBytes() {
+                return 1000L << 20;
+            }
+        };
+        Path capped = dir.resolve("scores-dh-capped");
+        ScoreJob.run(dir.resolve("ft-densehybrid"), Score.DENSEHYBRID, Benchmark.ROAD_ANOMALY_MASKS,
+                sample.resolve("road_anomaly"), capped, Progress.NONE, ai.djl.Device.cpu(), 64, notes::add, tight);
+        assertEquals(List.of("--batch 64 on the CPU: one frame took 500 MB at its peak and 0.6 GB are available, so "
+                + "batches of 1 (on the CPU a batch is no faster than frames one at a time)"), notes);
+        for (var f : Benchmark.ROAD_ANOMALY_MASKS.frames(sample.resolve("road_anomaly"))) {
+            assertArrayEquals(Files.readAllBytes(scores.resolve(f.id() + ".npy")),
+                    Files.readAllBytes(capped.resolve(f.id() + ".npy")), f.id());
         }
         InputException e = assertThrows(InputException.class, () -> ScoreJob.run(base, Score.DENSEHYBRID,
                 Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("x"), Progress.NONE));

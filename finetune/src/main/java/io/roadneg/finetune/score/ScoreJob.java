@@ -8,6 +8,7 @@ import io.roadneg.datasets.Provenance;
 import io.roadneg.datasets.image.Images;
 import io.roadneg.datasets.image.RgbImage;
 import io.roadneg.datasets.io.AtomicFiles;
+import io.roadneg.datasets.io.MemoryProbe;
 import io.roadneg.datasets.io.RunFolders;
 import io.roadneg.datasets.io.OutputLock;
 import io.roadneg.evaluation.bench.Benchmark;
@@ -79,6 +80,33 @@ public final class ScoreJob {
      */
     public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress,
             ai.djl.Device device, int batch) throws IOException {
+        return run(modelArg, score, benchmark, root, out, progress, device, batch, note -> { }, MemoryProbe.system());
+    }
+
+    /**
+     * The largest batch, at most {@code batch}, that the machine holds: one frame raised the process's peak resident
+     * size by {@code perFrame} bytes, of which the process keeps about one frame's worth already, and
+     * {@code available} more bytes can be had, of which three quarters are planned for; at least 1. Unknown sizes
+     * (not positive, negative) leave {@code batch} as it is.
+     */
+    static int fittingBatch(int batch, long perFrame, long available) {
+        if (perFrame <= 0 || available < 0) {
+            return batch;
+        }
+        long fit = 1 + available / 4 * 3 / perFrame;
+        return (int) Math.max(1, Math.min(batch, fit));
+    }
+
+    /**
+     * As {@link #run(Path, Score, Benchmark, Path, Path, Progress, ai.djl.Device, int)}; on the CPU a batch of more
+     * than one frame is first sized against the machine's memory (libtorch's tensors are outside the Java heap, and a
+     * batch too large for the memory gets the process killed): the first frame is scored alone while {@code probe}
+     * measures how much it raised the process's peak, and the batch is lowered to what the available memory holds,
+     * said in one line to {@code notes}.
+     */
+    public static Result run(Path modelArg, Score score, Benchmark benchmark, Path root, Path out, Progress progress,
+            ai.djl.Device device, int batch, java.util.function.Consumer<String> notes, MemoryProbe probe)
+            throws IOException {
         if (batch < 1) {
             throw new InputException(null, "--batch", batch, "must be 1 or more");
         }
@@ -137,13 +165,35 @@ public final class ScoreJob {
             });
             try {
                 int from = 0;
-                Future<List<RgbImage>> next = todo.isEmpty() ? null : read(reader, todo, 0, batch);
+                int per = batch;
+                boolean measure = batch > 1 && !device.isGpu();
+                Future<List<RgbImage>> next = todo.isEmpty() ? null : read(reader, todo, 0, measure ? 1 : batch);
                 while (next != null) {
                     List<RgbImage> imgs = Futures.join(next);
                     int at = from;
                     from += imgs.size();
-                    next = from < todo.size() ? read(reader, todo, from, batch) : null;
+                    long before = -1;
+                    if (measure && probe.resetPeak()) {
+                        before = probe.residentBytes(); // nothing else runs: the reader waits for this frame
+                    } else {
+                        next = from < todo.size() ? read(reader, todo, from, per) : null;
+                    }
                     float[] maps = inf.runBatch(imgs, score::maps);
+                    if (measure) {
+                        if (before >= 0) {
+                            long perFrame = probe.peakResidentBytes() - before;
+                            long available = probe.availableBytes();
+                            per = fittingBatch(batch, perFrame, available);
+                            if (per < Math.min(batch, todo.size())) { // said only where it changes the batches
+                                notes.accept(String.format(java.util.Locale.ROOT, "--batch %d on the CPU: one frame "
+                                        + "took %d MB at its peak and %.1f GB are available, so batches of %d (on the "
+                                        + "CPU a batch is no faster than frames one at a time)", batch,
+                                        perFrame >> 20, available / (double) (1L << 30), per));
+                            }
+                            next = from < todo.size() ? read(reader, todo, from, per) : null;
+                        }
+                        measure = false;
+                    }
                     int hw = imgs.get(0).width() * imgs.get(0).height();
                     for (int j = 0; j < imgs.size(); j++) {
                         Path file = mapFile(out, todo.get(at + j));
