@@ -32,7 +32,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "Benchmark folder.")
     Path root;
 
-    @Option(names = "--scores", required = true, paramLabel = "DIR", description = "Score maps named {fid}.npy/.hdf5.")
+    @Option(names = "--scores", required = true, paramLabel = "DIR", description = "Score maps named {fid}.npy/.hdf5 "
+            + "(float32, float16 or float64; float64 ranked as doubles).")
     Path scores;
 
     @Option(names = "--protocol", defaultValue = "exact", paramLabel = "exact|smiyc",
