@@ -78,7 +78,7 @@ public final class Evaluation {
                     Target t = benchmark.target(frames.get(i));
                     ScoreMap s = load(scoreFiles.get(i), t);
                     sizes[i] = t.width() + "x" + t.height();
-                    add(acc, s, t);
+                    add(acc, s, t, scoreFiles.get(i), n);
                     own[i] = ofFrame(s, t);
                     synchronized (progress) {
                         progress.step(1); // progress bars need not be thread-safe
@@ -192,14 +192,41 @@ public final class Evaluation {
     }
 
     /** Counts a frame in the exact pooled metric by its own type: float16 bits, float64 values or float32. */
-    private static void add(ExactPixelMetrics acc, ScoreMap s, Target t) {
+    private static void add(ExactPixelMetrics acc, ScoreMap s, Target t, Path file, int frames) {
         if (s.halfBits() != null) {
             acc.updateHalf(s.halfBits(), t.values());
         } else if (s.wide() != null) {
+            long valid = 0;
+            for (byte v : t.values()) {
+                if (v == io.roadneg.datasets.LabelValues.ANOMALY || v == io.roadneg.datasets.LabelValues.INLIER) {
+                    valid++;
+                }
+            }
+            String problem = wideMemoryProblem(valid, frames, Runtime.getRuntime().maxMemory());
+            if (problem != null) {
+                throw new InputException(file, "descr", "<f8", problem);
+            }
             acc.updateWide(s.wide(), t.values());
         } else {
             acc.update(s.values(), t.values());
         }
+    }
+
+    /**
+     * Why a split of {@code frames} frames with as many valid float64 pixels each as this one cannot be ranked in a
+     * heap of {@code heap} bytes, or null when it can: each float64 pixel is kept as an 8-byte key, and the keys are
+     * copied into one array to be sorted (16 bytes a pixel at the peak, which may use at most 80 % of the heap).
+     * Said at a float64 frame, before minutes of work end in an out-of-memory error.
+     */
+    static String wideMemoryProblem(long validPixels, int frames, long heap) {
+        double need = 16.0 * validPixels * frames;
+        if (need <= 0.8 * heap) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "float64 scores are ranked as doubles, at 16 bytes a pixel: %d frames of "
+                + "%d valid pixels need about %.1f GB of heap and this one has %.1f GB; save the maps as float32 "
+                + "(score.astype(np.float32)) or give the heap more (GEN_HEAP=%dg gen eval ...)", frames, validPixels,
+                need / (1L << 30), heap / (double) (1L << 30), (long) Math.ceil(need / 0.8 / (1L << 30)) + 1);
     }
 
     /** The frame's own exact metrics, float64 scores ranked as doubles. */
@@ -222,7 +249,7 @@ public final class Evaluation {
         List<ExactPixelMetrics> parts = FrameWorkers.run(frames.size(), threads, ExactPixelMetrics::new,
                 (acc, i) -> {
                     Target t = b.target(frames.get(i));
-                    add(acc, load(scoreFiles.get(i), t), t);
+                    add(acc, load(scoreFiles.get(i), t), t, scoreFiles.get(i), frames.size());
                 });
         return mergeInOrder(parts).compute(threads);
     }

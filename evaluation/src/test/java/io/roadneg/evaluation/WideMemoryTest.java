@@ -1,0 +1,25 @@
+package io.roadneg.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class WideMemoryTest {
+    private static final long GB = 1L << 30;
+
+    @Test
+    void aSplitThatFitsTheHeapPasses() {
+        // 24 frames of 2048x1024: 0.75 GB at the peak, in a 4 GB heap
+        assertNull(Evaluation.wideMemoryProblem(2048 * 1024, 24, 4 * GB));
+    }
+
+    @Test
+    void aSplitPastTheHeapIsRefusedWithWhatToDo() {
+        // Lost&Found's test split: 1203 frames of 2048x1024
+        assertEquals("float64 scores are ranked as doubles, at 16 bytes a pixel: 1203 frames of 2097152 valid pixels "
+                + "need about 37.6 GB of heap and this one has 4.0 GB; save the maps as float32 "
+                + "(score.astype(np.float32)) or give the heap more (GEN_HEAP=48g gen eval ...)",
+                Evaluation.wideMemoryProblem(2048 * 1024, 1203, 4 * GB));
+    }
+}
