@@ -214,16 +214,16 @@ public final class Evaluation {
 
     /**
      * Why a split of {@code frames} frames with as many valid float64 pixels each as this one cannot be ranked in a
-     * heap of {@code heap} bytes, or null when it can: each float64 pixel is kept as an 8-byte key, and the keys are
-     * copied into one array to be sorted (16 bytes a pixel at the peak, which may use at most 80 % of the heap).
-     * Said at a float64 frame, before minutes of work end in an out-of-memory error.
+     * heap of {@code heap} bytes, or null when it can: each float64 pixel is kept as an 8-byte key until the end,
+     * which may use at most 80 % of the heap. Said at a float64 frame, before minutes of work end in an
+     * out-of-memory error.
      */
     static String wideMemoryProblem(long validPixels, int frames, long heap) {
-        double need = 16.0 * validPixels * frames;
+        double need = 8.0 * validPixels * frames;
         if (need <= 0.8 * heap) {
             return null;
         }
-        return String.format(Locale.ROOT, "float64 scores are ranked as doubles, at 16 bytes a pixel: %d frames of "
+        return String.format(Locale.ROOT, "float64 scores are ranked as doubles, at 8 bytes a pixel: %d frames of "
                 + "%d valid pixels need about %.1f GB of heap and this one has %.1f GB; save the maps as float32 "
                 + "(score.astype(np.float32)) or give the heap more (GEN_HEAP=%dg gen eval ...)", frames, validPixels,
                 need / (1L << 30), heap / (double) (1L << 30), (long) Math.ceil(need / 0.8 / (1L << 30)) + 1);

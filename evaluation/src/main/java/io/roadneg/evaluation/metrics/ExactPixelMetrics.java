@@ -49,11 +49,13 @@ public final class ExactPixelMetrics {
     private final java.util.List<ExactPixelMetrics> absorbed = new java.util.ArrayList<>();
     private long positives;
     private long negatives;
-    /** Sortable keys ({@link #wideKey}) of float64 anomaly and inlier pixels, a frame per array; see updateWide. */
-    private final List<long[]> wideAnomaly = new java.util.ArrayList<>();
-    private final List<long[]> wideInlier = new java.util.ArrayList<>();
-    private long wideAnomalyCount;
-    private long wideInlierCount;
+    /**
+     * Sortable keys ({@link #wideKey}) of float64 pixels, sorted, an array per frame and class (anomaly runs at the
+     * same index of {@link #wideIsAnomaly} are true); see {@link #updateWide}.
+     */
+    private final List<long[]> wideRuns = new java.util.ArrayList<>();
+    private final List<Boolean> wideIsAnomaly = new java.util.ArrayList<>();
+    private long widePixels;
 
     /** An empty accumulator. */
     public ExactPixelMetrics() {
@@ -93,9 +95,9 @@ public final class ExactPixelMetrics {
 
     /**
      * Adds one frame of float64 scores that float32 cannot hold: ranked as doubles, so no two distinct scores become
-     * one threshold. Their keys are kept per pixel (8 bytes each) and sorted once in {@link #compute}, where they are
-     * merged with the float32 and float16 frames of the same accumulator in one descending walk. Counts as
-     * {@link #update}; scores must be finite.
+     * one threshold. Their keys are kept per pixel (8 bytes each), sorted per frame, and merged in {@link #compute}
+     * with each other and with the float32 and float16 frames of the same accumulator in one descending walk. Counts
+     * as {@link #update}; scores must be finite.
      */
     public void updateWide(double[] scores, byte[] target) {
         checkLength(scores.length, target.length);
@@ -112,10 +114,14 @@ public final class ExactPixelMetrics {
                 b[k++] = wideKey(scores[i]);
             }
         }
-        wideAnomaly.add(a);
-        wideInlier.add(b);
-        wideAnomalyCount += p;
-        wideInlierCount += n;
+        // sorted here, on the thread that read the frame; compute merges the runs without copying them
+        Arrays.sort(a);
+        Arrays.sort(b);
+        wideRuns.add(a);
+        wideIsAnomaly.add(Boolean.TRUE);
+        wideRuns.add(b);
+        wideIsAnomaly.add(Boolean.FALSE);
+        widePixels += p + (long) n;
         positives += p;
         negatives += n;
     }
@@ -713,14 +719,12 @@ public final class ExactPixelMetrics {
                 halfHistogram[i] += other.halfHistogram[i];
             }
         }
-        wideAnomaly.addAll(other.wideAnomaly);
-        wideInlier.addAll(other.wideInlier);
-        wideAnomalyCount += other.wideAnomalyCount;
-        wideInlierCount += other.wideInlierCount;
-        other.wideAnomaly.clear();
-        other.wideInlier.clear();
-        other.wideAnomalyCount = 0;
-        other.wideInlierCount = 0;
+        wideRuns.addAll(other.wideRuns);
+        wideIsAnomaly.addAll(other.wideIsAnomaly);
+        widePixels += other.widePixels;
+        other.wideRuns.clear();
+        other.wideIsAnomaly.clear();
+        other.widePixels = 0;
         positives += other.positives;
         negatives += other.negatives;
         // the raw buffers stay where they are: every fold of a bucket reads them with this one's (no copy)
@@ -766,12 +770,12 @@ public final class ExactPixelMetrics {
      */
     public PixelMetrics compute(int threads) {
         CurveSummary sum = new CurveSummary(positives, negatives);
-        if (wideAnomalyCount + wideInlierCount == 0) {
+        if (widePixels == 0) {
             foldAndWalk(threads, sum::add);
         } else {
             Steps steps = new Steps();
             foldAndWalk(threads, steps);
-            walkWide(steps, sum, threads);
+            walkWide(steps, sum);
         }
         return sum.finish(PROTOCOL);
     }
@@ -802,37 +806,60 @@ public final class ExactPixelMetrics {
     }
 
     /**
-     * Sorts the float64 keys and walks them down together with the float32 / float16 steps: at each distinct value
-     * the pixels of all three at that value are counted before the point is added (ties collapsed across types).
+     * Walks the float64 runs down together with the float32 / float16 steps: a heap holds each run's next key (the
+     * largest left); at each distinct value the pixels of every run and of the steps at that value are counted before
+     * the point is added (ties collapsed across frames and types). No run is copied: 8 bytes a float64 pixel in all.
      */
-    private void walkWide(Steps steps, CurveSummary sum, int threads) {
-        long[] a = sortedKeys(wideAnomaly, wideAnomalyCount, threads);
-        long[] b = sortedKeys(wideInlier, wideInlierCount, threads);
-        int i = a.length - 1;
-        int j = b.length - 1;
+    private void walkWide(Steps steps, CurveSummary sum) {
+        int runs = wideRuns.size();
+        long[][] run = wideRuns.toArray(new long[0][]);
+        boolean[] anomaly = new boolean[runs];
+        int[] next = new int[runs]; // index of each run's next key, walking down
+        int[] heap = new int[runs]; // run ids, a max-heap on their next key
+        int size = 0;
+        for (int q = 0; q < runs; q++) {
+            anomaly[q] = wideIsAnomaly.get(q);
+            next[q] = run[q].length - 1;
+            if (next[q] >= 0) {
+                heap[size++] = q;
+            }
+        }
+        for (int h = size / 2 - 1; h >= 0; h--) {
+            siftDown(heap, size, h, run, next);
+        }
         int r = 0;
         long tp = 0;
         long fp = 0;
         long stepTp = 0;
         long stepFp = 0;
-        while (i >= 0 || j >= 0 || r < steps.n) {
-            long k = Long.MIN_VALUE; // no finite double's key
-            if (i >= 0) {
-                k = a[i];
-            }
-            if (j >= 0 && b[j] > k) {
-                k = b[j];
-            }
+        while (size > 0 || r < steps.n) {
+            long k = size > 0 ? run[heap[0]][next[heap[0]]] : Long.MIN_VALUE; // no finite double's key
             if (r < steps.n && steps.key[r] > k) {
                 k = steps.key[r];
             }
-            while (i >= 0 && a[i] == k) {
-                tp++;
-                i--;
-            }
-            while (j >= 0 && b[j] == k) {
-                fp++;
-                j--;
+            while (size > 0) {
+                int q = heap[0];
+                long[] keys = run[q];
+                int at = next[q];
+                if (keys[at] != k) {
+                    break;
+                }
+                int from = at;
+                while (at >= 0 && keys[at] == k) {
+                    at--;
+                }
+                if (anomaly[q]) {
+                    tp += from - at;
+                } else {
+                    fp += from - at;
+                }
+                next[q] = at;
+                if (at < 0) {
+                    heap[0] = heap[--size]; // this run is done
+                }
+                if (size > 0) {
+                    siftDown(heap, size, 0, run, next);
+                }
             }
             if (r < steps.n && steps.key[r] == k) {
                 tp += steps.tp[r] - stepTp;
@@ -845,34 +872,30 @@ public final class ExactPixelMetrics {
         }
     }
 
-    /**
-     * The frames' keys in one sorted array (which then replaces them, so a second compute sorts nothing); more than
-     * 2^31 float64 pixels of one class do not fit one array.
-     */
-    private static long[] sortedKeys(List<long[]> frames, long count, int threads) {
-        if (frames.size() == 1) {
-            long[] only = frames.get(0);
-            Arrays.sort(only);
-            return only;
+    /** Restores the max-heap order of {@code heap[0..size)} below position {@code h}. */
+    private static void siftDown(int[] heap, int size, int h, long[][] run, int[] next) {
+        int q = heap[h];
+        long key = run[q][next[q]];
+        while (true) {
+            int c = 2 * h + 1;
+            if (c >= size) {
+                break;
+            }
+            long ck = run[heap[c]][next[heap[c]]];
+            if (c + 1 < size) {
+                long rk = run[heap[c + 1]][next[heap[c + 1]]];
+                if (rk > ck) {
+                    c++;
+                    ck = rk;
+                }
+            }
+            if (ck <= key) {
+                break;
+            }
+            heap[h] = heap[c];
+            h = c;
         }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException(count + " float64 pixels of one class: more than one array holds (2^31);"
-                    + " evaluate float32 scores, whose pixels are folded as they come");
-        }
-        long[] all = new long[(int) count];
-        int at = 0;
-        for (long[] f : frames) {
-            System.arraycopy(f, 0, all, at, f.length);
-            at += f.length;
-        }
-        frames.clear();
-        frames.add(all); // the sorted array stands for the frames from here on
-        if (threads > 1) {
-            Arrays.parallelSort(all);
-        } else {
-            Arrays.sort(all);
-        }
-        return all;
+        heap[h] = q;
     }
 
     /** Folds the float32 buckets (on {@code threads} threads) and walks them and the float16 histogram down. */

@@ -158,6 +158,66 @@ class ExactPixelMetricsTest {
     }
 
     @Test
+    void pooledFloat64RunsMergeAsOneFrame() {
+        // many frames of every shape (empty classes, one pixel, ties across frames, float32 frames among them),
+        // several accumulators merged: the pooled walk over per-frame runs equals the frame metric of everything
+        java.util.Random rnd = new java.util.Random(23);
+        for (int c = 0; c < 12; c++) {
+            ExactPixelMetrics[] parts = {new ExactPixelMetrics(), new ExactPixelMetrics(), new ExactPixelMetrics(5)};
+            java.util.List<double[]> all = new java.util.ArrayList<>();
+            java.util.List<byte[]> labels = new java.util.ArrayList<>();
+            int total = 0;
+            for (int f = 0; f < 30; f++) {
+                int n = rnd.nextInt(4) == 0 ? rnd.nextInt(2) : rnd.nextInt(300);
+                double[] s = new double[n];
+                byte[] t = new byte[n];
+                int kind = rnd.nextInt(4); // 0: anomalies only, 1: inliers only, else mixed
+                boolean asFloat = rnd.nextInt(3) == 0;
+                for (int i = 0; i < n; i++) {
+                    s[i] = c % 2 == 0 ? rnd.nextInt(20) * 0.05 + rnd.nextInt(3) * 1e-13 : rnd.nextGaussian();
+                    if (asFloat) {
+                        s[i] = (float) s[i];
+                    }
+                    t[i] = (byte) (kind == 0 ? 1 : kind == 1 ? 0
+                            : rnd.nextInt(10) < 3 ? 1 : rnd.nextInt(8) == 0 ? 255 : 0);
+                }
+                ExactPixelMetrics acc = parts[f % 3];
+                if (asFloat) {
+                    float[] fs = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        fs[i] = (float) s[i];
+                    }
+                    acc.update(fs, t);
+                } else {
+                    acc.updateWide(s, t);
+                }
+                all.add(s);
+                labels.add(t);
+                total += n;
+            }
+            parts[1].merge(parts[2]);
+            parts[0].merge(parts[1]);
+            double[] s = new double[total];
+            byte[] t = new byte[total];
+            int at = 0;
+            for (int f = 0; f < all.size(); f++) {
+                System.arraycopy(all.get(f), 0, s, at, all.get(f).length);
+                System.arraycopy(labels.get(f), 0, t, at, labels.get(f).length);
+                at += all.get(f).length;
+            }
+            PixelMetrics a = ExactPixelMetrics.ofFrameWide(s, t);
+            PixelMetrics b = parts[0].compute(c % 3 + 1);
+            assertEquals(a.positives(), b.positives(), "case " + c);
+            assertEquals(a.negatives(), b.negatives(), "case " + c);
+            assertEquals(a.ap(), b.ap(), 1e-12, "case " + c);
+            assertEquals(a.auroc(), b.auroc(), 1e-12, "case " + c);
+            assertEquals(a.fpr95(), b.fpr95(), 0, "case " + c);
+            assertEquals(a.thresholdAtTpr95(), b.thresholdAtTpr95(), 0, "case " + c);
+            assertEquals(a.bestF1Threshold(), b.bestF1Threshold(), 0, "case " + c);
+        }
+    }
+
+    @Test
     void wideKeyKeepsDoubleOrder() {
         double[] v = {-Double.MAX_VALUE, -3e38, -1, -1e-300, -Double.MIN_VALUE, 0, Double.MIN_VALUE, 1e-300, 0.5,
             0.5 + 1e-16, 1, 3e38, Double.MAX_VALUE};
