@@ -170,6 +170,34 @@ class TrainerTest {
             assertArrayEquals(Files.readAllBytes(scores.resolve(f.id() + ".npy")),
                     Files.readAllBytes(capped.resolve(f.id() + ".npy")), f.id());
         }
+        // a probe that can reset the peak but not read the resident size: no sizing, every frame scored once
+        io.roadneg.datasets.io.MemoryProbe blind = new io.roadneg.datasets.io.MemoryProbe() {
+            @Override
+            public long availableBytes() {
+                return -1;
+            }
+
+            @Override
+            public boolean resetPeak() {
+                return true;
+            }
+
+            @Override
+            public long peakResidentBytes() {
+                return -1;
+            }
+
+            @Override
+            public long residentBytes() {
+                return -1;
+            }
+        };
+        List<String> none = new ArrayList<>();
+        ScoreJob.Result unsized = ScoreJob.run(dir.resolve("ft-densehybrid"), Score.DENSEHYBRID,
+                Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("scores-dh-blind"),
+                Progress.NONE, ai.djl.Device.cpu(), 4, none::add, blind);
+        assertEquals(s.frames(), unsized.written());
+        assertEquals(List.of(), none);
         InputException e = assertThrows(InputException.class, () -> ScoreJob.run(base, Score.DENSEHYBRID,
                 Benchmark.ROAD_ANOMALY_MASKS, sample.resolve("road_anomaly"), dir.resolve("x"), Progress.NONE));
         assertTrue(e.getMessage().contains("dout"), e.getMessage());

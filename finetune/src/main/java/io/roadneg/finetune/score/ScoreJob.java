@@ -172,10 +172,9 @@ public final class ScoreJob {
                     List<RgbImage> imgs = Futures.join(next);
                     int at = from;
                     from += imgs.size();
-                    long before = -1;
-                    if (measure && probe.resetPeak()) {
-                        before = probe.residentBytes(); // nothing else runs: the reader waits for this frame
-                    } else {
+                    // measured with the reader idle: the next frames are read once the batch size is known
+                    long before = measure && probe.resetPeak() ? probe.residentBytes() : -1;
+                    if (before < 0) {
                         next = from < todo.size() ? read(reader, todo, from, per) : null;
                     }
                     float[] maps = inf.runBatch(imgs, score::maps);
