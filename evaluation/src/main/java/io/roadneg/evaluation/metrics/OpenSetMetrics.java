@@ -36,35 +36,40 @@ public final class OpenSetMetrics {
      * predicted known class per pixel; {@code scores} the anomaly score.
      */
     public void update(int[] label, int[] argmax, float[] scores) {
-        update(label, argmax, scores.length, i -> scores[i]);
+        checkSizes(label, argmax, scores.length);
+        for (int i = 0; i < label.length; i++) {
+            // >= as in sklearn's roc_curve, so a threshold read at TPR 95% keeps TPR 95% on its own split
+            count(label[i], argmax[i], scores[i] >= threshold, i);
+        }
     }
 
     /** {@link #update(int[], int[], float[])} for float64 scores, compared with the threshold as doubles. */
     public void update(int[] label, int[] argmax, double[] scores) {
-        update(label, argmax, scores.length, i -> scores[i]);
+        checkSizes(label, argmax, scores.length);
+        for (int i = 0; i < label.length; i++) {
+            count(label[i], argmax[i], scores[i] >= threshold, i);
+        }
     }
 
-    private void update(int[] label, int[] argmax, int n, java.util.function.IntToDoubleFunction scores) {
-        if (label.length != argmax.length || label.length != n) {
+    private static void checkSizes(int[] label, int[] argmax, int scores) {
+        if (label.length != argmax.length || label.length != scores) {
             throw new IllegalArgumentException("label, class prediction and scores differ in size: " + label.length
-                    + ", " + argmax.length + ", " + n);
+                    + ", " + argmax.length + ", " + scores);
         }
-        for (int i = 0; i < label.length; i++) {
-            int l = label[i];
-            if (l < 0 || l > k) {
-                continue;
-            }
-            int a = argmax[i];
-            if (a < 0 || a >= k) {
-                throw new IllegalArgumentException("class prediction " + a + " at pixel " + i + " is outside 0.."
-                        + (k - 1));
-            }
-            // >= as in sklearn's roc_curve, so a threshold read at TPR 95% keeps TPR 95% on its own split
-            int p = scores.applyAsDouble(i) >= threshold ? k : a;
-            open[l][p]++;
-            if (l < k) {
-                closed[l][a]++;
-            }
+    }
+
+    /** Counts pixel {@code i}: label {@code l}, predicted class {@code a}, scored at or above the threshold or not. */
+    private void count(int l, int a, boolean anomalous, int i) {
+        if (l < 0 || l > k) {
+            return;
+        }
+        if (a < 0 || a >= k) {
+            throw new IllegalArgumentException("class prediction " + a + " at pixel " + i + " is outside 0.."
+                    + (k - 1));
+        }
+        open[l][anomalous ? k : a]++;
+        if (l < k) {
+            closed[l][a]++;
         }
     }
 

@@ -123,6 +123,31 @@ class OtherMetricsTest {
     }
 
     @Test
+    void openSetWithFloat64ScoresComparesDoubles() {
+        int[] label = {0, 0, 1, 1, 2, 2, 255};
+        int[] argmax = {0, 1, 1, 1, 0, 1, 0};
+        float[] score = {0.1f, 0.1f, 0.9f, 0.2f, 0.9f, 0.3f, 0.9f};
+        double[] wide = new double[score.length];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = score[i];
+        }
+        OpenSetMetrics f = new OpenSetMetrics(2, 0.5);
+        f.update(label, argmax, score);
+        OpenSetMetrics d = new OpenSetMetrics(2, 0.5);
+        d.update(label, argmax, wide);
+        assertEquals(f.compute(), d.compute());
+        // just under the threshold as a double, on it once rounded to float: not anomalous
+        double under = Math.nextDown(0.5);
+        assertEquals(0.5f, (float) under);
+        OpenSetMetrics one = new OpenSetMetrics(2, 0.5);
+        one.update(new int[] {2}, new int[] {0}, new double[] {under});
+        assertEquals(0.0, one.compute().anomalyIoU(), 0);
+        OpenSetMetrics rounded = new OpenSetMetrics(2, 0.5);
+        rounded.update(new int[] {2}, new int[] {0}, new float[] {(float) under});
+        assertEquals(1.0, rounded.compute().anomalyIoU(), 0);
+    }
+
+    @Test
     void perImageAveragesSkipUndefinedFrames() {
         PerImageMetrics m = new PerImageMetrics();
         m.update(new float[] {0.9f, 0.1f}, new byte[] {1, 0}); // perfect frame
