@@ -1,5 +1,8 @@
-# Sourced by the paste benchmarks (with $gen and $work set): the full-resolution (2048x1024) sample data, made on
-# first use, and its COCO prepared for pasting; sets $cs and $coco.
+# Sourced by the paste benchmarks (with $here, the repository, and $work set): sets $gen, the launcher, and now(), a
+# timestamp; makes the full-resolution (2048x1024) sample data on first use and its COCO prepared for pasting, and
+# sets $cs and $coco.
+gen="$here/gen"
+now() { date +%s.%N; }
 mkdir -p "$work"
 if [ ! -f "$work/sample-full/README.md" ]; then
   "$gen" sample-data --quiet --scale full --seed 0 --out "$work/sample-full"

@@ -10,9 +10,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-bench-work}"; lengths="${2:-24 96 240 480}"; pairs="${3:-3}"
-gen="$here/gen"
 . "$here/benchmarks/scripts/paste-data.sh"
-now() { date +%s.%N; }
 run() { # items threads -> seconds
   local out="$work/scaling-$1-$2" s e
   rm -rf "$out"; sync

@@ -8,9 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-bench-work}"; items="${2:-24}"; rounds="${3:-3}"
-gen="$here/gen"
 . "$here/benchmarks/scripts/paste-data.sh"
-now() { date +%s.%N; }
 run_gen() { rm -rf "$work/out-gen"; "$gen" paste --quiet --src coco --preset pebal --cityscapes-root "$cs" \
   --coco-root "$coco" --count "$1" --threads "$2" --out "$work/out-gen" > /dev/null; }
 run_py() { rm -rf "$work/out-py"; "${PYTHON:-python3}" "$here/benchmarks/scripts/paste_pebal_numpy.py" "$cs" "$coco" \

@@ -147,63 +147,38 @@ public final class ExactPixelMetrics {
     public static PixelMetrics ofFrameWide(double[] scores, byte[] target) {
         checkLength(scores.length, target.length);
         int[] pn = classCounts(target);
-        int p = pn[0];
-        long n = pn[1];
-        if (p == 0 || n == 0) {
-            return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, List.of());
+        if (pn[0] == 0 || pn[1] == 0) {
+            return undefinedFrame(pn);
         }
-        long[] pk = new long[p];
+        long[] keys = new long[pn[0]];
         for (int i = 0, j = 0; i < scores.length; i++) {
             if (target[i] == LabelValues.ANOMALY) {
-                pk[j++] = wideKey(scores[i]);
+                keys[j++] = wideKey(scores[i]);
             }
         }
-        Arrays.sort(pk);
-        int m = 0;
-        int[] posCount = new int[p];
-        for (int i = 0; i < p; i++) {
-            if (m > 0 && pk[m - 1] == pk[i]) {
-                posCount[m - 1]++;
-            } else {
-                pk[m] = pk[i];
-                posCount[m++] = 1;
-            }
-        }
-        // the slot table of ofFrame over the anomaly keys' range (unsigned differences: the range of doubles' keys
-        // can pass a long's); an inlier searches only the keys of its own slot
-        long base = pk[0];
-        long range = pk[m - 1] - base;
-        int shift = 0;
-        while (Long.compareUnsigned(range >>> shift, 1L << LOOKUP_BITS) >= 0) {
-            shift++;
-        }
-        int slots = (int) (range >>> shift) + 1;
-        final int sh = shift;
-        Slots table = Slots.of(m, slots, j -> (int) ((pk[j] - base) >>> sh));
-        long[] occupied = table.occupied();
-        int[] rankBefore = table.rankBefore();
-        int[] slotFirst = table.slotFirst();
+        Anomalies u = Anomalies.of(keys);
+        long[] pk = u.keys();
+        int m = u.distinct();
         int[] count = new int[2 * m + 2];
         for (int i = 0; i < scores.length; i++) {
             if (target[i] != LabelValues.INLIER) {
                 continue;
             }
             long k = wideKey(scores[i]);
-            if (k < base) {
+            if (k < u.base()) {
                 count[0]++;
                 continue;
             }
-            long offset = (k - base) >>> shift;
-            if (Long.compareUnsigned(offset, slots) >= 0) {
+            long offset = (k - u.base()) >>> u.shift(); // unsigned: doubles' keys can span more than a long's range
+            if (Long.compareUnsigned(offset, u.slots()) >= 0) {
                 count[2 * m]++;
                 continue;
             }
             int o = (int) offset;
-            long w = occupied[o >>> 6];
-            int r = rankBefore[o >>> 6] + Long.bitCount(w & ((1L << o) - 1));
-            int lo = slotFirst[r]; // every key before lo is smaller
-            int hi = slotFirst[r + (int) ((w >>> o) & 1L)]; // keys of this slot: [lo, hi)
+            long w = u.occupied()[o >>> 6];
+            int r = u.rankBefore()[o >>> 6] + Long.bitCount(w & ((1L << o) - 1));
+            int lo = u.slotFirst()[r]; // every key before lo is smaller
+            int hi = u.slotFirst()[r + (int) ((w >>> o) & 1L)]; // keys of this slot: [lo, hi)
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
                 if (pk[mid] < k) {
@@ -214,7 +189,7 @@ public final class ExactPixelMetrics {
             }
             count[2 * lo + (lo < m && pk[lo] == k ? 1 : 0)]++;
         }
-        return fromCounts(p, n, m, posCount, count, j -> fromWideKey(pk[j]));
+        return fromCounts(pn[0], pn[1], m, u.counts(), count, j -> fromWideKey(pk[j]));
     }
 
     /**
@@ -266,28 +241,14 @@ public final class ExactPixelMetrics {
     public static PixelMetrics ofFrame(float[] scores, byte[] target) {
         checkLength(scores.length, target.length);
         int[] pn = classCounts(target);
-        int p = pn[0];
-        long n = pn[1];
-        if (p == 0 || n == 0) {
-            return new PixelMetrics(PROTOCOL, p, n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, List.of());
+        if (pn[0] == 0 || pn[1] == 0) {
+            return undefinedFrame(pn);
         }
-        // anomaly keys, flipped to signed order, sorted; distinct values u[0..m) with their counts
-        int[] pk = new int[p];
+        // anomaly keys, flipped to signed order (held as longs); distinct values u[0..m) with their counts
+        long[] keys = new long[pn[0]];
         for (int i = 0, j = 0; i < scores.length; i++) {
             if (target[i] == LabelValues.ANOMALY) {
-                pk[j++] = sortableKey(scores[i]) ^ 0x80000000;
-            }
-        }
-        Arrays.sort(pk);
-        int m = 0;
-        int[] posCount = new int[p];
-        for (int i = 0; i < p; i++) {
-            if (m > 0 && pk[m - 1] == pk[i]) {
-                posCount[m - 1]++;
-            } else {
-                pk[m] = pk[i];
-                posCount[m++] = 1;
+                keys[j++] = sortableKey(scores[i]) ^ 0x80000000;
             }
         }
         // The anomaly keys' own range is spread over at most 2^LOOKUP_BITS slots (slot = (key - u[0]) >>> shift). A
@@ -297,27 +258,23 @@ public final class ExactPixelMetrics {
         // slot's one key or, rarely, searched among its few. The tables (2^22 bits: 512 KB, and the counts: 256 KB)
         // stay in a core's cache where a table of one int per slot (4 MB at 2^20 slots) did not: 2048x1024 frames of
         // uniform scores, 55 -> 27 ms a frame with C1, 32 -> 17.5 ms with C2.
-        long range = (long) pk[m - 1] - pk[0];
-        int shift = 0;
-        while ((range >>> shift) >= 1L << LOOKUP_BITS) {
-            shift++;
-        }
-        int slots = (int) (range >>> shift) + 1;
-        int base = pk[0];
-        final int sh = shift;
-        final int[] sorted = pk;
-        Slots table = Slots.of(m, slots, j -> (int) (((long) sorted[j] - base) >>> sh));
-        long[] occupied = table.occupied();
-        int[] rankBefore = table.rankBefore();
-        int[] slotFirst = table.slotFirst();
+        Anomalies u = Anomalies.of(keys);
+        long[] pk = u.keys();
+        int m = u.distinct();
+        long base = u.base();
+        int shift = u.shift();
+        int slots = u.slots();
+        long[] occupied = u.occupied();
+        int[] rankBefore = u.rankBefore();
+        int[] slotFirst = u.slotFirst();
         // count[2j]: inliers strictly between u[j-1] and u[j] (count[2m]: above the top); count[2j+1]: ties with u[j]
         int[] count = new int[2 * m + 2];
         for (int i = 0; i < scores.length; i++) {
             if (target[i] != LabelValues.INLIER) {
                 continue;
             }
-            int k = sortableKey(scores[i]) ^ 0x80000000;
-            long offset = ((long) k - base) >>> shift;
+            long k = sortableKey(scores[i]) ^ 0x80000000;
+            long offset = (k - base) >>> shift;
             if (k < base) {
                 count[0]++;
             } else if (offset >= slots) {
@@ -329,8 +286,7 @@ public final class ExactPixelMetrics {
                 int lo = slotFirst[r]; // all keys before lo are smaller, all from the slot's end on are larger
                 int hi = slotFirst[r + (int) ((w >>> o) & 1L)]; // u[lo..hi) share the slot (none if it is empty)
                 if (hi - lo <= 1) {
-                    // keys in one slot differ by less than 2^shift <= 2^32 / 2^LOOKUP_BITS, so k - u cannot overflow
-                    count[2 * lo + (lo < hi ? Integer.signum(k - pk[lo]) + 1 : 0)]++;
+                    count[2 * lo + (lo < hi ? Long.signum(k - pk[lo]) + 1 : 0)]++;
                 } else {
                     while (lo < hi) {
                         int mid = (lo + hi) >>> 1;
@@ -344,23 +300,50 @@ public final class ExactPixelMetrics {
                 }
             }
         }
-        final int[] keys = pk;
-        return fromCounts(p, n, m, posCount, count, j -> fromSortableKey(keys[j] ^ 0x80000000));
+        return fromCounts(pn[0], pn[1], m, u.counts(), count, j -> fromSortableKey((int) pk[j] ^ 0x80000000));
+    }
+
+    /** The metrics of a frame without anomaly or without inlier pixels: undefined, never 0. */
+    private static PixelMetrics undefinedFrame(int[] pn) {
+        return new PixelMetrics(PROTOCOL, pn[0], pn[1], Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, List.of());
     }
 
     /**
-     * The lookup of a frame's m sorted distinct anomaly keys spread over {@code slots} slots: a bit per occupied slot,
-     * the occupied slots before each 64, and the first key of each occupied slot (then m).
+     * A frame's anomaly keys, sorted and run-length counted ({@code keys[0..distinct)} ascending with
+     * {@code counts}), and the lookup over their range: slot = (key - base) >>> shift, unsigned, in {@code slots}
+     * slots; a bit per occupied slot, the occupied slots before each 64, and the first key of each occupied slot
+     * (then {@code distinct}).
      */
-    private record Slots(long[] occupied, int[] rankBefore, int[] slotFirst) {
-        static Slots of(int m, int slots, java.util.function.IntUnaryOperator slotOf) {
+    private record Anomalies(long[] keys, int[] counts, int distinct, long base, int shift, int slots, long[] occupied,
+            int[] rankBefore, int[] slotFirst) {
+        /** From the frame's anomaly keys (at least one), sorted in place. */
+        static Anomalies of(long[] keys) {
+            Arrays.sort(keys);
+            int m = 0;
+            int[] counts = new int[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                if (m > 0 && keys[m - 1] == keys[i]) {
+                    counts[m - 1]++;
+                } else {
+                    keys[m] = keys[i];
+                    counts[m++] = 1;
+                }
+            }
+            long base = keys[0];
+            long range = keys[m - 1] - base;
+            int shift = 0;
+            while (Long.compareUnsigned(range >>> shift, 1L << LOOKUP_BITS) >= 0) {
+                shift++;
+            }
+            int slots = (int) (range >>> shift) + 1;
             int words = (slots + 63) >>> 6;
             long[] occupied = new long[words];
             int[] rankBefore = new int[words];
             int[] slotFirst = new int[m + 1];
             int used = 0;
             for (int j = 0; j < m; j++) {
-                int o = slotOf.applyAsInt(j);
+                int o = (int) ((keys[j] - base) >>> shift);
                 if ((occupied[o >>> 6] & (1L << o)) == 0) {
                     occupied[o >>> 6] |= 1L << o;
                     slotFirst[used++] = j;
@@ -371,7 +354,7 @@ public final class ExactPixelMetrics {
                 rankBefore[w] = r;
                 r += Long.bitCount(occupied[w]);
             }
-            return new Slots(occupied, rankBefore, slotFirst);
+            return new Anomalies(keys, counts, m, base, shift, slots, occupied, rankBefore, slotFirst);
         }
     }
 

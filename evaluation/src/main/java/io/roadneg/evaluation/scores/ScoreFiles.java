@@ -53,16 +53,7 @@ public final class ScoreFiles {
     /** Reads and validates a score map. */
     public static ScoreMap read(Path file) {
         ScoreMap m = file.getFileName().toString().endsWith(".hdf5") ? readHdf5(file) : Npy.read(file);
-        if (m.wide() != null) {
-            double[] d = m.wide();
-            for (int i = 0; i < d.length; i++) {
-                if (!Double.isFinite(d[i])) {
-                    throw new InputException(file, "score", d[i] + " at pixel (" + (i % m.width()) + ", "
-                            + (i / m.width()) + ")", "scores must be finite");
-                }
-            }
-            return m;
-        }
+        // a float64 map's float copy is non-finite exactly where its doubles are (Npy.fromDoubles)
         float[] v = m.values();
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
